@@ -1,0 +1,124 @@
+"""Unit levels, level inference from names, and stable unit identifiers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chiso766.textnorm import fold_words, nfc, slug
+
+PROVINCE, DEPARTMENT, DISTRICT, COMMUNE = "province", "department", "district", "commune"
+LEVELS: tuple[str, ...] = (PROVINCE, DEPARTMENT, DISTRICT, COMMUNE)
+
+LEVEL_LABELS_VI: dict[str, str] = {
+    PROVINCE: "Tỉnh",
+    DEPARTMENT: "Sở, ban, ngành",
+    DISTRICT: "UBND cấp huyện",
+    COMMUNE: "UBND cấp xã",
+}
+
+# Values an analyst may write in a level column (folded, i.e. without diacritics).
+_LEVEL_WORDS: dict[str, str] = {
+    "tinh": PROVINCE,
+    "ubnd tinh": PROVINCE,
+    "province": PROVINCE,
+    "so": DEPARTMENT,
+    "so ban nganh": DEPARTMENT,
+    "so nganh": DEPARTMENT,
+    "cac so ban nganh": DEPARTMENT,
+    "co quan chuyen mon": DEPARTMENT,
+    "department": DEPARTMENT,
+    "huyen": DISTRICT,
+    "cap huyen": DISTRICT,
+    "ubnd cap huyen": DISTRICT,
+    "ubnd huyen": DISTRICT,
+    "district": DISTRICT,
+    "xa": COMMUNE,
+    "cap xa": COMMUNE,
+    "ubnd cap xa": COMMUNE,
+    "ubnd xa": COMMUNE,
+    "xa phuong": COMMUNE,
+    "commune": COMMUNE,
+}
+
+# Name prefixes (folded) → level. Order matters: "thi xa" must be tried before "xa".
+_NAME_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("ubnd tinh ", PROVINCE),
+    ("uy ban nhan dan tinh ", PROVINCE),
+    ("tinh ", PROVINCE),
+    ("ubnd thi xa ", DISTRICT),
+    ("ubnd thi tran ", COMMUNE),
+    ("ubnd huyen ", DISTRICT),
+    ("ubnd quan ", DISTRICT),
+    ("ubnd thanh pho ", DISTRICT),
+    ("ubnd tp ", DISTRICT),
+    ("uy ban nhan dan huyen ", DISTRICT),
+    ("uy ban nhan dan thi xa ", DISTRICT),
+    ("uy ban nhan dan thanh pho ", DISTRICT),
+    ("ubnd xa ", COMMUNE),
+    ("ubnd phuong ", COMMUNE),
+    ("ubnd dac khu ", COMMUNE),
+    ("uy ban nhan dan xa ", COMMUNE),
+    ("uy ban nhan dan phuong ", COMMUNE),
+    ("thi xa ", DISTRICT),
+    ("thi tran ", COMMUNE),
+    ("huyen ", DISTRICT),
+    ("quan ", DISTRICT),
+    ("thanh pho ", DISTRICT),
+    ("xa ", COMMUNE),
+    ("phuong ", COMMUNE),
+    ("so ", DEPARTMENT),
+    ("ban ", DEPARTMENT),
+    ("van phong ", DEPARTMENT),
+    ("thanh tra ", DEPARTMENT),
+    ("cong an ", DEPARTMENT),
+    ("bao hiem xa hoi ", DEPARTMENT),
+    ("cuc thue ", DEPARTMENT),
+)
+
+
+class UnknownLevel(ValueError):
+    """A level word or a unit name whose level cannot be told."""
+
+
+def parse_level(text: str) -> str:
+    """Map a level cell ('Sở, ban, ngành', 'UBND cap xa', 'Huyện'…) to a level key."""
+    key = fold_words(text)
+    if key in LEVELS:
+        return key
+    if key in ("cap tinh", "tinh cap"):
+        raise UnknownLevel(
+            f"'{nfc(text)}' is ambiguous: write 'Tỉnh' for the province itself "
+            "or 'Sở, ban, ngành' for its departments"
+        )
+    try:
+        return _LEVEL_WORDS[key]
+    except KeyError:
+        known = "Tỉnh; Sở, ban, ngành; UBND cấp huyện; UBND cấp xã"
+        raise UnknownLevel(f"unknown level '{nfc(text)}' (known levels: {known})") from None
+
+
+def infer_level(name: str) -> str:
+    """Tell a unit's level from its name ('UBND thị xã Phước Long' → district)."""
+    key = fold_words(name) + " "
+    for prefix, level in _NAME_PREFIXES:
+        if key.startswith(prefix):
+            return level
+    raise UnknownLevel(
+        f"cannot tell the level of '{nfc(name)}' from its name; add a level column "
+        "('Tỉnh', 'Sở, ban, ngành', 'UBND cấp huyện', 'UBND cấp xã')"
+    )
+
+
+def unit_id(name: str, level: str) -> str:
+    """Stable identifier of a unit that has no portal id: '<level>:<slug of name>'."""
+    return f"{level}:{slug(name)}"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit as the workbook knows it."""
+
+    unit_id: str
+    name: str
+    level: str
+    code: str | None = None
