@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from chiso766.textnorm import fold_words, nfc, slug
 
 PROVINCE, DEPARTMENT, DISTRICT, COMMUNE = "province", "department", "district", "commune"
-LEVELS: tuple[str, ...] = (PROVINCE, DEPARTMENT, DISTRICT, COMMUNE)
+BRANCH = "branch"  # e.g. "Chi nhánh VPĐK đất đai": counted (overdue dossiers), never scored
+LEVELS: tuple[str, ...] = (PROVINCE, DEPARTMENT, DISTRICT, COMMUNE, BRANCH)
+SCORED_LEVELS: tuple[str, ...] = (PROVINCE, DEPARTMENT, DISTRICT, COMMUNE)
 
 LEVEL_LABELS_VI: dict[str, str] = {
     PROVINCE: "Tỉnh",
     DEPARTMENT: "Sở, ban, ngành",
     DISTRICT: "UBND cấp huyện",
     COMMUNE: "UBND cấp xã",
+    BRANCH: "Chi nhánh, đơn vị trực thuộc",
 }
 
 # Values an analyst may write in a level column (folded, i.e. without diacritics).
@@ -38,6 +41,11 @@ _LEVEL_WORDS: dict[str, str] = {
     "ubnd xa": COMMUNE,
     "xa phuong": COMMUNE,
     "commune": COMMUNE,
+    "chi nhanh": BRANCH,
+    "chi nhanh vpdk dat dai": BRANCH,
+    "chi nhanh van phong dang ky dat dai": BRANCH,
+    "don vi truc thuoc": BRANCH,
+    "branch": BRANCH,
 }
 
 # Name prefixes (folded) → level. Order matters: "thi xa" must be tried before "xa".
@@ -66,6 +74,7 @@ _NAME_PREFIXES: tuple[tuple[str, str], ...] = (
     ("thanh pho ", DISTRICT),
     ("xa ", COMMUNE),
     ("phuong ", COMMUNE),
+    ("chi nhanh ", BRANCH),
     ("so ", DEPARTMENT),
     ("ban ", DEPARTMENT),
     ("van phong ", DEPARTMENT),
@@ -93,7 +102,7 @@ def parse_level(text: str) -> str:
     try:
         return _LEVEL_WORDS[key]
     except KeyError:
-        known = "Tỉnh; Sở, ban, ngành; UBND cấp huyện; UBND cấp xã"
+        known = "; ".join(LEVEL_LABELS_VI.values())
         raise UnknownLevel(f"unknown level '{nfc(text)}' (known levels: {known})") from None
 
 
@@ -109,9 +118,20 @@ def infer_level(name: str) -> str:
     )
 
 
+_ID_PREFIXES = ("ubnd ", "uy ban nhan dan ")
+
+
 def unit_id(name: str, level: str) -> str:
-    """Stable identifier of a unit that has no portal id: '<level>:<slug of name>'."""
-    return f"{level}:{slug(name)}"
+    """Stable identifier of a unit that has no portal id: '<level>:<slug of name>'.
+
+    A leading 'UBND' is ignored, so 'UBND thị xã Bình Long' and 'Thị xã Bình Long' are one unit.
+    """
+    key = fold_words(name)
+    for prefix in _ID_PREFIXES:
+        if key.startswith(prefix):
+            key = key[len(prefix) :]
+            break
+    return f"{level}:{slug(key)}"
 
 
 @dataclass(frozen=True)

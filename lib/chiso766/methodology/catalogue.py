@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from chiso766.textnorm import fold_words, nfc
-from chiso766.units import LEVELS
+from chiso766.units import LEVELS, SCORED_LEVELS
 
 HERE = Path(__file__).parent
 RULES = ("linear", "target", "monitored")
@@ -36,7 +36,7 @@ class Indicator:
     target: float | None = None
     on_zero_denominator: str = "null"
     redistribute_from: str | None = None
-    levels: tuple[str, ...] = LEVELS
+    levels: tuple[str, ...] = SCORED_LEVELS
     copied_from_province: bool = False
 
     @property
@@ -201,7 +201,7 @@ def build_catalogue(
             target=float(row["target"]) if row.get("target") is not None else None,
             on_zero_denominator=on_zero,
             redistribute_from=row.get("redistribute_from"),
-            levels=tuple(row.get("levels") or LEVELS),
+            levels=tuple(row.get("levels") or SCORED_LEVELS),
             copied_from_province=bool(row.get("copied_from_province", False)),
         )
         indicators[code] = ind

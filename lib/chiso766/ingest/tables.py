@@ -1,0 +1,502 @@
+"""Read an analyst's table (CSV or XLSX) into a measures frame.
+
+Two layouts: one row per unit (a unit-name column, optional level column, then total / group /
+indicator / rank columns), or one row per indicator for one unit (an indicator-name column; the
+unit named in a title line such as 'Đơn vị: UBND tỉnh Bình Phước' or given by the caller).
+Columns whose header carries a date are snapshots at that date, so one sheet may hold several.
+Every problem is collected; nothing is returned unless the whole file is valid.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from chiso766 import measures
+from chiso766.ingest.errors import IngestError, Problem, Problems
+from chiso766.ingest.headers import Header, classify_header, known_header_forms, split_header
+from chiso766.ingest.values import BadValue, parse_number
+from chiso766.methodology import Catalogue, load_catalogue, version_for_date
+from chiso766.periods import PeriodError, parse_period
+from chiso766.textnorm import fold_words, nfc
+from chiso766.units import UnknownLevel, infer_level, parse_level, unit_id
+
+UNDATED = "undated"
+_TITLE_UNIT_WORDS = ("don vi", "dia phuong", "co quan", "ten don vi")
+
+
+@dataclass
+class TableRead:
+    """What a table held: its measures, warnings, layout and snapshots."""
+
+    path: str
+    measures: pd.DataFrame
+    layout: str
+    methodology: str
+    snapshots: list[str]
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def read_rows(path: Path, sheet: str | None = None) -> list[list]:
+    """Raw cells of a CSV (UTF-8, delimiter sniffed) or of one XLSX sheet (the first by default)."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            ws = wb[sheet] if sheet else wb.worksheets[0]
+        except KeyError:
+            raise IngestError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        sheet,
+                        f"no sheet named '{sheet}' (sheets: {', '.join(wb.sheetnames)})",
+                    )
+                ]
+            ) from None
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        wb.close()
+        return rows
+    if suffix not in (".csv", ".txt", ".tsv"):
+        raise IngestError(
+            [
+                Problem(
+                    str(path), None, None, path.suffix, "unsupported file type; use .csv or .xlsx"
+                )
+            ]
+        )
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise IngestError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    None,
+                    "the file is not UTF-8 text; save it as 'CSV UTF-8'",
+                )
+            ]
+        ) from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value.day:02d}/{value.month}/{value.year}"
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return nfc(str(value))
+
+
+def _find_header(rows: list[list], cat: Catalogue) -> int | None:
+    for i, row in enumerate(rows[:20]):
+        cells = [_cell_text(c) for c in row if _cell_text(c)]
+        if len(cells) < 2:
+            continue
+        roles = [classify_header(c, cat).role for c in cells]
+        known = [r for r in roles if r != "unknown"]
+        if len(known) >= 2 and any(r in ("unit", "indicator_name") for r in known):
+            return i
+    return None
+
+
+def _title_unit(rows: list[list], header_at: int) -> str | None:
+    for row in rows[:header_at]:
+        cells = [_cell_text(c) for c in row if _cell_text(c)]
+        if not cells:
+            continue
+        first = cells[0]
+        if ":" in first and fold_words(first.split(":", 1)[0]) in _TITLE_UNIT_WORDS:
+            return nfc(first.split(":", 1)[1]) or (cells[1] if len(cells) > 1 else None)
+        if fold_words(first) in _TITLE_UNIT_WORDS and len(cells) > 1:
+            return cells[1]
+    return None
+
+
+def _choose_catalogue(headers: list[str], methodology: str, snapshot: str | None) -> Catalogue:
+    if methodology != "auto":
+        return load_catalogue(methodology)
+    ends = [split_header(h)[2] for h in headers]
+    ends = [e for e in ends if e]
+    if not ends and snapshot:
+        ends = [parse_period(snapshot).end]
+    day = max(ends) if ends else dt.date.today()
+    return load_catalogue(version_for_date(day))
+
+
+def read_table(
+    path: str | Path,
+    *,
+    methodology: str = "auto",
+    unit: str | None = None,
+    level: str | None = None,
+    snapshot: str | None = None,
+    sheet: str | None = None,
+) -> TableRead:
+    """Read and validate one table; raise IngestError listing every problem found."""
+    path = Path(path)
+    shown = str(path)
+    if not path.is_file():
+        raise IngestError([Problem(shown, None, None, None, "file not found")])
+    rows = read_rows(path, sheet)
+    problems = Problems(shown)
+    if snapshot is not None:
+        try:
+            snapshot = parse_period(snapshot).key
+        except PeriodError as exc:
+            raise IngestError([Problem(shown, None, None, snapshot, str(exc))]) from None
+
+    probe = load_catalogue("portal-2026")
+    header_at = _find_header(rows, probe) or _find_header(rows, load_catalogue("qd766-2022"))
+    if header_at is None:
+        raise IngestError(
+            [
+                Problem(
+                    shown,
+                    None,
+                    None,
+                    None,
+                    "no header row found: a table needs a unit column ('Đơn vị') "
+                    "or an indicator column ('Chỉ số') and value columns",
+                )
+            ]
+        )
+    header_cells = [_cell_text(c) for c in rows[header_at]]
+    cat = _choose_catalogue([h for h in header_cells if h], methodology, snapshot)
+    headers = [classify_header(h, cat) if h else None for h in header_cells]
+    excel_row = header_at + 1
+
+    data_rows = [(excel_row + 1 + i, r) for i, r in enumerate(rows[header_at + 1 :])]
+    data_rows = [(n, r) for n, r in data_rows if any(_cell_text(c) for c in r)]
+    for col, h in enumerate(headers):
+        if h is None:
+            if any(col < len(r) and _cell_text(r[col]) for _, r in data_rows):
+                problems.error(
+                    excel_row, f"column {col + 1}", None, "this column has values but no header"
+                )
+        elif h.role == "unknown":
+            problems.error(
+                excel_row,
+                h.text,
+                h.text,
+                f"unknown column header; known forms: {known_header_forms()}",
+            )
+        elif h.snapshot and h.snapshot.startswith("invalid:"):
+            problems.error(excel_row, h.text, h.text, "the date in this header does not exist")
+
+    roles = [h.role if h else None for h in headers]
+    if "unit" in roles:
+        layout = "units"
+    elif "indicator_name" in roles:
+        layout = "indicators"
+    else:
+        problems.raise_if_errors()
+        raise IngestError(
+            [Problem(shown, excel_row, None, None, "no unit column ('Đơn vị', 'Địa phương')")]
+        )
+    for role in ("unit", "level", "indicator_name"):
+        if roles.count(role) > 1:
+            problems.error(excel_row, role, None, f"more than one '{role}' column")
+
+    def snap(h: Header) -> str:
+        return h.snapshot or snapshot or UNDATED
+
+    seen_targets: dict[tuple, str] = {}
+    for h in headers:
+        if h is None or not h.is_value:
+            continue
+        target = (h.role if layout == "units" else "value", h.code, snap(h))
+        if target in seen_targets:
+            problems.error(
+                excel_row, h.text, None, f"same values as column '{seen_targets[target]}'"
+            )
+        seen_targets.setdefault(target, h.text)
+
+    reader = _UnitsLayout if layout == "units" else _IndicatorsLayout
+    out = reader(shown, cat, headers, problems, snap, unit or _title_unit(rows, header_at), level)
+    frame = out.read(data_rows)
+    problems.raise_if_errors()
+    frame = measures.conform(frame) if len(frame) else measures.empty()
+    return TableRead(
+        path=shown,
+        measures=frame,
+        layout=layout,
+        methodology=cat.version,
+        snapshots=sorted(frame["snapshot"].unique().tolist()),
+        warnings=problems.warnings,
+    )
+
+
+class _Layout:
+    def __init__(self, file, cat, headers, problems, snap, unit, level):
+        self.file, self.cat, self.headers, self.problems = file, cat, headers, problems
+        self.snap, self.unit, self.level = snap, unit, level
+        self.rows: list[dict] = []
+
+    def col(self, role: str) -> int | None:
+        for i, h in enumerate(self.headers):
+            if h is not None and h.role == role:
+                return i
+        return None
+
+    @staticmethod
+    def cell(row: list, col: int | None):
+        return row[col] if col is not None and col < len(row) else None
+
+    def number(self, n: int, h: Header, raw):
+        try:
+            return parse_number(raw)
+        except BadValue:
+            self.problems.error(n, h.text, raw, "text in a number column")
+            return None
+
+    def check_range(self, n: int, h: Header, value: float, kind: str, maximum: float | None):
+        if math.isnan(value):
+            return
+        if value < 0:
+            self.problems.error(n, h.text, value, "a negative value")
+        elif kind == "rate" and value > 100 + 1e-9:
+            self.problems.error(n, h.text, value, "a percentage above 100")
+        elif kind == "points" and maximum is not None and value > maximum + 1e-9:
+            self.problems.error(n, h.text, value, f"points above the maximum of {maximum:g}")
+        elif kind in ("rank", "count") and value != int(value):
+            self.problems.error(n, h.text, value, f"a {kind} must be a whole number")
+        elif kind == "rank" and value < 1:
+            self.problems.error(n, h.text, value, "a rank starts at 1")
+
+    def check_changes(self, n: int, row: list, values: dict[tuple, float]):
+        """Compare published changes with the computed change of the last two snapshots."""
+        for col, h in enumerate(self.headers):
+            if h is None or h.role != "change":
+                continue
+            cell = self.number(n, h, self.cell(row, col))
+            if cell is None or cell.missing:
+                continue
+            dated = sorted(
+                {
+                    (hh.taken_on or dt.date.min, self.snap(hh)): k
+                    for k, hh in self.value_cols()
+                    if k in values
+                }.items()
+            )
+            if len(dated) < 2:
+                continue
+            (_, old_key), (_, new_key) = dated[-2], dated[-1]
+            old, new = values[old_key], values[new_key]
+            if math.isnan(old) or math.isnan(new):
+                continue
+            computed = round(new - old, 2)
+            if abs(computed - cell.value) > 0.0051:
+                self.problems.warn(
+                    n,
+                    h.text,
+                    cell.value,
+                    f"published change differs from the computed change "
+                    f"{computed:+.2f} (the computed change is used)",
+                )
+
+    def value_cols(self):
+        return [(i, h) for i, h in enumerate(self.headers) if h is not None and h.is_value]
+
+
+class _UnitsLayout(_Layout):
+    def read(self, data_rows) -> pd.DataFrame:
+        name_col, level_col, note_col = self.col("unit"), self.col("level"), self.col("note")
+        of_cols = [
+            (i, h) for i, h in enumerate(self.headers) if h is not None and h.role == "rank_of"
+        ]
+        seen: dict[str, int] = {}
+        for n, row in data_rows:
+            name = _cell_text(self.cell(row, name_col))
+            values = [self.cell(row, i) for i, _ in self.value_cols()]
+            if not name:
+                self.problems.error(n, self.headers[name_col].text, None, "empty unit name")
+                continue
+            level = self._level(n, name, row, level_col)
+            if level is None:
+                continue
+            uid = unit_id(name, level)
+            if uid in seen:
+                self.problems.error(
+                    n,
+                    self.headers[name_col].text,
+                    name,
+                    f"this unit appears twice (also row {seen[uid]})",
+                )
+                continue
+            seen[uid] = n
+            del values
+            note = _cell_text(self.cell(row, note_col)) or None
+            rank_of = self._rank_of(n, row, of_cols)
+            totals: dict = {}
+            for col, h in self.value_cols():
+                cell = self.number(n, h, self.cell(row, col))
+                if cell is None:
+                    continue
+                scope, code, kind = self._target(h)
+                maximum = self._maximum(scope, code)
+                self.check_range(n, h, cell.value, kind, maximum)
+                den = math.nan
+                if scope == "rank":
+                    den = rank_of.get(self.snap(h), rank_of.get(None, math.nan))
+                    if not math.isnan(den) and not math.isnan(cell.value) and cell.value > den:
+                        self.problems.error(
+                            n, h.text, cell.value, f"rank above the number ranked ({den:g})"
+                        )
+                if scope == "total":
+                    totals[col] = cell.value
+                self.rows.append(
+                    {
+                        "snapshot": self.snap(h),
+                        "unit_id": uid,
+                        "unit": name,
+                        "level": level,
+                        "scope": scope,
+                        "code": code,
+                        "kind": kind,
+                        "value": cell.value,
+                        "denominator": den,
+                        "note": cell.note or note,
+                    }
+                )
+            main = totals or {c: v for c, v in self._first_target_values(n, row).items()}
+            self.check_changes(n, row, main)
+        return pd.DataFrame(self.rows)
+
+    def _first_target_values(self, n, row) -> dict:
+        out = {}
+        for col, h in self.value_cols():
+            if h.role in ("rank", "overdue"):
+                continue
+            try:
+                out[col] = parse_number(self.cell(row, col)).value
+            except BadValue:
+                pass
+        return out
+
+    def _level(self, n, name, row, level_col) -> str | None:
+        try:
+            if level_col is not None and _cell_text(self.cell(row, level_col)):
+                return parse_level(_cell_text(self.cell(row, level_col)))
+            if self.level:
+                return parse_level(self.level)
+            return infer_level(name)
+        except UnknownLevel as exc:
+            column = self.headers[level_col].text if level_col is not None else "level"
+            value = _cell_text(self.cell(row, level_col)) if level_col is not None else name
+            self.problems.error(n, column, value, str(exc))
+            return None
+
+    def _rank_of(self, n, row, of_cols) -> dict:
+        out = {}
+        for col, h in of_cols:
+            cell = self.number(n, h, self.cell(row, col))
+            if cell is not None and not cell.missing:
+                self.check_range(n, h, cell.value, "count", None)
+                out[h.snapshot] = cell.value
+        return out
+
+    def _target(self, h: Header) -> tuple[str, str, str]:
+        if h.role in ("total", "value"):
+            return "total", "", h.kind or "points"
+        if h.role == "overdue":
+            return "count", "overdue", "count"
+        return h.role, h.code, h.kind
+
+    def _maximum(self, scope: str, code: str) -> float | None:
+        if scope == "total":
+            return self.cat.total_max
+        if scope == "group":
+            return self.cat.group(code).max
+        if scope == "indicator":
+            return self.cat.indicators[code].max
+        return None
+
+
+class _IndicatorsLayout(_Layout):
+    def read(self, data_rows) -> pd.DataFrame:
+        name_col = self.col("indicator_name")
+        if not self.unit:
+            self.problems.error(
+                None,
+                None,
+                None,
+                "one row per indicator, but no unit is named: add a title line "
+                "'Đơn vị: <name>' above the header or pass --unit",
+            )
+            return pd.DataFrame()
+        name = nfc(self.unit)
+        try:
+            level = parse_level(self.level) if self.level else infer_level(name)
+        except UnknownLevel as exc:
+            self.problems.error(None, "Đơn vị", name, str(exc))
+            return pd.DataFrame()
+        uid = unit_id(name, level)
+        seen: dict[str, int] = {}
+        for n, row in data_rows:
+            ind_name = _cell_text(self.cell(row, name_col))
+            if not ind_name:
+                self.problems.error(n, self.headers[name_col].text, None, "empty indicator name")
+                continue
+            code = self.cat.match_indicator(ind_name)
+            if code is None:
+                code = ind_name
+                self.problems.warn(
+                    n,
+                    self.headers[name_col].text,
+                    ind_name,
+                    f"not in the {self.cat.version} catalogue: kept as a tracked "
+                    "indicator without points",
+                )
+            if code in seen:
+                self.problems.error(
+                    n,
+                    self.headers[name_col].text,
+                    ind_name,
+                    f"this indicator appears twice (also row {seen[code]})",
+                )
+                continue
+            seen[code] = n
+            ind = self.cat.indicators.get(code)
+            values: dict = {}
+            for col, h in self.value_cols():
+                cell = self.number(n, h, self.cell(row, col))
+                if cell is None:
+                    continue
+                kind = h.kind if h.kind in ("rate", "points") else "rate"
+                self.check_range(n, h, cell.value, kind, ind.max if ind else None)
+                values[col] = cell.value
+                self.rows.append(
+                    {
+                        "snapshot": self.snap(h),
+                        "unit_id": uid,
+                        "unit": name,
+                        "level": level,
+                        "scope": "indicator",
+                        "code": code,
+                        "kind": kind,
+                        "value": cell.value,
+                        "note": cell.note,
+                    }
+                )
+            self.check_changes(n, row, values)
+        return pd.DataFrame(self.rows)

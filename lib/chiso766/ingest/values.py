@@ -1,0 +1,85 @@
+"""Parse one cell: decimal comma, %, spaces, signs; 'no data' phrases → NaN with a note."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from chiso766.textnorm import fold_words, nfc
+
+NO_DATA_PHRASES = (
+    "he thong khong thong bao du lieu",
+    "khong thong bao du lieu",
+    "khong co du lieu",
+    "chua co du lieu",
+    "khong co so lieu",
+    "chua co so lieu",
+    "khong co",
+    "n a",
+    "na",
+    "kcdl",
+)
+_DASHES = {"-", "–", "—", "x", "..."}
+_NUMBER = re.compile(r"^[+-]?(\d+([.,\s]\d+)*)$")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A parsed cell: a number, or no data (value NaN) with the text kept as a note."""
+
+    value: float
+    note: str | None = None
+    empty: bool = False
+
+    @property
+    def missing(self) -> bool:
+        return math.isnan(self.value)
+
+
+class BadValue(ValueError):
+    """Text where a number was expected."""
+
+
+def parse_number(raw) -> Cell:
+    """Read a number as analysts write it: '75,45', '75.45', '96%', ' 1.234,5 ', '+2,48', 144625.
+
+    Empty → no data (``empty``); a phrase like 'Hệ thống không thông báo dữ liệu' or '-' → no data
+    with the text as a note. Anything else that is not a number raises BadValue.
+    """
+    if raw is None:
+        return Cell(math.nan, empty=True)
+    if isinstance(raw, bool):
+        raise BadValue("not a number")
+    if isinstance(raw, int | float):
+        return Cell(math.nan, empty=True) if math.isnan(raw) else Cell(float(raw))
+    text = nfc(str(raw))
+    if not text:
+        return Cell(math.nan, empty=True)
+    if text in _DASHES:
+        return Cell(math.nan, note=text)
+    folded = fold_words(text)
+    if folded in NO_DATA_PHRASES or any(p in folded for p in NO_DATA_PHRASES[:6]):
+        return Cell(math.nan, note=text)
+    body = text.replace("\u2212", "-").rstrip("%").strip()
+    body = re.sub(r"(?<=\d)\s+(?=\d{3}\b)", "", body)  # 144 625 → 144625
+    if body.startswith("+"):
+        body = body[1:]
+    if not _NUMBER.match(body.lstrip("-")) and not re.match(r"^-?\d+([.,]\d+)*$", body):
+        raise BadValue("not a number")
+    return Cell(_to_float(body))
+
+
+def _to_float(body: str) -> float:
+    sign = -1.0 if body.startswith("-") else 1.0
+    body = body.lstrip("-")
+    if "," in body and "." in body:
+        dec = "," if body.rfind(",") > body.rfind(".") else "."
+        thousands = "." if dec == "," else ","
+        body = body.replace(thousands, "").replace(dec, ".")
+    elif "," in body:
+        parts = body.split(",")
+        body = body.replace(",", "") if len(parts) > 2 else body.replace(",", ".")
+    elif body.count(".") > 1:
+        body = body.replace(".", "")
+    return sign * float(body)
