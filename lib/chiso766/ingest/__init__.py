@@ -1,1 +1,1 @@
-"""Readers, one per source; each returns a measures frame or raises IngestError with every problem."""
+"""Readers, one per source: each returns a measures frame or raises IngestError (all problems)."""

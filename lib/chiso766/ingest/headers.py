@@ -173,7 +173,8 @@ def classify_header(text: str, catalogue: Catalogue) -> Header:
 def known_header_forms() -> str:
     """A short reminder of the headers the reader understands, for error messages."""
     return (
-        "STT; Đơn vị / Địa phương; Cấp; Chỉ số (one row per indicator); a group name "
-        "('Công khai, minh bạch (%)'); an indicator name; 'Điểm đánh giá (08/4/2025)'; "
-        "'Năm 2024 (%)'; 'Xếp hạng (08/4/2025)'; 'Số tỉnh'; 'Hồ sơ quá hạn'; 'Tăng, giảm'; 'Ghi chú'"
+        "STT; Đơn vị / Địa phương; Cấp; Chỉ số (one row per indicator); a group "
+        "name ('Công khai, minh bạch (%)'); an indicator name; 'Điểm đánh giá (08/4/2025)'; "
+        "'Năm 2024 (%)'; 'Xếp hạng (08/4/2025)'; 'Số tỉnh'; 'Hồ sơ quá hạn'; 'Tăng, giảm'; "
+        "'Ghi chú'"
     )
