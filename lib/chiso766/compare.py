@@ -51,6 +51,9 @@ def compare_values(
         return frame[[key, *names]].rename(columns=names).assign(**{f"_in_{prefix}": True})
 
     out = side(old, "old").merge(side(new, "new"), on=key, how="outer", sort=False)
+    order = {k: i for i, k in enumerate(new[key])}
+    order.update({k: len(order) + i for i, k in enumerate(old[key]) if k not in order})
+    out = out.iloc[out[key].map(order).argsort(kind="stable")]
     extra = list(carry) + ([maximum] if isinstance(maximum, str) else [])
     info = pd.concat(
         [frame[[key, *[c for c in extra if c in frame.columns]]] for frame in (new, old)]

@@ -211,12 +211,24 @@ def score_groups(
 ) -> pd.DataFrame:
     """Group points per unit: given points, else rate × max / 100, else sum of indicators.
 
-    A group with no data at all is NaN (not 0). Columns: unit_id, group, name, max, points,
-    rate, source ("points", "rate", "indicators").
+    A group is summed from indicators only when every scored indicator that applies to the
+    unit's level has a value row (a zero denominator counts; a missing row does not): a partial
+    group is NaN with source "incomplete", never a low score. No data at all is NaN (not 0).
+    Columns: unit_id, group, name, max, points, rate, source ("points", "rate", "indicators").
     """
     given_pts = _pick(measures, "group", "points").set_index(["unit_id", "code"])["value"]
     given_rate = _pick(measures, "group", "rate").set_index(["unit_id", "code"])["value"]
     scored = indicators[~indicators["tracked"].astype(bool)] if len(indicators) else indicators
+    levels = _units(measures).set_index("unit_id")["level"].to_dict()
+    applicable = {
+        (level, g.code): {
+            c
+            for c in g.indicators
+            if catalogue.indicators[c].scored and level in catalogue.indicators[c].levels
+        }
+        for level in set(levels.values())
+        for g in catalogue.groups
+    }
     rows = []
     for uid in _units(measures)["unit_id"]:
         for g in catalogue.groups:
@@ -230,10 +242,14 @@ def score_groups(
                 )
                 src = "rate"
             elif len(scored):
-                sel = scored[(scored["unit_id"] == uid) & (scored["group"] == g.code)]["points"]
-                if sel.notna().any():
-                    pts = round_half_up(float(sel.sum(skipna=True)), catalogue.points_decimals)
+                rows_g = scored[(scored["unit_id"] == uid) & (scored["group"] == g.code)]
+                need = applicable.get((levels.get(uid), g.code), set())
+                complete = need <= set(rows_g["code"])
+                if complete and rows_g["points"].notna().any():
+                    pts = round_half_up(float(rows_g["points"].sum()), catalogue.points_decimals)
                     src = "indicators"
+                elif len(rows_g):
+                    src = "incomplete"
             rate = round_half_up(100.0 * pts / g.max, 2) if not np.isnan(pts) else float("nan")
             rows.append(
                 {

@@ -21,6 +21,22 @@ from chiso766 import measures as M
 from chiso766.periods import Period, PeriodError, parse_period
 
 ENV_VAR = "CHISO766_STORE"
+MEASURE_COLUMNS = (
+    "snapshot",
+    "unit_id",
+    "scope",
+    "code",
+    "kind",
+    "value",
+    "numerator",
+    "denominator",
+    "max_score",
+    "computed",
+    "flag",
+    "note",
+    "source_id",
+    "seq",
+)
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 SCHEMA = """
@@ -36,7 +52,7 @@ CREATE TABLE IF NOT EXISTS snapshots (
 CREATE TABLE IF NOT EXISTS measures (
     snapshot VARCHAR, unit_id VARCHAR, scope VARCHAR, code VARCHAR, kind VARCHAR,
     value DOUBLE, numerator DOUBLE, denominator DOUBLE, max_score DOUBLE, computed DOUBLE,
-    flag VARCHAR, note VARCHAR, source_id VARCHAR,
+    flag VARCHAR, note VARCHAR, source_id VARCHAR, seq INTEGER,
     PRIMARY KEY (snapshot, unit_id, scope, code, kind));
 """
 
@@ -158,23 +174,7 @@ class Store:
             )
             self._upsert_units(frame, source_id)
             self._upsert_snapshots(periods, info, source, source_id)
-            rows = frame.assign(source_id=source_id)[
-                [
-                    "snapshot",
-                    "unit_id",
-                    "scope",
-                    "code",
-                    "kind",
-                    "value",
-                    "numerator",
-                    "denominator",
-                    "max_score",
-                    "computed",
-                    "flag",
-                    "note",
-                    "source_id",
-                ]
-            ]
+            rows = frame.assign(source_id=source_id, seq=range(len(frame)))[[*MEASURE_COLUMNS]]
             self.con.register("incoming", rows)
             self.con.execute(
                 "DELETE FROM measures m USING incoming i WHERE m.snapshot = i.snapshot AND "
@@ -196,8 +196,8 @@ class Store:
         self.con.register("incoming_units", units)
         self.con.execute(
             "INSERT INTO units SELECT unit_id, unit, level, code, src, src FROM incoming_units "
-            "ON CONFLICT (unit_id) DO UPDATE SET name = excluded.name, level = excluded.level, "
-            "last_source = excluded.last_source"
+            "ON CONFLICT (unit_id) DO UPDATE SET last_source = excluded.last_source, "
+            "code = COALESCE(excluded.code, units.code)"
         )
         self.con.unregister("incoming_units")
 
@@ -222,11 +222,15 @@ class Store:
             )
 
     # ---- reading -------------------------------------------------------------------------
-    def snapshots(self) -> pd.DataFrame:
-        """Every snapshot, oldest first."""
-        return self.con.execute(
-            "SELECT * FROM snapshots ORDER BY end_date, start_date DESC, snapshot"
-        ).df()
+    def snapshots(self, scopes: list[str] | None = None) -> pd.DataFrame:
+        """Every snapshot, oldest first; only those with measures in ``scopes`` if given."""
+        sql = "SELECT * FROM snapshots"
+        params: list = []
+        if scopes:
+            marks = ", ".join("?" * len(scopes))
+            sql += f" WHERE snapshot IN (SELECT snapshot FROM measures WHERE scope IN ({marks}))"
+            params = list(scopes)
+        return self.con.execute(sql + " ORDER BY end_date, start_date DESC, snapshot", params).df()
 
     def sources(self) -> pd.DataFrame:
         return self.con.execute("SELECT * FROM sources ORDER BY ingested_at, source_id").df()
@@ -234,12 +238,18 @@ class Store:
     def units(self) -> pd.DataFrame:
         return self.con.execute("SELECT * FROM units ORDER BY level, name").df()
 
-    def measures(self, snapshots: list[str] | None = None, scopes: list[str] | None = None):
-        """Measures (joined with unit names and levels) for some or all snapshots."""
+    def measures(
+        self,
+        snapshots: list[str] | None = None,
+        scopes: list[str] | None = None,
+        unit_ids: list[str] | None = None,
+    ) -> pd.DataFrame:
+        """Measures (joined with unit names and levels), filtered by snapshot, scope, unit."""
         sql = (
             "SELECT m.snapshot, m.unit_id, u.name AS unit, u.level, m.scope, m.code, m.kind, "
             "m.value, m.numerator, m.denominator, m.max_score, m.flag, m.note, m.computed, "
-            "m.source_id FROM measures m JOIN units u USING (unit_id)"
+            "m.source_id FROM measures m JOIN units u USING (unit_id) "
+            "JOIN sources s ON s.source_id = m.source_id"
         )
         where, params = [], []
         if snapshots is not None:
@@ -250,9 +260,14 @@ class Store:
         if scopes:
             where.append(f"m.scope IN ({', '.join('?' * len(scopes))})")
             params += list(scopes)
+        if unit_ids is not None:
+            where.append(
+                f"m.unit_id IN ({', '.join('?' * len(unit_ids))})" if unit_ids else "FALSE"
+            )
+            params += list(unit_ids)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY m.snapshot, u.level, m.unit_id, m.scope, m.code, m.kind"
+        sql += " ORDER BY m.snapshot, s.ingested_at, m.source_id, m.seq"
         return self.con.execute(sql, params).df()
 
     def counts(self) -> dict[str, int]:

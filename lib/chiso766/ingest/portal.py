@@ -1,0 +1,775 @@
+"""Read the national portal's evaluation API responses (saved or fetched) into measures.
+
+Six endpoints, one per displayed group, in two shapes:
+
+- ``overview`` + ``evaluation[]`` (transparency, handling-satisfaction, dossier-digitized):
+  each unit has ``metrics[]`` of {code, numerator, denominator, ratio, score, maxScore} →
+  one indicator "rate" row (ratio as given, with the counts) and one indicator "points" row
+  (score, maxScore) per metric, data-quality flags kept in ``flag``/``note``;
+- ``parent`` + ``children[]`` trees (dvc-progress-tree, provide-online-tree,
+  formality-online-payment-tree): counters mapped to indicator codes (:data:`TREE_RATES`);
+  payment and online ratios are computed from the counters (the portal's ``ratio`` there is
+  the group's), progress keeps the portal's ratio; ``totalOverdue`` → count "overdue".
+
+Every unit gets a "group" points row (the portal's score and maximum). Units are identified by
+``departmentId``; the overview/parent is the province. ``service-results`` lists every
+province's total (kept as "total" rows) and gives the province's national rank, in total and
+per group ("rank" rows; ties share a rank). The period is never in a response: it comes from
+the caller or from the manifest an archive written by :mod:`chiso766.fetch` carries.
+A list shorter than its ``pagination.total`` (a saved head) is read with a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from chiso766 import measures as M
+from chiso766.ingest.errors import IngestError, Problem, Problems
+from chiso766.methodology import Catalogue, load_catalogue
+from chiso766.periods import Period, PeriodError, parse_period
+from chiso766.provinces import Province, province_by_id
+from chiso766.ranking import rank_within
+from chiso766.scoring import ratio_from_counts
+from chiso766.store import Source, now_local, sha256_of
+from chiso766.textnorm import nfc
+from chiso766.units import COMMUNE, DEPARTMENT, PROVINCE
+
+METHODOLOGY = "portal-2026"
+# Endpoint → the group (catalogue code) it scores, in the order units take their name from.
+ENDPOINTS: dict[str, str] = {
+    "transparency": "CKMB",
+    "dvc-progress-tree": "TDGQ",
+    "provide-online-tree": "CLGQ",
+    "formality-online-payment-tree": "TTTT",
+    "dossier-digitized": "MDSH",
+    "handling-satisfaction": "MDHL",
+}
+TREES = ("dvc-progress-tree", "provide-online-tree", "formality-online-payment-tree")
+SERVICE_RESULTS = "service-results"
+GROUP_CODES = ("CKMB", "TDGQ", "CLGQ", "TTTT", "MDSH", "MDHL")
+MANIFEST = "manifest.json"
+ARCHIVE_KIND = "chiso766-portal-archive"
+
+DEPARTMENT_TYPES = {
+    "PROVINCE": PROVINCE,
+    "PROVINCIAL_DEPARTMENT": DEPARTMENT,
+    "COMMUNE_PEOPLE_COMMITTEE": COMMUNE,
+}
+# A tree's `level`: PROVINCE means a provincial department (the province itself is the parent).
+TREE_LEVELS = {"PROVINCE": DEPARTMENT, "COMMUNE": COMMUNE}
+
+# Tree counters → (indicator code, numerator keys (summed), denominator key).
+TREE_RATES: dict[str, tuple[tuple[str, tuple[str, ...], str], ...]] = {
+    "dvc-progress-tree": (("PROGRESS_ON_TIME", ("totalOnTime",), "totalReceived"),),
+    "formality-online-payment-tree": (
+        (
+            "PAYMENT_DOSSIERS",
+            ("totalDossierOnlinePaymentSuccess",),
+            "totalDossierFinancialObligation",
+        ),
+        (
+            "PAYMENT_PROCEDURES",
+            ("totalDossierOnlineFormalityPaymentSuccess",),
+            "totalFeeDossierFormalityDistinct",
+        ),
+        ("PAYMENT_FEE_INTEGRATED", ("totalFeeDossierFormality",), "totalFeeFormality"),
+    ),
+    "provide-online-tree": (
+        ("ONLINE_PROVIDED", ("partialCount", "fullCount"), "authorityCount"),
+        ("ONLINE_SERVICE_WITH_DOSSIERS", ("onlineDossierCount",), "onlineServiceTotal"),
+        ("ONLINE_DOSSIERS", ("channelOnlineSum",), "channelTotalSum"),
+    ),
+}
+
+_FILE_RE = re.compile(r"(?P<ep>[a-z][a-z-]*?)(?P<head>\.head)?(?:\.page-(?P<page>\d+))?\.json")
+_NAN = float("nan")
+
+
+@dataclass(frozen=True)
+class PortalFile:
+    """One saved response: which endpoint, which page, where."""
+
+    path: Path
+    endpoint: str
+    page: int = 1
+    head: bool = False
+    sha256: str = ""
+
+
+@dataclass
+class PortalRead:
+    """What a folder of portal responses holds, ready for :meth:`Store.ingest`.
+
+    ``measures`` has the measures columns plus ``computed`` (the workbook's recomputation of
+    each portal score, see :func:`chiso766.checks.recompute`).
+    """
+
+    folder: Path
+    period: Period
+    measures: pd.DataFrame
+    warnings: list[Problem]
+    files: list[PortalFile]
+    province: Province | None = None
+    province_id: str | None = None
+    provisional: bool = False
+    taken_at: dt.datetime | None = None
+    units: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def snapshot(self) -> str:
+        return self.period.key
+
+    @property
+    def sha256(self) -> str:
+        """One hash for the whole read: the period, the provisional mark and every file's hash."""
+        h = hashlib.sha256(f"portal {self.period.key} provisional={self.provisional}\n".encode())
+        for f in sorted(self.files, key=lambda f: (f.endpoint, f.page)):
+            h.update(f"{f.endpoint} {f.page} {f.sha256}\n".encode())
+        return h.hexdigest()
+
+    @property
+    def snapshot_info(self) -> dict[str, dict]:
+        return {
+            self.snapshot: {
+                "taken_at": self.taken_at,
+                "methodology": METHODOLOGY,
+                "provisional": self.provisional,
+            }
+        }
+
+    @property
+    def province_label(self) -> str:
+        if self.province:
+            return self.province.short_name
+        return self.province_id or "?"
+
+    def source(self) -> Source:
+        """The provenance record the store keeps (warnings included, for the user to see)."""
+        return Source(
+            path=str(self.folder),
+            sha256=self.sha256,
+            kind="portal",
+            methodology=METHODOLOGY,
+            meta={
+                "period": self.snapshot,
+                "province_id": self.province_id,
+                "province": self.province.name if self.province else None,
+                "provisional": self.provisional,
+                "files": [
+                    {
+                        "file": f.path.name,
+                        "endpoint": f.endpoint,
+                        "page": f.page,
+                        "sha256": f.sha256,
+                    }
+                    for f in self.files
+                ],
+                "warnings": [w.problem for w in self.warnings],
+            },
+        )
+
+
+# ---- envelopes ---------------------------------------------------------------------------
+
+
+def envelope_data(body: bytes | str | dict, problems: Problems) -> dict | None:
+    """The ``data`` of a ``{"code":"OK","data":…}`` answer; None (and an error) otherwise."""
+    if isinstance(body, bytes | str):
+        try:
+            text = body.decode("utf-8-sig") if isinstance(body, bytes) else body
+            body = json.loads(text)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            problems.error(None, None, _head(body), f"not a JSON answer of the portal ({exc})")
+            return None
+    if not isinstance(body, dict) or "code" not in body:
+        problems.error(None, None, _head(body), "not a portal answer (no 'code' field)")
+        return None
+    if body.get("code") != "OK":
+        problems.error(
+            None,
+            "code",
+            body.get("code"),
+            f"the portal answered code '{body.get('code')}' (message: {body.get('message')!r})",
+        )
+        return None
+    data = body.get("data")
+    if not isinstance(data, dict):
+        problems.error(None, "data", _head(data), "the answer has no 'data' object")
+        return None
+    return data
+
+
+def _head(value: Any) -> str:
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    return text[:60]
+
+
+def _num(value: Any, problems: Problems, where: str) -> float:
+    """A JSON number as float; null → NaN (no data, never 0)."""
+    if value is None:
+        return _NAN
+    if isinstance(value, bool):
+        problems.error(None, where, value, "expected a number")
+        return _NAN
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).replace(",", "."))
+    except ValueError:
+        problems.error(None, where, value, "expected a number")
+        return _NAN
+
+
+# ---- one endpoint ------------------------------------------------------------------------
+
+
+@dataclass
+class _Unit:
+    unit_id: str
+    name: str
+    level: str
+    code: str | None
+
+
+def _unit(item: Any, is_root: bool, problems: Problems, where: str) -> _Unit | None:
+    if not isinstance(item, dict):
+        problems.error(None, where, _head(item), "expected a unit object")
+        return None
+    uid = item.get("departmentId")
+    if not uid:
+        problems.error(None, where, item.get("departmentName"), "a unit without departmentId")
+        return None
+    name = nfc(item.get("departmentName") or "") or str(uid)
+    if is_root:
+        level = PROVINCE
+    elif item.get("departmentType") is not None:
+        level = DEPARTMENT_TYPES.get(item["departmentType"])
+        if level is None:
+            problems.error(None, f"{where}.departmentType", item["departmentType"], "unknown type")
+            return None
+    else:
+        level = TREE_LEVELS.get(item.get("level"))
+        if level is None:
+            problems.error(None, f"{where}.level", item.get("level"), "unknown unit level")
+            return None
+    code = item.get("departmentCode")
+    return _Unit(str(uid), name, level, str(code) if code else None)
+
+
+def _row(u: _Unit, scope: str, code: str, kind: str, value: float, **extra) -> dict:
+    return {
+        "unit_id": u.unit_id,
+        "scope": scope,
+        "code": code,
+        "kind": kind,
+        "value": value,
+        **extra,
+    }
+
+
+def _metric_rows(u: _Unit, item: dict, group: str, problems: Problems, where: str) -> list[dict]:
+    rows = [
+        _row(
+            u,
+            "group",
+            group,
+            "points",
+            _num(item.get("totalScore"), problems, f"{where}.totalScore"),
+            max_score=_num(item.get("totalMaxScore"), problems, f"{where}.totalMaxScore"),
+        )
+    ]
+    for i, m in enumerate(item.get("metrics") or []):
+        at = f"{where}.metrics[{i}]"
+        if not isinstance(m, dict) or not m.get("code"):
+            problems.error(None, at, _head(m), "a metric without a code")
+            continue
+        flag = m.get("dataQualityStatus") or None
+        note = nfc(m["dataQualityMessage"]) if m.get("dataQualityMessage") else None
+        code = str(m["code"])
+        rows.append(
+            _row(
+                u,
+                "indicator",
+                code,
+                "rate",
+                _num(m.get("ratio"), problems, f"{at}.ratio"),
+                numerator=_num(m.get("numerator"), problems, f"{at}.numerator"),
+                denominator=_num(m.get("denominator"), problems, f"{at}.denominator"),
+                flag=flag,
+                note=note,
+            )
+        )
+        rows.append(
+            _row(
+                u,
+                "indicator",
+                code,
+                "points",
+                _num(m.get("score"), problems, f"{at}.score"),
+                max_score=_num(m.get("maxScore"), problems, f"{at}.maxScore"),
+                flag=flag,
+                note=note,
+            )
+        )
+    return rows
+
+
+def _tree_rows(u: _Unit, item: dict, endpoint: str, problems: Problems, where: str) -> list[dict]:
+    score_key = "totalScore" if "totalScore" in item else "score"
+    max_key = "totalMaxScore" if "totalMaxScore" in item else "maxScore"
+    score = _num(item.get(score_key), problems, f"{where}.{score_key}")
+    maximum = _num(item.get(max_key), problems, f"{where}.{max_key}")
+    rows = [_row(u, "group", ENDPOINTS[endpoint], "points", score, max_score=maximum)]
+    if endpoint == "dvc-progress-tree":
+        rows.append(_row(u, "indicator", "PROGRESS_ON_TIME", "points", score, max_score=maximum))
+    for code, num_keys, den_key in TREE_RATES[endpoint]:
+        if den_key not in item or any(k not in item for k in num_keys):
+            continue  # e.g. provide-online-tree children: scores only
+        den = _num(item[den_key], problems, f"{where}.{den_key}")
+        num = sum(_num(item[k], problems, f"{where}.{k}") for k in num_keys)
+        if endpoint == "dvc-progress-tree" and "ratio" in item:
+            ratio = _num(item["ratio"], problems, f"{where}.ratio")
+        else:
+            ratio = ratio_from_counts(num, den)
+        rows.append(_row(u, "indicator", code, "rate", ratio, numerator=num, denominator=den))
+    if "totalOverdue" in item:
+        overdue = _num(item["totalOverdue"], problems, f"{where}.totalOverdue")
+        rows.append(_row(u, "count", "overdue", "count", overdue))
+    return rows
+
+
+@dataclass
+class EndpointRead:
+    """The rows one endpoint's pages give, the units it lists and how many it should."""
+
+    endpoint: str
+    rows: list[dict]
+    units: list[_Unit]
+    root_id: str | None
+    expected: int | None
+
+
+def read_endpoint(
+    endpoint: str, pages: list[bytes | str | dict], problems: Problems
+) -> EndpointRead | None:
+    """Rows of one group endpoint from its pages (page 1 first); None if unreadable."""
+    if endpoint not in ENDPOINTS:
+        raise ValueError(f"not a group endpoint: {endpoint}")
+    datas = [envelope_data(p, problems) for p in pages]
+    if any(d is None for d in datas) or not datas:
+        return None
+    tree = endpoint in TREES
+    root_key, list_key = ("parent", "children") if tree else ("overview", "evaluation")
+    first = datas[0]
+    root = first.get(root_key)
+    if not isinstance(root, dict):
+        problems.error(None, root_key, None, f"the answer has no '{root_key}' object")
+        return None
+    items: list = []
+    for n, d in enumerate(datas, start=1):
+        part = d.get(list_key)
+        if not isinstance(part, list):
+            problems.error(None, list_key, None, f"page {n} has no '{list_key}' list")
+            return None
+        items += part
+    rows: list[dict] = []
+    units: list[_Unit] = []
+    seen: set[str] = set()
+    for i, item in enumerate([root, *items]):
+        where = root_key if i == 0 else f"{list_key}[{i - 1}]"
+        u = _unit(item, i == 0, problems, where)
+        if u is None:
+            continue
+        if u.unit_id in seen:
+            problems.warn(None, where, u.name, "unit listed twice (pages overlap); kept once")
+            continue
+        seen.add(u.unit_id)
+        units.append(u)
+        if tree:
+            rows += _tree_rows(u, item, endpoint, problems, where)
+        else:
+            rows += _metric_rows(u, item, ENDPOINTS[endpoint], problems, where)
+    pagination = first.get("pagination") if isinstance(first.get("pagination"), dict) else {}
+    expected = pagination.get("total")
+    expected = int(expected) if isinstance(expected, int | float) else None
+    listed = len(units) - 1
+    if expected is not None and listed != expected:
+        problems.warn(
+            None,
+            list_key,
+            f"{listed}/{expected}",
+            f"{endpoint}: the answer lists {listed} of the {expected} units its pagination "
+            f"counts; the {expected - listed} others have no {ENDPOINTS[endpoint]} values "
+            "in this snapshot"
+            if listed < expected
+            else f"{endpoint}: {listed} units listed, pagination says {expected}",
+        )
+    return EndpointRead(
+        endpoint, rows, units, str(root.get("departmentId") or "") or None, expected
+    )
+
+
+# ---- service-results (every province) ----------------------------------------------------
+
+
+@dataclass
+class NationalRead:
+    """Every province's total, and the configured province's national ranks."""
+
+    rows: list[dict]
+    units: list[_Unit]
+    province_groups: dict[str, float]
+
+
+def read_service_results(
+    pages: list[bytes | str | dict], province_id: str | None, problems: Problems
+) -> NationalRead | None:
+    """Totals of every province (scope "total") and ``province_id``'s ranks (scope "rank")."""
+    datas = [envelope_data(p, problems) for p in pages]
+    if not datas or any(d is None for d in datas):
+        return None
+    items: list = []
+    for d in datas:
+        part = d.get("evaluation")
+        if not isinstance(part, list):
+            problems.error(None, "evaluation", None, "service-results has no 'evaluation' list")
+            return None
+        items += part
+    table, rows, units = [], [], []
+    for i, item in enumerate(items):
+        where = f"evaluation[{i}]"
+        u = _unit(item, True, problems, where)
+        if u is None or any(x.unit_id == u.unit_id for x in units):
+            continue
+        units.append(u)
+        total = _num(item.get("totalScore"), problems, f"{where}.totalScore")
+        groups = item.get("groupScores") if isinstance(item.get("groupScores"), dict) else {}
+        rec = {"unit_id": u.unit_id, "total": total}
+        for g in GROUP_CODES:
+            rec[g] = _num(groups.get(g), problems, f"{where}.groupScores.{g}")
+        table.append(rec)
+        rows.append(_row(u, "total", "", "points", total, max_score=100.0))
+    if not table:
+        problems.warn(None, "evaluation", None, "service-results lists no province")
+        return NationalRead(rows, units, {})
+    frame = pd.DataFrame(table)
+    mine = frame[frame["unit_id"] == province_id]
+    if province_id is None or mine.empty:
+        problems.warn(
+            None,
+            "evaluation",
+            province_id,
+            "service-results does not list this snapshot's province: no national rank",
+        )
+        return NationalRead(rows, units, {})
+    me = next(u for u in units if u.unit_id == province_id)
+    for col in ("total", *GROUP_CODES):
+        ranked = rank_within(frame, value=col, by=None).set_index("unit_id")
+        rank, of = ranked.at[province_id, "rank"], ranked.at[province_id, "of"]
+        if pd.isna(rank):
+            continue
+        rows.append(_row(me, "rank", col, "rank", float(rank), denominator=float(of)))
+    groups = {g: float(mine.iloc[0][g]) for g in GROUP_CODES}
+    return NationalRead(rows, units, groups)
+
+
+# ---- folders -----------------------------------------------------------------------------
+
+
+def _is_archive(path: Path) -> bool:
+    return (path / MANIFEST).is_file()
+
+
+def _latest_archive(path: Path) -> Path | None:
+    subs = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+    subs = [p for p in subs if _is_archive(p)]
+    return subs[-1] if subs else None
+
+
+def _known_file(name: str) -> re.Match | None:
+    m = _FILE_RE.fullmatch(name)
+    if m and (m["ep"] in ENDPOINTS or m["ep"] == SERVICE_RESULTS):
+        return m
+    return None
+
+
+def is_portal_folder(path: str | Path) -> bool:
+    """A folder of saved portal responses, a fetch archive, or a period folder of archives."""
+    path = Path(path)
+    if not path.is_dir():
+        return False
+    if _is_archive(path) or _latest_archive(path) is not None:
+        return True
+    return any(_known_file(p.name) for p in path.glob("*.json"))
+
+
+def _plain_files(folder: Path, problems: Problems) -> list[PortalFile]:
+    found: dict[tuple[str, int], PortalFile] = {}
+    for p in sorted(folder.glob("*.json")):
+        m = _known_file(p.name)
+        if m is None:
+            problems.warn(None, None, p.name, f"{p.name}: not an evaluation endpoint; ignored")
+            continue
+        f = PortalFile(p, m["ep"], int(m["page"] or 1), bool(m["head"]), sha256_of(p))
+        key = (f.endpoint, f.page)
+        if key in found:
+            full, head = (found[key], f) if not found[key].head else (f, found[key])
+            problems.warn(None, None, head.path.name, f"{head.path.name}: {full.path.name} used")
+            found[key] = full
+        else:
+            found[key] = f
+    return list(found.values())
+
+
+def _manifest_files(folder: Path, manifest: dict, problems: Problems) -> list[PortalFile]:
+    files = []
+    for entry in manifest.get("files") or []:
+        path = folder / str(entry.get("file", ""))
+        if not path.is_file():
+            problems.error(None, "manifest", entry.get("file"), "the archive lacks this file")
+            continue
+        digest = sha256_of(path)
+        if entry.get("sha256") and digest != entry["sha256"]:
+            problems.error(None, "manifest", path.name, "file changed since it was fetched")
+            continue
+        files.append(
+            PortalFile(path, str(entry["endpoint"]), int(entry.get("page", 1)), False, digest)
+        )
+    return files
+
+
+def _read_manifest(folder: Path, problems: Problems) -> dict:
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        problems.error(None, None, MANIFEST, f"unreadable archive manifest ({exc})")
+        return {}
+    if manifest.get("kind") != ARCHIVE_KIND:
+        problems.error(None, "kind", manifest.get("kind"), "not a chiso766 portal archive")
+        return {}
+    return manifest
+
+
+def _resolve_period(
+    period: str | Period | None, manifest: dict, problems: Problems
+) -> Period | None:
+    given = manifest.get("period")
+    try:
+        wanted = period if isinstance(period, Period) else parse_period(period) if period else None
+        stored = parse_period(given) if given else None
+    except PeriodError as exc:
+        problems.error(None, "period", period or given, str(exc))
+        return None
+    if wanted and stored and wanted != stored:
+        problems.error(
+            None, "period", wanted.key, f"the archive holds period {stored.key}, not {wanted.key}"
+        )
+        return None
+    chosen = wanted or stored
+    if chosen is None:
+        problems.error(
+            None,
+            "period",
+            None,
+            "saved portal responses do not say which period they hold: pass --period "
+            "(e.g. --period 2026-08 for a month, 2026-Q3 for a quarter, 2026 for a year)",
+        )
+        return None
+    try:
+        chosen.portal_request()
+    except PeriodError as exc:
+        problems.error(None, "period", chosen.key, str(exc))
+        return None
+    return chosen
+
+
+def read_portal_folder(
+    folder: str | Path,
+    period: str | Period | None = None,
+    catalogue: Catalogue | None = None,
+    today: dt.date | None = None,
+) -> PortalRead:
+    """Read saved responses (``<endpoint>[.head|.page-N].json``) or a fetch archive.
+
+    Raises :class:`IngestError` listing every problem (no period, a non-OK envelope, a
+    malformed body, files from two provinces…); warnings travel with the result.
+    """
+    folder = Path(folder)
+    problems = Problems(str(folder))
+    if not folder.is_dir():
+        problems.error(None, None, str(folder), "not a folder")
+        problems.raise_if_errors()
+    if not _is_archive(folder) and (latest := _latest_archive(folder)) is not None:
+        folder = latest
+        problems.file = str(folder)
+    manifest = _read_manifest(folder, problems) if _is_archive(folder) else {}
+    chosen = _resolve_period(period, manifest, problems)
+    files = (
+        _manifest_files(folder, manifest, problems) if manifest else _plain_files(folder, problems)
+    )
+    problems.raise_if_errors()
+    assert chosen is not None
+    if not any(f.endpoint in ENDPOINTS or f.endpoint == SERVICE_RESULTS for f in files):
+        problems.error(None, None, None, "no response of an evaluation endpoint in this folder")
+        problems.raise_if_errors()
+    return _read_files(folder, chosen, files, manifest, problems, catalogue, today)
+
+
+def _read_files(
+    folder: Path,
+    period: Period,
+    files: list[PortalFile],
+    manifest: dict,
+    problems: Problems,
+    catalogue: Catalogue | None,
+    today: dt.date | None,
+) -> PortalRead:
+    by_endpoint: dict[str, list[PortalFile]] = {}
+    for f in sorted(files, key=lambda f: f.page):
+        by_endpoint.setdefault(f.endpoint, []).append(f)
+    rows: list[dict] = []
+    units: dict[str, _Unit] = {}
+    roots: dict[str, str] = {}
+    for endpoint in ENDPOINTS:
+        parts = by_endpoint.get(endpoint)
+        if not parts:
+            problems.warn(
+                None,
+                None,
+                endpoint,
+                f"no {endpoint} response: group {ENDPOINTS[endpoint]} "
+                "is missing from this snapshot",
+            )
+            continue
+        sub = Problems(f"{folder.name}/{parts[0].path.name}")
+        read = read_endpoint(endpoint, [p.path.read_bytes() for p in parts], sub)
+        problems.items += sub.items
+        if read is None:
+            continue
+        rows += read.rows
+        if read.root_id:
+            roots[endpoint] = read.root_id
+        for u in read.units:
+            _merge_unit(units, u, endpoint, problems)
+    province_id = _one_province(roots, manifest, problems)
+    national = None
+    if SERVICE_RESULTS in by_endpoint:
+        parts = by_endpoint[SERVICE_RESULTS]
+        sub = Problems(f"{folder.name}/{parts[0].path.name}")
+        national = read_service_results([p.path.read_bytes() for p in parts], province_id, sub)
+        problems.items += sub.items
+    problems.raise_if_errors()
+    if national is not None:
+        for u in national.units:
+            units.setdefault(u.unit_id, u)
+        rows += national.rows
+        _compare_groups(rows, national.province_groups, province_id, problems)
+    frame = _frame(rows, units, period)
+    cat = catalogue or load_catalogue(METHODOLOGY)
+    from chiso766.checks import attach_computed  # a pure module; imported late to avoid a cycle
+
+    frame = attach_computed(frame, cat)
+    provisional = bool(manifest.get("provisional", False))
+    today = today or now_local().date()
+    if not manifest and not period.is_complete(today):
+        provisional = True
+        problems.warn(None, "period", period.key, f"{period.key} has not ended: provisional")
+    province = province_by_id(province_id) if province_id else None
+    unit_table = pd.DataFrame(
+        [(u.unit_id, u.name, u.level, u.code) for u in units.values()],
+        columns=["unit_id", "unit", "level", "code"],
+    )
+    return PortalRead(
+        folder=folder,
+        period=period,
+        measures=frame,
+        warnings=problems.warnings,
+        files=files,
+        province=province,
+        province_id=province_id,
+        provisional=provisional,
+        taken_at=_taken_at(manifest),
+        units=unit_table,
+    )
+
+
+def _merge_unit(units: dict[str, _Unit], u: _Unit, endpoint: str, problems: Problems) -> None:
+    known = units.get(u.unit_id)
+    if known is None:
+        units[u.unit_id] = u
+        return
+    if known.code is None and u.code:
+        known.code = u.code
+    if known.level != u.level:
+        problems.warn(
+            None,
+            endpoint,
+            u.name,
+            f"{endpoint} gives {u.name} level {u.level}, another endpoint {known.level}; "
+            f"kept {known.level}",
+        )
+
+
+def _one_province(roots: dict[str, str], manifest: dict, problems: Problems) -> str | None:
+    ids = set(roots.values())
+    if len(ids) > 1:
+        listing = ", ".join(f"{ep}: {pid}" for ep, pid in roots.items())
+        problems.error(None, "departmentId", None, f"responses of several provinces ({listing})")
+        return None
+    stated = (manifest.get("province") or {}).get("rootDepartmentId")
+    if ids and stated and stated not in ids:
+        problems.error(None, "province", stated, "the manifest names another province")
+        return None
+    return next(iter(ids), stated)
+
+
+def _compare_groups(
+    rows: list[dict], groups: dict[str, float], province_id: str | None, problems: Problems
+) -> None:
+    """Warn where service-results and the group endpoint disagree on the province's score."""
+    for r in rows:
+        if r["unit_id"] == province_id and r["scope"] == "group" and r["code"] in groups:
+            other = groups[r["code"]]
+            if not (math.isnan(other) or math.isnan(r["value"])) and abs(other - r["value"]) > 0.01:
+                problems.warn(
+                    None,
+                    r["code"],
+                    f"{r['value']:g} / {other:g}",
+                    f"group {r['code']}: the group endpoint says {r['value']:g}, service-results "
+                    f"{other:g} (captured at different times?); the group endpoint is kept",
+                )
+
+
+def _frame(rows: list[dict], units: dict[str, _Unit], period: Period) -> pd.DataFrame:
+    if not rows:
+        return M.empty().assign(computed=pd.Series(dtype="float64"))
+    frame = pd.DataFrame(rows)
+    frame["snapshot"] = period.key
+    frame["unit"] = frame["unit_id"].map(lambda uid: units[uid].name)
+    frame["level"] = frame["unit_id"].map(lambda uid: units[uid].level)
+    frame = frame.drop_duplicates(M.KEY, keep="first")
+    return M.conform(frame)
+
+
+def _taken_at(manifest: dict) -> dt.datetime | None:
+    stamps = [f.get("fetched_at") for f in manifest.get("files") or [] if f.get("fetched_at")]
+    if not stamps:
+        return None
+    try:
+        return max(dt.datetime.fromisoformat(s) for s in stamps)
+    except ValueError:
+        return None
+
+
+def read_error(message: str, file: str = "") -> IngestError:
+    """An :class:`IngestError` with one problem (for callers outside a folder read)."""
+    return IngestError([Problem(file, None, None, None, message)])
