@@ -1,0 +1,47 @@
+# Two commands do everything on a fresh Debian machine with Python 3.11:
+#   make report   set up, generate the demo data, render the demo reports under reports/
+#   make test     set up, run the whole test suite
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+APT_PACKAGES := chromium fonts-noto-core poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEMO := data/demo.duckdb
+DEMO_DISTRICTS := data/demo-districts.duckdb
+
+.PHONY: setup system-deps report test lint clean
+
+setup: system-deps $(STAMP)
+
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 \
+	   || ! ls /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf >/dev/null 2>&1; then \
+	  echo "installing $(APT_PACKAGES) with apt"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
+	fi
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+report: setup
+	$(BIN)/chiso766 demo --variant merged --store $(DEMO)
+	$(BIN)/chiso766 demo --variant districts --store $(DEMO_DISTRICTS)
+	$(BIN)/chiso766 render 2026-W47 2026-10 2026-Q3 2026 --store $(DEMO)
+	$(BIN)/chiso766 render 2025-W15 --store $(DEMO_DISTRICTS)
+	@echo "reports: $(CURDIR)/reports/index.html"
+
+test: setup
+	$(BIN)/pytest -q -p no:cacheprovider --nbval-lax notebooks tests
+
+lint: setup
+	$(BIN)/ruff check lib tests benchmarks
+	$(BIN)/ruff format --check lib tests benchmarks
+
+clean:
+	rm -rf $(VENV) reports/*/ reports/index.html data/demo*.duckdb

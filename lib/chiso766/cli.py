@@ -1,0 +1,352 @@
+"""The `chiso766` command: ingest, score, compare, demo, render, status."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from chiso766.ingest.errors import IngestError, Problem
+from chiso766.methodology import MethodologyError, load_bands
+from chiso766.periods import PeriodError, parse_period
+from chiso766.store import Source, Store, StoreError, default_store_path, project_root, sha256_of
+
+app = typer.Typer(
+    help="Chỉ số 766 Workbook: ingest, score, compare and publish the Bộ chỉ số 766.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option("--store", help="DuckDB store file (default: $CHISO766_STORE or data/)"),
+]
+MethodOpt = Annotated[
+    str, typer.Option("--methodology", "-m", help="catalogue: auto, portal-2026, qd766-2022")
+]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json or csv")]
+DEMO_STORE = "demo.duckdb"
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _print_problems(problems: list[Problem], title: str) -> None:
+    typer.echo(title, err=True)
+    for p in problems:
+        where = ", ".join(
+            x for x in (p.file, f"row {p.row}" if p.row else "",
+                        f"column '{p.column}'" if p.column else "") if x
+        )
+        value = f" [value: '{p.value}']" if p.value not in (None, "") else ""
+        typer.echo(f"  - {where}: {p.problem}{value}", err=True)
+
+
+def _read(path: Path, methodology: str, unit, level, snapshot, sheet):
+    from chiso766.ingest.tables import read_table
+
+    return read_table(path, methodology=methodology, unit=unit, level=level, snapshot=snapshot,
+                      sheet=sheet)
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="CSV/XLSX tables or portal folders")],
+    store: StoreOpt = None,
+    methodology: MethodOpt = "auto",
+    unit: Annotated[str | None, typer.Option(help="unit of a one-row-per-indicator table")] = None,
+    level: Annotated[str | None, typer.Option(help="level of every unit in the table")] = None,
+    snapshot: Annotated[
+        str | None, typer.Option(help="date of columns without one, e.g. 2025-04-08")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first)")] = None,
+    period: Annotated[str | None, typer.Option(help="period of a portal folder")] = None,
+) -> None:
+    """Validate every file, then store them; nothing is stored if any file has an error."""
+    reads, failures = [], []
+    portal = []
+    for path in files:
+        if path.is_dir():
+            portal.append(path)
+            continue
+        try:
+            reads.append(_read(path, methodology, unit, level, snapshot, sheet))
+        except IngestError as exc:
+            failures.extend(exc.problems)
+        except MethodologyError as exc:
+            failures.append(Problem(str(path), None, None, None, str(exc)))
+    if failures:
+        _print_problems(failures, f"{len(failures)} problem(s); nothing was stored:")
+        raise typer.Exit(1)
+    with Store(store) as st:
+        for read in reads:
+            for w in read.warnings:
+                _print_problems([w], "warning:")
+            try:
+                res = st.ingest(read.measures,
+                                Source(read.path, sha256_of(read.path), "table", read.methodology,
+                                       {"layout": read.layout}))
+            except StoreError as exc:
+                _fail(str(exc))
+            verb = "already ingested, nothing changed" if res.status == "unchanged" else (
+                f"{res.rows} values")
+            typer.echo(f"{read.path}: {verb}; snapshots {', '.join(res.snapshots)} "
+                       f"({read.layout}, {read.methodology}) → {st.path}")
+        for folder in portal:
+            try:
+                from chiso766.cli_portal import ingest_portal
+            except ImportError:  # pragma: no cover - portal support not installed
+                _fail(f"{folder}: folders of portal responses are not supported here")
+            try:
+                typer.echo(ingest_portal(folder, period, st))
+            except (IngestError, StoreError, PeriodError, ValueError) as exc:
+                _fail(f"{folder}: {exc}")
+
+
+def _scored_units(measures: pd.DataFrame, methodology: str, snapshot: str | None):
+    from chiso766.methodology import load_catalogue, version_for_date
+    from chiso766.ranking import add_classes, rank_within
+    from chiso766.scoring import score_snapshot
+
+    keys = sorted(measures["snapshot"].unique(), key=_snapshot_order)
+    if not keys:
+        _fail("the table holds no values")
+    key = parse_period(snapshot).key if snapshot else keys[-1]
+    if key not in keys:
+        _fail(f"no snapshot {key} in the table (it has: {', '.join(keys)})")
+    rows = measures[(measures["snapshot"] == key)
+                    & measures["scope"].isin(["total", "group", "indicator"])]
+    version = methodology
+    if methodology == "auto":
+        version = version_for_date(_snapshot_end(key))
+    scores = score_snapshot(rows, load_catalogue(version))
+    units = rank_within(add_classes(scores.units, load_bands()))
+    return key, units
+
+
+def _snapshot_order(key: str):
+    try:
+        p = parse_period(key)
+        return (0, p.end, p.start)
+    except PeriodError:
+        return (1, None, None)
+
+
+def _snapshot_end(key: str):
+    import datetime as dt
+
+    try:
+        return parse_period(key).end
+    except PeriodError:
+        return dt.date.today()
+
+
+def _unit_records(units: pd.DataFrame) -> list[dict]:
+    out = []
+    for r, klass in zip(units.itertuples(index=False), units["class"], strict=True):
+        total = None if pd.isna(r.total) else round(float(r.total), 2)
+        out.append({
+            "unit": r.unit, "level": r.level, "total": total,
+            "class": klass,
+            "rank": None if pd.isna(r.rank) else int(r.rank),
+            "of": None if pd.isna(r.of) else int(r.of),
+        })
+    return out
+
+
+def _emit(records: list[dict], fmt: str, columns: list[str]) -> None:
+    if fmt == "json":
+        typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        pd.DataFrame(records, columns=columns).to_csv(sys.stdout, index=False)
+    elif fmt == "table":
+        from chiso766.formatting import fmt_number
+
+        frame = pd.DataFrame(records, columns=columns)
+        for col in frame.columns:
+            if frame[col].dtype.kind == "f" or col in ("total", "old", "new", "delta"):
+                frame[col] = [fmt_number(v, missing="—") for v in frame[col]]
+        frame = frame.astype(object).where(frame.notna(), "—")
+        typer.echo(frame.to_string(index=False))
+    else:
+        _fail(f"unknown format '{fmt}' (use table, json or csv)")
+
+
+@app.command()
+def score(
+    file: Annotated[Path, typer.Argument(help="a CSV/XLSX table")],
+    format: FormatOpt = "table",
+    methodology: MethodOpt = "auto",
+    snapshot: Annotated[str | None, typer.Option(help="which snapshot (default: latest)")] = None,
+    unit: Annotated[str | None, typer.Option(help="unit of a per-indicator table")] = None,
+    level: Annotated[str | None, typer.Option(help="level of every unit")] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet")] = None,
+) -> None:
+    """Score a table without the store: total, class and rank within level per unit."""
+    try:
+        read = _read(file, methodology, unit, level, None, sheet)
+    except IngestError as exc:
+        _print_problems(exc.problems, f"{len(exc.problems)} problem(s):")
+        raise typer.Exit(1) from None
+    for w in read.warnings:
+        _print_problems([w], "warning:")
+    _key, units = _scored_units(read.measures, methodology, snapshot)
+    _emit(_unit_records(units), format, ["unit", "level", "total", "class", "rank", "of"])
+
+
+def _side(ref: str, store: Path | None, methodology: str):
+    path = Path(ref)
+    if path.exists():
+        read = _read(path, methodology, None, None, None, None)
+        return _scored_units(read.measures, methodology, None)
+    with Store(store or default_store_path(), read_only=True) as st:
+        key = parse_period(ref).key
+        measures = st.measures([key])
+    if measures.empty:
+        _fail(f"'{ref}' is neither a file nor a snapshot in the store")
+    return _scored_units(measures, methodology, key)
+
+
+@app.command()
+def compare(
+    old: Annotated[str, typer.Argument(help="older table file or snapshot key")],
+    new: Annotated[str, typer.Argument(help="newer table file or snapshot key")],
+    format: FormatOpt = "table",
+    methodology: MethodOpt = "auto",
+    store: StoreOpt = None,
+) -> None:
+    """Compare two snapshots (files or stored): points and rank changes, units new or gone."""
+    from chiso766.compare import compare_values
+
+    try:
+        _, a = _side(old, store, methodology)
+        _, b = _side(new, store, methodology)
+    except (IngestError, PeriodError, StoreError) as exc:
+        _fail(str(exc))
+    rows = []
+    for level in b["level"].drop_duplicates().tolist() + [
+        lv for lv in a["level"].drop_duplicates() if lv not in set(b["level"])
+    ]:
+        cmp = compare_values(a[a["level"] == level], b[b["level"] == level])
+        rows.append(cmp)
+    out = pd.concat(rows, ignore_index=True)
+    records = []
+    for r in out.to_dict("records"):
+        records.append({
+            "unit": r["unit"], "level": r["level"],
+            "old": None if pd.isna(r["old"]) else round(r["old"], 2),
+            "new": None if pd.isna(r["new"]) else round(r["new"], 2),
+            "delta": None if pd.isna(r["delta"]) else r["delta"], "status": r["status"],
+            "old_rank": None if pd.isna(r.get("old_rank")) else int(r["old_rank"]),
+            "new_rank": None if pd.isna(r.get("new_rank")) else int(r["new_rank"]),
+            "rank_change": None if pd.isna(r.get("rank_change")) else int(r["rank_change"]),
+        })
+    _emit(records, format, ["unit", "level", "old", "new", "delta", "status", "old_rank",
+                            "new_rank", "rank_change"])
+
+
+@app.command()
+def demo(
+    store: StoreOpt = None,
+    variant: Annotated[str, typer.Option(help="merged (34 provinces) or districts")] = "merged",
+) -> None:
+    """Generate a synthetic demo province into a store (data/demo[-districts].duckdb)."""
+    import hashlib
+
+    from chiso766.demo import generate
+
+    if variant not in ("merged", "districts"):
+        _fail("variant must be 'merged' or 'districts'")
+    name = DEMO_STORE if variant == "merged" else "demo-districts.duckdb"
+    target = store or project_root() / "data" / name
+    data = generate(variant=variant)
+    digest = hashlib.sha256(
+        pd.util.hash_pandas_object(data.measures, index=False).values.tobytes()
+    ).hexdigest()
+    with Store(target) as st:
+        res = st.ingest(data.measures, Source(f"demo:{variant}", digest, "demo", data.methodology))
+    state = "unchanged" if res.status == "unchanged" else f"{res.rows} values"
+    typer.echo(f"demo {variant} ({data.province}): {len(res.snapshots)} snapshots "
+               f"{res.snapshots[0]} … {res.snapshots[-1]}, {state} → {target}")
+
+
+@app.command()
+def render(
+    periods: Annotated[
+        list[str], typer.Argument(help="one or more: 2025-W15, 2024-04, 2024-Q2, 2024-H1, 2024")
+    ],
+    compare: Annotated[str | None, typer.Option(help="comparison snapshot, e.g. 2025-03-27")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="html,pdf,xlsx")] = "html,pdf,xlsx",
+    store: StoreOpt = None,
+    out: Annotated[Path | None, typer.Option(help="reports folder (default: reports/)")] = None,
+    province: Annotated[str | None, typer.Option(help="province name or id")] = None,
+    methodology: MethodOpt = "auto",
+) -> None:
+    """Render the province announcement for each period (HTML, PDF, XLSX) under reports/."""
+    from chiso766.render import RenderJob, render_many
+
+    try:
+        keys = [parse_period(p).key for p in periods]
+        if compare:
+            compare = parse_period(compare).key
+    except PeriodError as exc:
+        _fail(str(exc))
+    formats = tuple(f.strip() for f in format.split(",") if f.strip())
+    bad = set(formats) - {"html", "pdf", "xlsx"}
+    if bad:
+        _fail(f"unknown format(s): {', '.join(sorted(bad))} (use html, pdf, xlsx)")
+    store_path = str((store or default_store_path()).resolve())
+    if not Path(store_path).exists():
+        _fail(f"no store at {store_path}; ingest files or run 'chiso766 demo' first")
+    reports = out or project_root() / "reports"
+    notebook = project_root() / "notebooks" / "province_report.ipynb"
+    jobs = [
+        RenderJob(notebook, {"period": key, "compare": compare or "", "store_path": store_path,
+                             "province": province or "", "methodology": methodology},
+                  reports / key, "province_report", formats)
+        for key in keys
+    ]
+    try:
+        results = render_many(jobs)
+    except Exception as exc:  # the batch failed: say which reports
+        _fail(f"render failed: {exc}")
+    for result in results:
+        for p in result.paths:
+            typer.echo(str(p))
+
+
+@app.command()
+def status(store: StoreOpt = None) -> None:
+    """What the store holds: counts, snapshots, sources."""
+    try:
+        st = Store(store or default_store_path(), read_only=True)
+    except StoreError as exc:
+        _fail(str(exc))
+    with st:
+        typer.echo(f"store: {st.path}")
+        typer.echo(json.dumps(st.counts()))
+        snaps = st.snapshots()
+        if len(snaps):
+            typer.echo(f"snapshots: {snaps['snapshot'].iloc[0]} … {snaps['snapshot'].iloc[-1]} "
+                       f"({len(snaps)})")
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    try:
+        from chiso766.cli_portal import register
+    except ImportError:
+        register = None
+    if register is not None:
+        register(app)
+    app()
+
+
+if __name__ == "__main__":
+    main()
