@@ -61,11 +61,16 @@ def recompute(measures: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+def _recomputed(measures: pd.DataFrame, catalogue: Catalogue) -> dict[tuple, float]:
+    rec = recompute(measures, catalogue)
+    keys = zip(rec["unit_id"], rec["scope"], rec["code"], strict=True)
+    return dict(zip(keys, rec["recomputed"], strict=True))
+
+
 def attach_computed(measures: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     """The frame with a ``computed`` column: the recomputation beside each points row."""
     out = measures.copy()
-    rec = recompute(measures, catalogue)
-    found = dict(zip(zip(rec["unit_id"], rec["scope"], rec["code"]), rec["recomputed"]))
+    found = _recomputed(measures, catalogue)
     keys = zip(out["unit_id"], out["scope"], out["code"], strict=True)
     values = [found.get(k, np.nan) for k in keys]
     out["computed"] = np.where(out["kind"] == "points", values, np.nan).astype("float64")
@@ -101,8 +106,7 @@ def check_scores(
         | ((given["scope"] == "indicator") & given["code"].isin(scored))
     ]
     given = given.drop_duplicates(["unit_id", "scope", "code"], keep="last")
-    rec = recompute(measures, catalogue)
-    found = dict(zip(zip(rec["unit_id"], rec["scope"], rec["code"]), rec["recomputed"]))
+    found = _recomputed(measures, catalogue)
     rows = []
     for g in given.itertuples(index=False):
         key = (g.unit_id, g.scope, g.code)

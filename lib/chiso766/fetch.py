@@ -27,9 +27,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 from chiso766.ingest.portal import (
     ARCHIVE_KIND,
     ENDPOINTS,
@@ -128,7 +125,7 @@ class PortalClient:
             "Accept": "application/json",
             "User-Agent": USER_AGENT,
         }
-        last = ""
+        last, retry_after = "", None
         for attempt in range(self.retries + 1):
             if attempt:
                 self._sleep(self._delay(attempt - 1, retry_after))
@@ -281,9 +278,9 @@ def download(
 
 def _check_complete(read: PortalRead) -> None:
     """A fetched period must hold every unit the pagination announced."""
-    short = [w.problem for w in read.warnings if "of the" in w.problem and "units" in w.problem]
-    if short:
-        raise FetchError("incomplete answer: " + "; ".join(short))
+    if read.shortfalls:
+        short = ", ".join(f"{ep} {n} of {m} units" for ep, (n, m) in read.shortfalls.items())
+        raise FetchError(f"incomplete answer after following every page: {short}")
 
 
 def fetch_period(
@@ -323,7 +320,9 @@ def fetch_period(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    read = replace(read, folder=final, files=[replace(f, path=final / f.path.name) for f in read.files])
+    read = replace(
+        read, folder=final, files=[replace(f, path=final / f.path.name) for f in read.files]
+    )
     result = store_read(store, read)
     return FetchResult(final, read, result, client.requests, time.monotonic() - t0)
 
@@ -368,11 +367,3 @@ def store_read(store: Store, read: PortalRead) -> IngestResult:
 
 
 _KEY = ["snapshot", "unit_id", "scope", "code", "kind"]
-
-
-def archive_summary(folder: Path) -> pd.DataFrame:
-    """The files of an archive folder (endpoint, page, bytes, fetched_at, sha256)."""
-    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    cols = ["file", "endpoint", "page", "bytes", "fetched_at", "sha256"]
-    frame = pd.DataFrame(manifest.get("files") or [], columns=cols)
-    return frame.replace({np.nan: None})

@@ -33,7 +33,7 @@ from typing import Any
 import pandas as pd
 
 from chiso766 import measures as M
-from chiso766.ingest.errors import IngestError, Problem, Problems
+from chiso766.ingest.errors import Problem, Problems
 from chiso766.methodology import Catalogue, load_catalogue
 from chiso766.periods import Period, PeriodError, parse_period
 from chiso766.provinces import Province, province_by_id
@@ -123,6 +123,7 @@ class PortalRead:
     provisional: bool = False
     taken_at: dt.datetime | None = None
     units: pd.DataFrame = field(default_factory=pd.DataFrame)
+    shortfalls: dict[str, tuple[int, int]] = field(default_factory=dict)  # endpoint: (listed, of)
 
     @property
     def snapshot(self) -> str:
@@ -356,6 +357,11 @@ class EndpointRead:
     units: list[_Unit]
     root_id: str | None
     expected: int | None
+
+    @property
+    def listed(self) -> int:
+        """Units in the list (the overview/parent not counted)."""
+        return len(self.units) - 1
 
 
 def read_endpoint(
@@ -639,6 +645,7 @@ def _read_files(
     rows: list[dict] = []
     units: dict[str, _Unit] = {}
     roots: dict[str, str] = {}
+    shortfalls: dict[str, tuple[int, int]] = {}
     for endpoint in ENDPOINTS:
         parts = by_endpoint.get(endpoint)
         if not parts:
@@ -656,6 +663,8 @@ def _read_files(
         if read is None:
             continue
         rows += read.rows
+        if read.expected is not None and read.listed < read.expected:
+            shortfalls[endpoint] = (read.listed, read.expected)
         if read.root_id:
             roots[endpoint] = read.root_id
         for u in read.units:
@@ -699,6 +708,7 @@ def _read_files(
         provisional=provisional,
         taken_at=_taken_at(manifest),
         units=unit_table,
+        shortfalls=shortfalls,
     )
 
 
@@ -768,8 +778,3 @@ def _taken_at(manifest: dict) -> dt.datetime | None:
         return max(dt.datetime.fromisoformat(s) for s in stamps)
     except ValueError:
         return None
-
-
-def read_error(message: str, file: str = "") -> IngestError:
-    """An :class:`IngestError` with one problem (for callers outside a folder read)."""
-    return IngestError([Problem(file, None, None, None, message)])
