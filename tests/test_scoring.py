@@ -301,14 +301,33 @@ def test_missing_value_is_nan_never_zero(portal):
         ind("dept", "PROGRESS_ON_TIME"),  # 2.1's zero rule is for 0 dossiers, not for no data
         ind("dept", "PETITION_PROCESSING_ON_TIME", num=3),  # numerator without denominator
         ind("dept", "PUBLISH_ON_TIME", value=50),
+        ind("dept", "PUBLIC_CONTENT_FULL", value=100),
     )
     inds = score_indicators(m, portal)
     for code in ("DOSSIER_SYNC", "PROGRESS_ON_TIME", "PETITION_PROCESSING_ON_TIME"):
         assert math.isnan(points_of(inds, "dept", code)["points"]), code
     assert points_of(inds, "dept", "PUBLISH_ON_TIME")["points"] == 3
-    groups = score_groups(m, inds, portal)
-    assert math.isnan(group_points(groups, "dept", "TDGQ"))
-    assert group_points(groups, "dept", "CKMB") == 3
+    groups = score_groups(m, inds, portal).set_index("group")
+    assert math.isnan(groups.at["TDGQ", "points"])
+    # every indicator of the group has its row: the sum skips the one without data
+    assert groups.loc["CKMB", ["points", "source"]].tolist() == [5.0, "indicators"]
+
+
+def test_a_group_missing_an_indicator_row_is_incomplete_not_low(portal):
+    m = measures(
+        ind("dept", "PUBLISH_ON_TIME", value=50),
+        ind("dept", "DOSSIER_SYNC", value=100),  # PUBLIC_CONTENT_FULL has no row at all
+        ind("prov", "PUBLISH_ON_TIME", value=50),
+        ind("prov", "DOSSIER_SYNC", value=100),
+        ind("prov", "PUBLIC_CONTENT_FULL", value=100),  # 1.2 missing: needed for the province
+    )
+    groups = score_groups(m, score_indicators(m, portal), portal)
+    for uid in ("dept", "prov"):
+        rec = groups[(groups["unit_id"] == uid) & (groups["group"] == "CKMB")].iloc[0]
+        # the province's 1.3 is copied into the department, which then is complete
+        expected = (11.0, "indicators") if uid == "dept" else (NAN, "incomplete")
+        assert rec["points"] == pytest.approx(expected[0], nan_ok=True), uid
+        assert rec["source"] == expected[1], uid
 
 
 def test_a_unit_with_every_value_missing_has_no_total(portal):
@@ -351,7 +370,7 @@ def test_values_copied_from_the_province(portal, code):
     inds = score_indicators(m, portal)
     assert points_of(inds, "prov", code)["points"] == 1.96
     assert points_of(inds, "dept", code)["points"] == 1.0
-    assert points_of(inds, "dept", code)["note"] is None
+    assert pd.isna(points_of(inds, "dept", code)["note"])
     for uid in ("comm", "dist"):
         rec = points_of(inds, uid, code)
         assert (rec["ratio"], rec["points"]) == (97.75, 1.96)
@@ -417,13 +436,14 @@ def test_group_sources_in_order_points_rate_indicators(portal):
         row("prov", "group", "TDGQ", "rate", 78.38),
         ind("prov", "DOSSIER_RECEIVING_SATISFACTION", num=144315, den=184503),
         ind("prov", "PETITION_PROCESSING_ON_TIME", num=182, den=247),
+        ind("prov", "PETITION_HANDLING_SATISFACTION", num=137, den=247),
     )
     groups = score_groups(m, score_indicators(m, portal), portal).set_index("group")
     assert groups.loc["CKMB", ["points", "source"]].tolist() == [7.96, "points"]
     assert groups.loc["TDGQ", ["points", "source"]].tolist() == [15.68, "rate"]
-    assert groups.loc["MDHL", ["points", "source"]].tolist() == [9.63, "indicators"]
-    assert groups.loc["MDHL", "rate"] == 53.5
-    assert math.isnan(groups.loc["MDSH", "points"]) and groups.loc["MDSH", "source"] is None
+    assert groups.loc["MDHL", ["points", "source"]].tolist() == [12.96, "indicators"]
+    assert groups.loc["MDHL", "rate"] == 72.0
+    assert math.isnan(groups.loc["MDSH", "points"]) and pd.isna(groups.loc["MDSH", "source"])
 
 
 def _all_groups(uid, cat, points):
@@ -545,48 +565,74 @@ def _tree_units(data):
         yield child, _TREE_LEVEL[child["level"]]
 
 
-def _unit_row(u, level, scope, code, kind, value=NAN, num=NAN, den=NAN):
+def _unit_row(u, level, code, value, num, den):
+    """An indicator rate row for a unit of a portal answer (None → NaN)."""
     return {
         "snapshot": "2026-08",
         "unit_id": u["departmentId"],
         "unit": u["departmentName"],
         "level": level,
-        "scope": scope,
+        "scope": "indicator",
         "code": code,
-        "kind": kind,
+        "kind": "rate",
         "value": NAN if value is None else value,
         "numerator": NAN if num is None else num,
         "denominator": NAN if den is None else den,
     }
 
 
-def _mismatches(expected: dict, got: dict, names: dict) -> list[str]:
-    bad = []
+# Where our rules (METHODOLOGY.md: ratio with 2 decimals, points rounded half up) and the portal
+# differ, by 0,01 point ("checked to 0,01 point"): (file, what) → (portal, ours).
+KNOWN_PORTAL_DIFFERENCES = {
+    # The payment endpoint rounds max × ratio / 100 from its binary value: 6 × 98,75 / 100 =
+    # 5,925 is held as 5,92499… and published as 5,92, and 6 × 65,75 / 100 = 3,945 as 3,94; we
+    # round the exact half up (5,93; 3,95). Every other tie (0,625 → 0,63; 4,695 → 4,70) agrees.
+    ("formality-online-payment-tree.json", "UBND xã Lai Đồng"): (6.91, 6.92),
+    ("formality-online-payment-tree.json", "UBND xã Bình Tuyền"): (5.19, 5.2),
+    # The digitisation endpoint scores 4.1 from the unrounded fraction (133 609 / 184 503 =
+    # 72,4156 % → 4,34), not from its own published 2-decimal ratio (72,42 % → 4,35), unlike the
+    # payment endpoint, which scores from the 2-decimal ratio (295 / 377 → 78,25 % → 4,70).
+    ("dossier-digitized.head.json", "UBND tỉnh Phú Thọ ORIGINAL_RESULT_AVAILABLE"): (4.34, 4.35),
+    ("dossier-digitized.head.json", "UBND tỉnh Phú Thọ group MDSH"): (8.24, 8.25),
+}
+
+
+def _check_against_portal(source: str, differences: dict) -> None:
+    """Fail on any difference from the portal that is not a known, explained one."""
+    unexpected = []
+    for what, (want, have) in differences.items():
+        known = KNOWN_PORTAL_DIFFERENCES.get((source, what))
+        if known is None or known != (want, have):
+            unexpected.append(f"{what}: portal {want}, ours {have}")
+    assert not unexpected, f"{len(unexpected)} difference(s) from the portal in {source}:\n" + (
+        "\n".join(unexpected)
+    )
+
+
+def _compare_units(expected: dict, got: dict, names: dict) -> dict:
+    differences = {}
     for uid, want in expected.items():
         have = got.get(uid, NAN)
         if not (have == want or (isnan(have) and isnan(want))):
-            bad.append(f"{names[uid]}: portal {want}, ours {have}")
-    return bad
+            differences[names[uid]] = (want, have)
+    return differences
 
 
 def test_portal_progress_tree_recomputed(portal):
-    data = _sample("dvc-progress-tree.json")
+    source = "dvc-progress-tree.json"
+    data = _sample(source)
     rows, expected, names = [], {}, {}
     for u, level in _tree_units(data):
         rows.append(
-            _unit_row(
-                u, level, "indicator", "PROGRESS_ON_TIME", "rate", None, u["totalOnTime"],
-                u["totalReceived"],
-            )
-        )  # fmt: skip
+            _unit_row(u, level, "PROGRESS_ON_TIME", None, u["totalOnTime"], u["totalReceived"])
+        )
         expected[u["departmentId"]] = u.get("score", u.get("totalScore"))
         names[u["departmentId"]] = u["departmentName"]
     m = conform(pd.DataFrame(rows))
     groups = score_groups(m, score_indicators(m, portal), portal)
     got = groups[groups["group"] == "TDGQ"].set_index("unit_id")["points"].to_dict()
     assert len(expected) == 164
-    bad = _mismatches(expected, got, names)
-    assert not bad, f"{len(bad)} unit(s) differ from the portal:\n" + "\n".join(bad)
+    _check_against_portal(source, _compare_units(expected, got, names))
 
 
 PAYMENT_COUNTERS = {
@@ -600,35 +646,30 @@ PAYMENT_COUNTERS = {
 
 
 def test_portal_payment_tree_recomputed(portal):
-    data = _sample("formality-online-payment-tree.json")
+    source = "formality-online-payment-tree.json"
+    data = _sample(source)
     rows, expected, names = [], {}, {}
     for u, level in _tree_units(data):
         for code, (num, den) in PAYMENT_COUNTERS.items():
-            rows.append(_unit_row(u, level, "indicator", code, "rate", None, u[num], u[den]))
+            rows.append(_unit_row(u, level, code, None, u[num], u[den]))
         expected[u["departmentId"]] = u["totalScore"]
         names[u["departmentId"]] = u["departmentName"]
     m = conform(pd.DataFrame(rows))
     groups = score_groups(m, score_indicators(m, portal), portal)
     got = groups[groups["group"] == "TTTT"].set_index("unit_id")["points"].to_dict()
     assert len(expected) == 164
-    bad = _mismatches(expected, got, names)
-    assert not bad, f"{len(bad)} unit(s) differ from the portal:\n" + "\n".join(bad)
+    _check_against_portal(source, _compare_units(expected, got, names))
 
 
 def test_portal_online_tree_parent_recomputed(portal):
     p = _sample("provide-online-tree.json")["parent"]
-    m = conform(
-        pd.DataFrame(
-            [
-                _unit_row(p, PROVINCE, "indicator", code, "rate", None, num, den)
-                for code, num, den in [
-                    ("ONLINE_PROVIDED", p["partialCount"] + p["fullCount"], p["authorityCount"]),
-                    ("ONLINE_SERVICE_WITH_DOSSIERS", p["onlineDossierCount"], p["onlineServiceTotal"]),
-                    ("ONLINE_DOSSIERS", p["channelOnlineSum"], p["channelTotalSum"]),
-                ]
-            ]
-        )
-    )  # fmt: skip
+    counters = [
+        ("ONLINE_PROVIDED", p["partialCount"] + p["fullCount"], p["authorityCount"]),
+        ("ONLINE_SERVICE_WITH_DOSSIERS", p["onlineDossierCount"], p["onlineServiceTotal"]),
+        ("ONLINE_DOSSIERS", p["channelOnlineSum"], p["channelTotalSum"]),
+    ]
+    rows = [_unit_row(p, PROVINCE, code, None, num, den) for code, num, den in counters]
+    m = conform(pd.DataFrame(rows))
     groups = score_groups(m, score_indicators(m, portal), portal)
     assert group_points(groups, p["departmentId"], "CLGQ") == p["totalScore"] == 8.83
 
@@ -649,16 +690,12 @@ def test_portal_metrics_recomputed(portal, name, group):
         level = _TYPE_LEVEL[u["departmentType"]]
         names[u["departmentId"]] = u["departmentName"]
         for metric in u["metrics"]:
-            rows.append(
-                _unit_row(
-                    u, level, "indicator", metric["code"], "rate", metric["ratio"],
-                    metric["numerator"], metric["denominator"],
-                )
-            )  # fmt: skip
+            num, den = metric["numerator"], metric["denominator"]
+            rows.append(_unit_row(u, level, metric["code"], metric["ratio"], num, den))
     m = conform(pd.DataFrame(rows))
     inds = score_indicators(m, portal).set_index(["unit_id", "code"])
     groups = score_groups(m, inds.reset_index(), portal)
-    bad = []
+    differences = {}
     for u in units:
         uid = u["departmentId"]
         for metric in u["metrics"]:
@@ -679,8 +716,8 @@ def test_portal_metrics_recomputed(portal, name, group):
             # the portal's null score counts nothing: our zero-denominator 0 says the same
             same = ours == want or (want is None and (isnan(ours) or (den == 0 and ours == 0)))
             if not same:
-                bad.append(f"{names[uid]} {code}: portal {want}, ours {ours}")
+                differences[f"{names[uid]} {code}"] = (want, ours)
         pts = groups[(groups["unit_id"] == uid) & (groups["group"] == group)]["points"].iloc[0]
         if pts != u["totalScore"]:
-            bad.append(f"{names[uid]} group {group}: portal {u['totalScore']}, ours {pts}")
-    assert not bad, f"{len(bad)} difference(s) from the portal:\n" + "\n".join(bad)
+            differences[f"{names[uid]} group {group}"] = (u["totalScore"], pts)
+    _check_against_portal(name, differences)

@@ -41,8 +41,13 @@ def _print_problems(problems: list[Problem], title: str) -> None:
     typer.echo(title, err=True)
     for p in problems:
         where = ", ".join(
-            x for x in (p.file, f"row {p.row}" if p.row else "",
-                        f"column '{p.column}'" if p.column else "") if x
+            x
+            for x in (
+                p.file,
+                f"row {p.row}" if p.row else "",
+                f"column '{p.column}'" if p.column else "",
+            )
+            if x
         )
         value = f" [value: '{p.value}']" if p.value not in (None, "") else ""
         typer.echo(f"  - {where}: {p.problem}{value}", err=True)
@@ -51,8 +56,9 @@ def _print_problems(problems: list[Problem], title: str) -> None:
 def _read(path: Path, methodology: str, unit, level, snapshot, sheet):
     from chiso766.ingest.tables import read_table
 
-    return read_table(path, methodology=methodology, unit=unit, level=level, snapshot=snapshot,
-                      sheet=sheet)
+    return read_table(
+        path, methodology=methodology, unit=unit, level=level, snapshot=snapshot, sheet=sheet
+    )
 
 
 @app.command()
@@ -89,15 +95,27 @@ def ingest(
             for w in read.warnings:
                 _print_problems([w], "warning:")
             try:
-                res = st.ingest(read.measures,
-                                Source(read.path, sha256_of(read.path), "table", read.methodology,
-                                       {"layout": read.layout}))
+                res = st.ingest(
+                    read.measures,
+                    Source(
+                        read.path,
+                        sha256_of(read.path),
+                        "table",
+                        read.methodology,
+                        {"layout": read.layout},
+                    ),
+                )
             except StoreError as exc:
                 _fail(str(exc))
-            verb = "already ingested, nothing changed" if res.status == "unchanged" else (
-                f"{res.rows} values")
-            typer.echo(f"{read.path}: {verb}; snapshots {', '.join(res.snapshots)} "
-                       f"({read.layout}, {read.methodology}) → {st.path}")
+            verb = (
+                "already ingested, nothing changed"
+                if res.status == "unchanged"
+                else (f"{res.rows} values")
+            )
+            typer.echo(
+                f"{read.path}: {verb}; snapshots {', '.join(res.snapshots)} "
+                f"({read.layout}, {read.methodology}) → {st.path}"
+            )
         for folder in portal:
             try:
                 from chiso766.cli_portal import ingest_portal
@@ -120,8 +138,9 @@ def _scored_units(measures: pd.DataFrame, methodology: str, snapshot: str | None
     key = parse_period(snapshot).key if snapshot else keys[-1]
     if key not in keys:
         _fail(f"no snapshot {key} in the table (it has: {', '.join(keys)})")
-    rows = measures[(measures["snapshot"] == key)
-                    & measures["scope"].isin(["total", "group", "indicator"])]
+    rows = measures[
+        (measures["snapshot"] == key) & measures["scope"].isin(["total", "group", "indicator"])
+    ]
     version = methodology
     if methodology == "auto":
         version = version_for_date(_snapshot_end(key))
@@ -151,12 +170,16 @@ def _unit_records(units: pd.DataFrame) -> list[dict]:
     out = []
     for r, klass in zip(units.itertuples(index=False), units["class"], strict=True):
         total = None if pd.isna(r.total) else round(float(r.total), 2)
-        out.append({
-            "unit": r.unit, "level": r.level, "total": total,
-            "class": klass,
-            "rank": None if pd.isna(r.rank) else int(r.rank),
-            "of": None if pd.isna(r.of) else int(r.of),
-        })
+        out.append(
+            {
+                "unit": r.unit,
+                "level": r.level,
+                "total": total,
+                "class": klass,
+                "rank": None if pd.isna(r.rank) else int(r.rank),
+                "of": None if pd.isna(r.of) else int(r.of),
+            }
+        )
     return out
 
 
@@ -238,17 +261,24 @@ def compare(
     out = pd.concat(rows, ignore_index=True)
     records = []
     for r in out.to_dict("records"):
-        records.append({
-            "unit": r["unit"], "level": r["level"],
-            "old": None if pd.isna(r["old"]) else round(r["old"], 2),
-            "new": None if pd.isna(r["new"]) else round(r["new"], 2),
-            "delta": None if pd.isna(r["delta"]) else r["delta"], "status": r["status"],
-            "old_rank": None if pd.isna(r.get("old_rank")) else int(r["old_rank"]),
-            "new_rank": None if pd.isna(r.get("new_rank")) else int(r["new_rank"]),
-            "rank_change": None if pd.isna(r.get("rank_change")) else int(r["rank_change"]),
-        })
-    _emit(records, format, ["unit", "level", "old", "new", "delta", "status", "old_rank",
-                            "new_rank", "rank_change"])
+        records.append(
+            {
+                "unit": r["unit"],
+                "level": r["level"],
+                "old": None if pd.isna(r["old"]) else round(r["old"], 2),
+                "new": None if pd.isna(r["new"]) else round(r["new"], 2),
+                "delta": None if pd.isna(r["delta"]) else r["delta"],
+                "status": r["status"],
+                "old_rank": None if pd.isna(r.get("old_rank")) else int(r["old_rank"]),
+                "new_rank": None if pd.isna(r.get("new_rank")) else int(r["new_rank"]),
+                "rank_change": None if pd.isna(r.get("rank_change")) else int(r["rank_change"]),
+            }
+        )
+    _emit(
+        records,
+        format,
+        ["unit", "level", "old", "new", "delta", "status", "old_rank", "new_rank", "rank_change"],
+    )
 
 
 @app.command()
@@ -272,8 +302,10 @@ def demo(
     with Store(target) as st:
         res = st.ingest(data.measures, Source(f"demo:{variant}", digest, "demo", data.methodology))
     state = "unchanged" if res.status == "unchanged" else f"{res.rows} values"
-    typer.echo(f"demo {variant} ({data.province}): {len(res.snapshots)} snapshots "
-               f"{res.snapshots[0]} … {res.snapshots[-1]}, {state} → {target}")
+    typer.echo(
+        f"demo {variant} ({data.province}): {len(res.snapshots)} snapshots "
+        f"{res.snapshots[0]} … {res.snapshots[-1]}, {state} → {target}"
+    )
 
 
 @app.command()
@@ -281,7 +313,9 @@ def render(
     periods: Annotated[
         list[str], typer.Argument(help="one or more: 2025-W15, 2024-04, 2024-Q2, 2024-H1, 2024")
     ],
-    compare: Annotated[str | None, typer.Option(help="comparison snapshot, e.g. 2025-03-27")] = None,
+    compare: Annotated[
+        str | None, typer.Option(help="comparison snapshot, e.g. 2025-03-27")
+    ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="html,pdf,xlsx")] = "html,pdf,xlsx",
     store: StoreOpt = None,
     out: Annotated[Path | None, typer.Option(help="reports folder (default: reports/)")] = None,
@@ -307,9 +341,19 @@ def render(
     reports = out or project_root() / "reports"
     notebook = project_root() / "notebooks" / "province_report.ipynb"
     jobs = [
-        RenderJob(notebook, {"period": key, "compare": compare or "", "store_path": store_path,
-                             "province": province or "", "methodology": methodology},
-                  reports / key, "province_report", formats)
+        RenderJob(
+            notebook,
+            {
+                "period": key,
+                "compare": compare or "",
+                "store_path": store_path,
+                "province": province or "",
+                "methodology": methodology,
+            },
+            reports / key,
+            "province_report",
+            formats,
+        )
         for key in keys
     ]
     try:
@@ -333,8 +377,10 @@ def status(store: StoreOpt = None) -> None:
         typer.echo(json.dumps(st.counts()))
         snaps = st.snapshots()
         if len(snaps):
-            typer.echo(f"snapshots: {snaps['snapshot'].iloc[0]} … {snaps['snapshot'].iloc[-1]} "
-                       f"({len(snaps)})")
+            typer.echo(
+                f"snapshots: {snaps['snapshot'].iloc[0]} … {snaps['snapshot'].iloc[-1]} "
+                f"({len(snaps)})"
+            )
 
 
 def main() -> None:

@@ -213,7 +213,7 @@ _PROFILE: dict[str, tuple[float, str | None]] = {
     "PETITION_HANDLING_SATISFACTION": (0.7, "rated_pakn"),
     "DOSSIER_RECEIVING_SATISFACTION": (0.35, "rated"),
 }
-_COPIED_NOTE = None  # province values copied to units are emitted as plain values
+_CRISIS_CODES = ("PROGRESS_ON_TIME", "DOSSIER_SYNC")
 
 
 def _round2(x: np.ndarray) -> np.ndarray:
@@ -357,8 +357,10 @@ def _build(variant, shape, cat, rng, keys):  # noqa: C901 - one linear recipe
         start = rng.uniform(58, 66)
         gain = rng.uniform(18, 26)
         level_L[i] = start + gain * x + noise[i] * 0.6
+    crisis = np.ones((U, W))  # a collapse shows most in overdue dossiers and sync
     for n, i in enumerate(collapsing):  # a sharp fall at some week, then no recovery
         week = int(rng.integers(int(0.55 * W), int(0.85 * W)))
+        crisis[i, week:] = 2.0
         level_L[i] = rng.uniform(82, 88) + noise[i] * 0.6
         level_L[i, week:] += (26, 46, 54)[n] + rng.uniform(0, 3) - level_L[i, week]
         level_L[i, week:] += np.linspace(0, rng.uniform(0, 3), W - week)
@@ -400,6 +402,8 @@ def _build(variant, shape, cat, rng, keys):  # noqa: C901 - one linear recipe
         difficulty, counted = _PROFILE[code]
         unit_factor = rng.lognormal(0, 0.35, U)[:, None]
         weekly = rng.lognormal(0, 0.12, (U, W))
+        if code in _CRISIS_CODES:
+            weekly = weekly * crisis
         r = np.clip(100 - shortfall * difficulty * unit_factor * weekly, 0, 100)
         if counted is None:
             ratios[code] = _round2(r)

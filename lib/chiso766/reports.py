@@ -33,3 +33,38 @@ def load_province_report(
         trend_measures=trend,
         overdue_measures=overdue,
     )
+
+
+def open_store(store_path: str = "") -> Store:
+    """The store a notebook reads: the path given, else the default store if it exists, else
+    the demo store (generated on first use), so every notebook runs with its defaults."""
+    from pathlib import Path
+
+    from chiso766.store import default_store_path, project_root
+
+    if store_path:
+        return Store(Path(store_path), read_only=True)
+    default = default_store_path()
+    if default.exists():
+        return Store(default, read_only=True)
+    demo_path = project_root() / "data" / "demo.duckdb"
+    if not demo_path.exists():
+        ensure_demo_store(demo_path)
+    return Store(demo_path, read_only=True)
+
+
+def ensure_demo_store(path, variant: str = "merged") -> None:
+    """Generate the demo data into ``path`` (idempotent)."""
+    import hashlib
+
+    import pandas as pd
+
+    from chiso766.demo import generate
+    from chiso766.store import Source
+
+    data = generate(variant=variant)
+    digest = hashlib.sha256(
+        pd.util.hash_pandas_object(data.measures, index=False).values.tobytes()
+    ).hexdigest()
+    with Store(path) as st:
+        st.ingest(data.measures, Source(f"demo:{variant}", digest, "demo", data.methodology))
