@@ -713,6 +713,8 @@ def test_portal_metrics_recomputed(portal, name, group):
                 r = metric["ratio"] if den is None else ratio_from_counts(metric["numerator"], den)
                 rule = round_half_up(points_from_ratio(i, r))
             assert ours == pytest.approx(rule, nan_ok=True), f"{names[uid]} {code}"
+            if den:  # a ratio from counts: the portal's own, to 2 decimals
+                assert inds.at[(uid, code), "ratio"] == metric["ratio"], f"{names[uid]} {code}"
             # the portal's null score counts nothing: our zero-denominator 0 says the same
             same = ours == want or (want is None and (isnan(ours) or (den == 0 and ours == 0)))
             if not same:

@@ -372,10 +372,14 @@ def figure_svg(fig: Figure) -> Markup:
 
 
 def figure_html(
-    fig: Figure, alt: str, caption: str | None = None, fmt: str = "png", dpi: float | None = None
+    fig: Figure, alt: str, caption: str | None = None, fmt: str = "png", dpi: float = 150
 ) -> Markup:
     """``<figure class="chart"><img src="data:…" alt="…"><figcaption>…`` with alt/caption
-    escaped; display it in a notebook with ``display(HTML(figure_html(fig, "…")))``."""
-    img = Markup('<img src="{}" alt="{}">').format(figure_to_data_uri(fig, fmt, dpi), alt)
+    escaped, drawn at ``dpi`` but shown at the figure's size (sharp in print); display it in a
+    notebook with ``display(HTML(figure_html(fig, "…")))``."""
+    width = round(fig.get_figwidth() * 96)  # CSS pixels are 1/96 inch
+    img = Markup('<img src="{}" alt="{}" width="{}">').format(
+        figure_to_data_uri(fig, fmt, dpi), alt, width
+    )
     cap = Markup("<figcaption>{}</figcaption>").format(caption) if caption else Markup("")
     return Markup('<figure class="chart">{}{}</figure>').format(img, cap)

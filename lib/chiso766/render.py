@@ -214,7 +214,8 @@ def validate_parameters(notebook: Path | str, params: Mapping[str, Any]) -> dict
         types = _expected_types(info)
         if types is not None and not _type_ok(value, types):
             wanted = " or ".join(dict.fromkeys(t.__name__ for t in types))
-            hint = f"; pass it quoted, e.g. {str(value)!r}" if str in types else ""
+            quote = str in types and isinstance(value, int | float)
+            hint = f"; pass it quoted, e.g. {str(value)!r}" if quote else ""
             problems.append(
                 f"parameter {name!r} must be {wanted} (default {info.get('default')}), "
                 f"got {type(value).__name__} {value!r}{hint}"
@@ -843,6 +844,7 @@ def update_index(reports_dir: Path | str) -> Path:
             for entry in stems.values():
                 entry["updated"] = datetime.fromtimestamp(entry["updated"]).replace(microsecond=0)
             label = _period_label(folder.name)
+            label = label[:1].upper() + label[1:]
             periods.append({"key": folder.name, "label": label, "reports": list(stems.values())})
     page = (
         _jinja()
@@ -853,5 +855,6 @@ def update_index(reports_dir: Path | str) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=".index.", suffix=".tmp", dir=reports_dir)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(page)
+    os.chmod(tmp, 0o644)
     os.replace(tmp, target)
     return target
