@@ -43,7 +43,9 @@ def rank_within(
 def add_classes(frame: pd.DataFrame, bands: tuple[ClassBand, ...], value: str = "total"):
     """Add a ``class`` column from the bands (None where there is no data)."""
     out = frame.copy()
-    out["class"] = [classify(v, bands) for v in out[value]]
+    # object dtype: a plain list would become a str column (pandas 3) that turns None into NaN
+    classes = [classify(v, bands) for v in out[value]]
+    out["class"] = pd.Series(classes, index=out.index, dtype=object)
     return out
 
 
