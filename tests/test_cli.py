@@ -23,15 +23,22 @@ def test_score_json_districts_tie():
     assert set(rows[0]) == {"unit", "level", "total", "class", "rank", "of"}
     tied = [r for r in rows if r["total"] == 86.03]
     assert [(r["rank"], r["of"]) for r in tied] == [(4, 11), (4, 11)]
-    assert rows[0] == {"unit": "UBND huyện Bù Đốp", "level": "district", "total": 90.39,
-                       "class": "Xuất sắc", "rank": 1, "of": 11}
+    assert rows[0] == {
+        "unit": "UBND huyện Bù Đốp",
+        "level": "district",
+        "total": 90.39,
+        "class": "Xuất sắc",
+        "rank": 1,
+        "of": 11,
+    }
 
 
 def test_score_json_no_data_is_null():
     rows = json.loads(run("score", SEED / "004-departments.csv", "-f", "json").stdout)
     nodata = [r for r in rows if r["unit"] in ("Sở Ngoại vụ", "Sở Dân tộc và Tôn giáo")]
-    assert nodata and all(r["total"] is None and r["rank"] is None and r["class"] is None
-                          for r in nodata)
+    assert nodata and all(
+        r["total"] is None and r["rank"] is None and r["class"] is None for r in nodata
+    )
     assert {r["of"] for r in rows if r["rank"]} == {11}
 
 
@@ -43,8 +50,9 @@ def test_score_csv_and_table():
 
 
 def test_score_an_earlier_snapshot():
-    rows = json.loads(run("score", SEED / "004-districts.csv", "-f", "json", "--snapshot",
-                          "2025-03-27").stdout)
+    rows = json.loads(
+        run("score", SEED / "004-districts.csv", "-f", "json", "--snapshot", "2025-03-27").stdout
+    )
     assert rows[0]["total"] == 89.59
 
 
@@ -75,8 +83,9 @@ def test_compare_files_and_snapshots(tmp_path):
     assert {r["status"] for r in json.loads(res.stdout)} == {"unchanged", "no_data"}
     store = tmp_path / "s.duckdb"
     run("ingest", SEED / "004-departments.csv", "--store", store)
-    rows = json.loads(run("compare", "2025-03-27", "2025-04-08", "--store", store, "-f",
-                          "json").stdout)
+    rows = json.loads(
+        run("compare", "2025-03-27", "2025-04-08", "--store", store, "-f", "json").stdout
+    )
     by = {r["unit"]: r for r in rows}
     assert by["Sở Nội vụ"]["delta"] == 5.18 and by["Sở Tư pháp"]["delta"] == -5.97
     assert by["Sở Ngoại vụ"]["status"] == "no_data"

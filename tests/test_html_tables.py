@@ -83,6 +83,7 @@ def test_missing_values_render_as_text_without_calling_the_formatter() -> None:
         df, formats={"total": boom, "unit": str}, missing={"total": "Không có dữ liệu"}
     )
     assert cells(out) == ["A", "Không có dữ liệu", "—", "—", "ok", "2"]
+    assert '<td class="num na">Không có dữ liệu</td>' in out and '<td class="na">—' in out
     assert table_html(df[["rank"]], missing="n/a").count("n/a") == 1
 
 

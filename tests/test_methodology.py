@@ -349,7 +349,8 @@ SEED_004 = [
     ),
     ("Tỷ lệ xử lý phản ánh, kiến nghị đúng hạn", "PETITION_PROCESSING_ON_TIME"),
     (
-        "Mức độ hài lòng trong tiếp nhận, giải quyết thủ tục hành chính của người dân, doanh nghiệp",
+        "Mức độ hài lòng trong tiếp nhận, giải quyết thủ tục hành chính"
+        " của người dân, doanh nghiệp",
         "DOSSIER_RECEIVING_SATISFACTION",
     ),
     ("Chỉ số tiến độ giải quyết hồ sơ TTHC", "PROGRESS_ON_TIME"),

@@ -109,7 +109,12 @@ def test_metrics_keep_counts_ratio_score_and_nulls(tiny):
     assert math.isnan(null_rate["value"]) and null_rate["denominator"] == 0
     assert math.isnan(one(m, unit_id=LAI_CHAU, code="PUBLISH_ON_TIME", kind="points")["value"])
     copy = one(m, unit_id=COMMUNE, code="ELECTRONIC_CERTIFIED_COPY", kind="rate")
-    assert copy["value"] == 100 and math.isnan(copy["numerator"]) and math.isnan(copy["denominator"])
+    assert (
+        copy["value"] == 100 and math.isnan(copy["numerator"]) and math.isnan(copy["denominator"])
+    )
+    for code in ("DOSSIER_RECEIVING_SATISFACTION", "PROGRESS_ON_TIME"):  # portal: ratio 0
+        zero = one(m, unit_id=DEPT, code=code, kind="rate")
+        assert math.isnan(zero["value"]) and zero["denominator"] == 0  # 0/0 is no data
     monitored = one(m, unit_id=LAI_CHAU, code="PETITION_CLASSIFICATION_TTHC", kind="points")
     assert math.isnan(monitored["value"]) and monitored["max_score"] == 0
 
@@ -281,7 +286,7 @@ def test_a_head_shorter_than_its_pagination_is_read_with_a_warning(folder):
     assert read.shortfalls == {"transparency": (2, 5)}
     [w] = read.warnings
     assert "lists 2 of the 5 units" in w.problem and w.severity == "warning"
-    assert len(read.measures[read.measures["code"] == "CKMB"]) == 3
+    assert len(read.measures.query("scope == 'group' and code == 'CKMB'")) == 3
 
 
 def test_full_answer_wins_over_a_head(folder):
@@ -307,13 +312,16 @@ def test_pages_are_joined(folder):
     edit(folder / "transparency.page-2.json", second)
     read = read_portal_folder(folder, "2026-08")
     assert read.warnings == []
-    assert len(read.measures[read.measures["code"] == "CKMB"]) == 3
+    assert len(read.measures.query("scope == 'group' and code == 'CKMB'")) == 3
 
 
 @pytest.mark.parametrize(
     "body, message",
     [
-        (b'{"code":"ERROR","message":"H\xe1\xbb\x87 th\xe1\xbb\x91ng b\xe1\xba\xadn"}', "code 'ERROR'"),
+        (
+            b'{"code":"ERROR","message":"H\xe1\xbb\x87 th\xe1\xbb\x91ng b\xe1\xba\xadn"}',
+            "code 'ERROR'",
+        ),
         (b'{"code":"OK","data":{"parent":', "not a JSON answer"),
         (b"<html>Bad gateway</html>", "not a JSON answer"),
         (b'{"code":"OK","data":{"children":[]}}', "no 'parent' object"),

@@ -584,11 +584,9 @@ def _unit_row(u, level, code, value, num, den):
 # Where our rules (METHODOLOGY.md: ratio with 2 decimals, points rounded half up) and the portal
 # differ, by 0,01 point ("checked to 0,01 point"): (file, what) → (portal, ours).
 KNOWN_PORTAL_DIFFERENCES = {
-    # The payment endpoint rounds max × ratio / 100 from its binary value: 6 × 98,75 / 100 =
-    # 5,925 is held as 5,92499… and published as 5,92, and 6 × 65,75 / 100 = 3,945 as 3,94; we
-    # round the exact half up (5,93; 3,95). Every other tie (0,625 → 0,63; 4,695 → 4,70) agrees.
-    ("formality-online-payment-tree.json", "UBND xã Lai Đồng"): (6.91, 6.92),
-    ("formality-online-payment-tree.json", "UBND xã Bình Tuyền"): (5.19, 5.2),
+    # (The payment endpoint rounds max × ratio / 100 on its binary value — 6 × 98,75 / 100 =
+    # 5,925 is held as 5,92499… and published as 5,92; portal-2026 has points_rounding: float,
+    # so UBND xã Lai Đồng 6,91 and UBND xã Bình Tuyền 5,19 now match.)
     # The digitisation endpoint scores 4.1 from the unrounded fraction (133 609 / 184 503 =
     # 72,4156 % → 4,34), not from its own published 2-decimal ratio (72,42 % → 4,35), unlike the
     # payment endpoint, which scores from the 2-decimal ratio (295 / 377 → 78,25 % → 4,70).

@@ -14,8 +14,9 @@ SEED = Path(__file__).parent / "data" / "seed004"
 
 def _ingest(store: Store, path: Path):
     read = read_table(path)
-    return store.ingest(read.measures, Source(str(path), sha256_of(path), "table",
-                                              read.methodology))
+    return store.ingest(
+        read.measures, Source(str(path), sha256_of(path), "table", read.methodology)
+    )
 
 
 def test_ingest_records_provenance(tmp_path):
@@ -114,9 +115,21 @@ def test_read_only_store_must_exist(tmp_path):
 
 
 def test_conform_round_trip():
-    frame = M.conform(pd.DataFrame([{"snapshot": "2025", "unit_id": "u", "unit": "U",
-                                     "level": "department", "scope": "total", "kind": "points",
-                                     "value": "80,5".replace(",", ".")}]))
+    frame = M.conform(
+        pd.DataFrame(
+            [
+                {
+                    "snapshot": "2025",
+                    "unit_id": "u",
+                    "unit": "U",
+                    "level": "department",
+                    "scope": "total",
+                    "kind": "points",
+                    "value": "80,5".replace(",", "."),
+                }
+            ]
+        )
+    )
     assert frame["value"].iloc[0] == 80.5 and frame["code"].iloc[0] == ""
     assert list(frame.columns) == list(M.COLUMNS)
     digest = hashlib.sha256(b"x").hexdigest()

@@ -53,8 +53,7 @@ def test_seed_indicators_one_row_per_indicator():
 
 def test_published_change_that_disagrees_is_a_warning_not_data(write_csv):
     path = write_csv(
-        "Đơn vị,Điểm (27/3/2025),Điểm (08/4/2025),\"Tăng, giảm\"\n"
-        "Sở Nội vụ,\"90,41\",\"95,59\",\"5,00\"\n"
+        'Đơn vị,Điểm (27/3/2025),Điểm (08/4/2025),"Tăng, giảm"\nSở Nội vụ,"90,41","95,59","5,00"\n'
     )
     read = read_table(path)
     assert len(read.warnings) == 1
@@ -66,7 +65,7 @@ def test_published_change_that_disagrees_is_a_warning_not_data(write_csv):
 def test_unmatched_indicator_is_tracked_not_rejected(write_csv):
     path = write_csv(
         "Đơn vị: UBND tỉnh Bình Phước\nTT,Chỉ số,Ngày 08/4/2025 (%)\n"
-        "1,Tỷ lệ hồ sơ nộp trực tuyến,\"61,02\"\n2,Chỉ số tự theo dõi của tỉnh,\"12,5\"\n"
+        '1,Tỷ lệ hồ sơ nộp trực tuyến,"61,02"\n2,Chỉ số tự theo dõi của tỉnh,"12,5"\n'
     )
     read = read_table(path)
     codes = read.measures["code"].tolist()
@@ -89,8 +88,8 @@ def test_group_rate_table_scores_to_points(write_csv):
     path = write_csv(
         "Đơn vị,Công khai, minh bạch (%),Tiến độ, kết quả giải quyết (%),Số hóa hồ sơ (%),"
         "Cung cấp dịch vụ trực tuyến (%),Mức độ hài lòng (%)\n".replace(
-            "Công khai, minh bạch (%)", '"Công khai, minh bạch (%)"').replace(
-            "Tiến độ, kết quả giải quyết (%)", '"Tiến độ, kết quả giải quyết (%)"')
+            "Công khai, minh bạch (%)", '"Công khai, minh bạch (%)"'
+        ).replace("Tiến độ, kết quả giải quyết (%)", '"Tiến độ, kết quả giải quyết (%)"')
         + "Sở A,100,100,75,50,90\n"
     )
     read = read_table(path, methodology="qd766-2022", snapshot="2024-07-08")
@@ -121,13 +120,13 @@ def test_xlsx_with_numbers_and_a_title_line(tmp_path):
     wb.save(path)
     read = read_table(path)
     assert dict(zip(read.measures["unit"], read.measures["value"], strict=True)) == {
-        "UBND huyện Bù Đốp": 90.39, "UBND xã Long Hà": 86.5}
+        "UBND huyện Bù Đốp": 90.39,
+        "UBND xã Long Hà": 86.5,
+    }
     assert list(read.measures["level"]) == ["district", "commune"]
 
 
-BAD = (
-    "STT,Đơn vị,Cấp,Tổng điểm (08/4/2025),Công khai, minh bạch (%)\n"
-)
+BAD = "STT,Đơn vị,Cấp,Tổng điểm (08/4/2025),Công khai, minh bạch (%)\n"
 
 
 @pytest.mark.parametrize(
@@ -156,8 +155,7 @@ def test_bad_cells_name_file_row_column(write_csv, body, row, column, problem):
 
 def test_every_problem_is_collected(write_csv):
     path = write_csv(
-        "Đơn vị,Tổng điểm (08/4/2025),Cột lạ\n"
-        "Sở A,abc,1\nPhòng B,80,2\n,70,3\nSở C,101,4\n"
+        "Đơn vị,Tổng điểm (08/4/2025),Cột lạ\nSở A,abc,1\nPhòng B,80,2\n,70,3\nSở C,101,4\n"
     )
     with pytest.raises(IngestError) as err:
         read_table(path)
@@ -165,7 +163,8 @@ def test_every_problem_is_collected(write_csv):
     assert list(problems.columns) == ["file", "row", "column", "value", "problem"]
     assert len(problems) == 5
     assert {"unknown column header", "text in a number column", "empty unit name"} <= {
-        p.split(";")[0] for p in problems["problem"]}
+        p.split(";")[0] for p in problems["problem"]
+    }
 
 
 def test_name_without_level_column_must_be_recognisable(write_csv):

@@ -34,8 +34,14 @@ def test_numbers_as_written(raw, expected):
 
 @pytest.mark.parametrize(
     "raw",
-    ["Hệ thống không thông báo dữ liệu", "He thong khong thong bao du lieu", "Không có dữ liệu",
-     "-", "—", "N/A"],
+    [
+        "Hệ thống không thông báo dữ liệu",
+        "He thong khong thong bao du lieu",
+        "Không có dữ liệu",
+        "-",
+        "—",
+        "N/A",
+    ],
 )
 def test_no_data_phrases_are_nan_with_the_text_kept(raw):
     cell = parse_number(raw)

@@ -75,12 +75,14 @@ def fetch(
     ],
     period: Annotated[str, typer.Option(help="month 2026-08, quarter 2026-Q3 or year 2026")],
     provisional: Annotated[
-        bool, typer.Option(help="allow a period that has not ended (stored as provisional)")
+        bool, typer.Option("--provisional", help="allow a period not ended (stored provisional)")
     ] = False,
     store: StoreOpt = None,
     archive: Annotated[
         Path | None,
-        typer.Option(help="archive root (default: $CHISO766_PORTAL_ARCHIVE or data/portal-archive)"),
+        typer.Option(
+            help="archive root (default: $CHISO766_PORTAL_ARCHIVE or data/portal-archive)"
+        ),
     ] = None,
     base_url: Annotated[
         str | None, typer.Option(help="API base URL (default: $CHISO766_PORTAL_URL or the portal)")
@@ -154,7 +156,9 @@ def check_scores_cmd(
     period: Annotated[str, typer.Argument(help="the snapshot, e.g. 2026-08")],
     store: StoreOpt = None,
     format: FormatOpt = "table",
-    tolerance: Annotated[float, typer.Option(help="points apart that count as a difference")] = 0.01,
+    tolerance: Annotated[
+        float, typer.Option(help="points apart that count as a difference")
+    ] = 0.01,
     methodology: Annotated[str, typer.Option(help="catalogue to recompute with")] = "portal-2026",
 ) -> None:
     """List every unit × group (and indicator) where the portal's score and ours differ."""

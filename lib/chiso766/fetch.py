@@ -302,20 +302,19 @@ def fetch_period(
     _check_period(per, provisional, today)
     provisional = provisional and not per.is_complete(today)
     client = client or PortalClient()
-    base = (archive_root or default_archive_root()) / prov.code / per.key
-    base.mkdir(parents=True, exist_ok=True)
+    root = (archive_root or default_archive_root()) / prov.code
     stamp = now_local().strftime("%Y%m%dT%H%M%S")
-    tmp = base / f".partial-{stamp}-{os.getpid()}"
-    tmp.mkdir()
+    tmp = root / f".partial-{per.key}-{stamp}-{os.getpid()}"
+    tmp.mkdir(parents=True)
     try:
         download(client, prov, per, tmp, provisional, progress)
         read = read_portal_folder(tmp, per, today=today)
         _check_complete(read)
-        final = base / stamp
-        n = 1
+        final, n = root / per.key / stamp, 1
         while final.exists():
             n += 1
-            final = base / f"{stamp}-{n}"
+            final = root / per.key / f"{stamp}-{n}"
+        final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -323,7 +322,13 @@ def fetch_period(
     read = replace(
         read, folder=final, files=[replace(f, path=final / f.path.name) for f in read.files]
     )
-    result = store_read(store, read)
+    try:
+        result = store_read(store, read)
+    except Exception as exc:
+        raise FetchError(
+            f"the answers are archived in {final} but could not be stored ({exc}); "
+            f"ingest them later with: chiso766 ingest {final}"
+        ) from exc
     return FetchResult(final, read, result, client.requests, time.monotonic() - t0)
 
 

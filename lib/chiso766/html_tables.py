@@ -2,8 +2,8 @@
 
 Every cell and header is HTML-escaped; a formatter may return :class:`markupsafe.Markup` (as
 :func:`chip` does) to insert trusted markup. Numeric columns are right-aligned; missing values
-render as ``missing`` ("—" unless told) without calling the formatter. Tables are wrapped in a
-``div.table-wrap`` that scrolls horizontally on narrow screens (see templates/report.css).
+render as ``missing`` ("—" unless told) in a ``td.na`` without calling the formatter. Tables
+are wrapped in a ``div.table-wrap`` that scrolls sideways on narrow screens (report.css).
 """
 
 from __future__ import annotations
@@ -91,8 +91,9 @@ def table_html(
     def missing_for(col: str) -> str:
         return missing.get(col, MISSING) if isinstance(missing, Mapping) else missing
 
-    def align(col: str) -> Markup:
-        return Markup(' class="num"') if col in num else Markup("")
+    def align(col: str, na: bool = False) -> Markup:
+        css = " ".join(c for c, on in (("num", col in num), ("na", na)) if on)
+        return Markup(' class="{}"').format(css) if css else Markup("")
 
     parts: list[str] = [Markup('<div class="table-wrap"><table class="{}">').format(css.strip())]
     if caption:
@@ -104,8 +105,9 @@ def table_html(
     for row in df[cols].itertuples(index=False, name=None):
         parts.append("<tr>")
         for col, value in zip(cols, row, strict=True):
+            na = _is_missing(value)
             text = _cell(value, formats.get(col), missing_for(col))
-            parts.append(Markup("<td{}>{}</td>").format(align(col), text))
+            parts.append(Markup("<td{}>{}</td>").format(align(col, na), text))
         parts.append("</tr>")
     parts.append("</tbody></table></div>")
     return "".join(parts)

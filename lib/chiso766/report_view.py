@@ -115,8 +115,11 @@ class ReportView:
     def indicators(self) -> str:
         r = self.r
         if r.indicators.empty:
-            return _h(2, "II. CÁC CHỈ SỐ THÀNH PHẦN") + _paragraphs(
-                ["Chưa có số liệu chỉ số thành phần của tỉnh trong kỳ này."]
+            return "".join(
+                [
+                    _h(2, "II. CÁC CHỈ SỐ THÀNH PHẦN"),
+                    _paragraphs(["Chưa có số liệu chỉ số thành phần của tỉnh trong kỳ này."]),
+                ]
             )
         t = r.indicators.reset_index(drop=True).copy()
         t.insert(0, "tt", range(1, len(t) + 1))
@@ -154,7 +157,9 @@ class ReportView:
         t.insert(0, "stt", range(1, len(t) + 1))
         t["rank_text"] = [fmt_rank(a, b) for a, b in zip(t["rank"], t["of"], strict=True)]
         t["move"] = [fmt_rank_change(c) for c in t.get("rank_change", [None] * len(t))]
-        t["class_chip"] = [chip(c) if isinstance(c, str) else "" for c in t["class"]]
+        # The chip is made by the table's formatter: Markup stored in a column would be turned
+        # into plain text by pandas' string dtype and then escaped.
+        t["class_chip"] = t["class"]
         cols = {"stt": "STT", "unit": "Đơn vị"}
         if self.cmp_label:
             cols["old"] = f"Điểm đánh giá ({self.cmp_label})"
@@ -168,8 +173,8 @@ class ReportView:
         table = table_html(
             t,
             cols,
-            {"stt": str, "delta": fmt_signed},
-            missing={**{c: "—" for c in cols}, **no_data},
+            {"stt": str, "delta": fmt_signed, "class_chip": chip},
+            missing={**{c: "—" for c in cols}, **no_data, "class_chip": ""},
             numeric=("old", "total", "delta"),
         )
         counts = section.counts.copy()
@@ -254,8 +259,14 @@ class ReportView:
             "class": "Xếp loại",
             "rank_text": "Xếp hạng",
         }
-        return _h(3, f"Phụ lục {number}. {section.heading}") + table_html(
-            a, cols, {"stt": str}, missing={**{c: "—" for c in cols}, "total": NO_DATA_TEXT}
+        # Joined as text: Markup + str would escape the table a second time.
+        return "".join(
+            [
+                _h(3, f"Phụ lục {number}. {section.heading}"),
+                table_html(
+                    a, cols, {"stt": str}, missing={**{c: "—" for c in cols}, "total": NO_DATA_TEXT}
+                ),
+            ]
         )
 
     def appendix_figure(self, section: LevelSection):

@@ -13,17 +13,10 @@ import numpy as np
 import pandas as pd
 
 from chiso766.methodology import Catalogue, Indicator
+from chiso766.rounding import round_half_up, round_with
 from chiso766.units import PROVINCE
 
 UNIT_COLS = ["unit_id", "unit", "level"]
-
-
-def round_half_up(x: float, decimals: int = 2) -> float:
-    """Round half away from zero, robust to binary noise (2.675 → 2.68)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return float("nan")
-    q = 10**decimals
-    return math.copysign(math.floor(abs(x) * q + 0.5 + 1e-9), x) / q
 
 
 def ratio_from_counts(numerator: float, denominator: float, decimals: int = 2) -> float:
@@ -167,7 +160,7 @@ def _score_one(rec: dict, cat: Catalogue) -> dict:
         out["_redistribute"] = ind.on_zero_denominator == "redistribute"
     else:
         pts = points_from_ratio(ind, ratio)
-    pts = round_half_up(pts, cat.points_decimals)
+    pts = round_with(cat.points_rounding, pts, cat.points_decimals)
     out["computed_points"] = pts
     out["points"] = pts
     return out
@@ -201,7 +194,9 @@ def _redistribute(out: pd.DataFrame, cat: Catalogue) -> pd.DataFrame:
         mask = (out["unit_id"] == out.at[idx, "unit_id"]) & (out["code"] == src.code)
         src_pts = out.loc[mask, "computed_points"]
         if len(src_pts) and not np.isnan(src_pts.iloc[0]) and src.max > 0:
-            pts = round_half_up(ind.max * src_pts.iloc[0] / src.max, cat.points_decimals)
+            pts = round_with(
+                cat.points_rounding, ind.max * src_pts.iloc[0] / src.max, cat.points_decimals
+            )
             out.loc[idx, ["computed_points", "points"]] = pts
     return out
 
@@ -314,3 +309,16 @@ def score_snapshot(
     groups = score_groups(measures, inds, catalogue)
     units = score_totals(measures, groups, catalogue)
     return Scores(units=units, groups=groups, indicators=inds, catalogue=catalogue)
+
+
+__all__ = [
+    "Scores",
+    "ratio_from_counts",
+    "points_from_ratio",
+    "round_half_up",
+    "score_snapshot",
+    "score_indicators",
+    "score_groups",
+    "score_totals",
+    "zero_denominator_points",
+]

@@ -11,6 +11,9 @@ Six endpoints, one per displayed group, in two shapes:
   payment and online ratios are computed from the counters (the portal's ``ratio`` there is
   the group's), progress keeps the portal's ratio; ``totalOverdue`` → count "overdue".
 
+A ratio whose denominator is 0 is stored as null (no data, as the methodology says) with its
+0/0 counts, even where the portal writes 0; the portal's bytes stay in the archive.
+
 Every unit gets a "group" points row (the portal's score and maximum). Units are identified by
 ``departmentId``; the overview/parent is the province. ``service-results`` lists every
 province's total (kept as "total" rows) and gives the province's national rank, in total and
@@ -296,15 +299,17 @@ def _metric_rows(u: _Unit, item: dict, group: str, problems: Problems, where: st
         flag = m.get("dataQualityStatus") or None
         note = nfc(m["dataQualityMessage"]) if m.get("dataQualityMessage") else None
         code = str(m["code"])
+        den = _num(m.get("denominator"), problems, f"{at}.denominator")
+        ratio = _NAN if den == 0 else _num(m.get("ratio"), problems, f"{at}.ratio")
         rows.append(
             _row(
                 u,
                 "indicator",
                 code,
                 "rate",
-                _num(m.get("ratio"), problems, f"{at}.ratio"),
+                ratio,
                 numerator=_num(m.get("numerator"), problems, f"{at}.numerator"),
-                denominator=_num(m.get("denominator"), problems, f"{at}.denominator"),
+                denominator=den,
                 flag=flag,
                 note=note,
             )
@@ -337,7 +342,7 @@ def _tree_rows(u: _Unit, item: dict, endpoint: str, problems: Problems, where: s
             continue  # e.g. provide-online-tree children: scores only
         den = _num(item[den_key], problems, f"{where}.{den_key}")
         num = sum(_num(item[k], problems, f"{where}.{k}") for k in num_keys)
-        if endpoint == "dvc-progress-tree" and "ratio" in item:
+        if endpoint == "dvc-progress-tree" and "ratio" in item and den != 0:
             ratio = _num(item["ratio"], problems, f"{where}.ratio")
         else:
             ratio = ratio_from_counts(num, den)

@@ -77,6 +77,7 @@ class Catalogue:
     valid_to: dt.date | None = None
     ratio_decimals: int = 2
     points_decimals: int = 2
+    points_rounding: str = "decimal"
     bands: tuple[ClassBand, ...] = ()
     _names: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -241,6 +242,9 @@ def build_catalogue(
     total = sum(g.max for g in groups)
     if abs(total - 100) > 1e-9:
         problems.append(f"group maxima add to {total:g}, not 100")
+    rounding = (raw.get("precision") or {}).get("points_rounding", "decimal")
+    if rounding not in ("decimal", "float"):
+        problems.append(f"unknown points_rounding '{rounding}' (decimal or float)")
     if problems:
         raise MethodologyError(f"{source}: " + "; ".join(problems))
 
@@ -263,6 +267,7 @@ def build_catalogue(
         valid_to=raw.get("valid_to"),
         ratio_decimals=int(precision.get("ratio", 2)),
         points_decimals=int(precision.get("points", 2)),
+        points_rounding=str(precision.get("points_rounding", "decimal")),
         bands=bands,
         _names=names,
     )
