@@ -721,3 +721,14 @@ def test_portal_metrics_recomputed(portal, name, group):
         if pts != u["totalScore"]:
             differences[f"{names[uid]} group {group}"] = (u["totalScore"], pts)
     _check_against_portal(name, differences)
+
+
+@pytest.mark.parametrize(
+    ("x", "decimal_mode", "float_mode"),
+    [(5.925, 5.93, 5.92), (3.945, 3.95, 3.94), (0.625, 0.63, 0.63), (4.695, 4.7, 4.7)],
+)
+def test_rounding_modes(x, decimal_mode, float_mode):
+    from chiso766.rounding import round_with
+
+    assert round_with("decimal", x) == decimal_mode
+    assert round_with("float", x) == float_mode

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 MODES = ("decimal", "float")
 
@@ -16,11 +17,12 @@ def round_half_up(x: float, decimals: int = 2) -> float:
 
 
 def round_float_half_up(x: float, decimals: int = 2) -> float:
-    """Round half up on the float as stored (5.925 is 5.92499… → 5.92), as the portal does."""
+    """Round half up on the exact binary value of the float, as the portal does: 5.925 is held
+    as 5.92499… → 5.92, while 0.625 (exact in binary) → 0.63."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return float("nan")
-    q = 10**decimals
-    return math.copysign(math.floor(abs(x) * q + 0.5), x) / q
+    exact = Decimal(float(x))  # the float's exact binary value, no decimal repr
+    return float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def round_with(mode: str, x: float, decimals: int = 2) -> float:

@@ -6,7 +6,6 @@ missing is *no data* and stays NaN all the way up: it is never scored as 0.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
