@@ -134,17 +134,22 @@ def test_samples_every_recomputable_score_is_reproduced(sample_checks):
     }
 
 
-def test_samples_exact_to_the_hundredth_except_four_rounding_cases(sample_checks):
-    """Without tolerance, 4 scores are 0,01 apart (the portal rounds differently)."""
+def test_samples_exact_to_the_hundredth_but_for_rounding(sample_checks):
+    """Without tolerance, at most 4 scores are 0,01 apart, all rounding cases.
+
+    With ratios rounded to 2 decimals and decimal half-up points: the province's 4.1 (the
+    portal scores 133 609 / 184 503 unrounded: 4,34, not 4,35) and so its MDSH (8,24), and
+    two communes' payment score (5,19 / 6,91); float half-up points fix the last two.
+    """
     exact = sample_checks[sample_checks["difference"].abs() > 0.001]
-    assert len(exact) == 4
-    assert sorted(zip(exact["code"], exact["unit"], strict=True)) == [
+    assert set(exact["difference"].abs()) <= {0.01}
+    known = {
         ("MDSH", "UBND tỉnh Phú Thọ"),
         ("ORIGINAL_RESULT_AVAILABLE", "UBND tỉnh Phú Thọ"),
         ("TTTT", "UBND xã Bình Tuyền"),
         ("TTTT", "UBND xã Lai Đồng"),
-    ]
-    assert set(exact["difference"].abs()) == {0.01}
+    }
+    assert set(zip(exact["code"], exact["unit"], strict=True)) <= known
 
 
 # ---- the command --------------------------------------------------------------------------

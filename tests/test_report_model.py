@@ -562,9 +562,7 @@ def test_a_300_character_name_breaks_nothing(odd):
     view = ReportView(odd)
     sheets = view.xlsx_tables()
     assert all(len(name) <= 31 for name in sheets)
-    assert any(LONG in frame.to_string() for frame in sheets.values()) or any(
-        (frame == LONG).any().any() for frame in sheets.values()
-    )
+    assert any((frame == LONG).any().any() for frame in sheets.values())
     import matplotlib.pyplot as plt
 
     try:

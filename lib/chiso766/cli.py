@@ -383,14 +383,17 @@ def status(store: StoreOpt = None) -> None:
             )
 
 
+def _register_portal_commands() -> None:
+    from chiso766.cli_portal import register
+
+    register(app)
+
+
+_register_portal_commands()
+
+
 def main() -> None:
     """Entry point of the console script."""
-    try:
-        from chiso766.cli_portal import register
-    except ImportError:
-        register = None
-    if register is not None:
-        register(app)
     app()
 
 

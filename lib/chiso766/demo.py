@@ -8,10 +8,13 @@ from it should say so (:data:`SYNTHETIC_NOTE_VI`).
 :mod:`chiso766.measures`), pure and deterministic: the same arguments give identical frames;
 nothing is read or written. Two shapes are offered:
 
-- ``"merged"``: after 1/7/2025 (methodology ``portal-2026``, 34 provinces): the province, 20
-  departments and 100 communes/wards;
+- ``"merged"``: after 1/7/2025 (methodology ``portal-2026``, 34 provinces): the province, 18
+  departments and 100 communes/wards in each snapshot;
 - ``"districts"``: before the merger (methodology ``qd766-2022``, 63 provinces): the province,
-  17 departments, 9 districts and 60 communes.
+  17 departments, 9 districts and 60 communes in each snapshot.
+
+Department names are today's in both shapes (a simplification); unit names other than the
+departments' are made up from common place-name syllables and do not depend on the seed.
 
 Each snapshot (a weekly day, "2026-11-17") has, per unit, one rate row per scored indicator
 of its level, some of them with dossier/petition counts (the value is then the rounded
@@ -38,6 +41,15 @@ from chiso766 import measures as M
 from chiso766.methodology import Catalogue, load_catalogue
 from chiso766.scoring import points_from_ratio, round_half_up, zero_denominator_points
 from chiso766.units import COMMUNE, DEPARTMENT, DISTRICT, PROVINCE, unit_id
+
+__all__ = [
+    "NO_DATA_NOTE",
+    "PROVINCE_NAME",
+    "SYNTHETIC_NOTE_VI",
+    "VARIANTS",
+    "DemoData",
+    "generate",
+]
 
 PROVINCE_NAME = "UBND tỉnh Tây Sơn"
 SYNTHETIC_NOTE_VI = (
@@ -232,7 +244,8 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 class DemoData:
     """Synthetic measures of :data:`PROVINCE_NAME` and what they were made to show.
 
-    ``story`` maps "improving", "collapsing", "no_data", "new", "gone" and "tie" to unit ids.
+    ``story`` maps "improving", "collapsing", "top" (≥ 90 all year), "no_data", "new",
+    "gone" and "tie" (two communes equal in the last snapshot) to unit ids.
     """
 
     measures: pd.DataFrame
@@ -248,6 +261,7 @@ class DemoData:
 
     @property
     def catalogue(self) -> Catalogue:
+        """The methodology catalogue the data is meant to be scored with."""
         return load_catalogue(self.methodology)
 
 
@@ -355,11 +369,12 @@ def _build(variant, shape, cat, rng, keys):
         gain = rng.uniform(18, 26)
         level_L[i] = start + gain * x + noise[i] * 0.6
     crisis = np.ones((U, W))  # a collapse shows most in overdue dossiers and sync
-    for n, i in enumerate(collapsing):  # a sharp fall at some week, then no recovery
+    for i, fallen in zip(collapsing, (26, 46, 54), strict=True):
+        # Good (82–88) until a sharp fall at some week to ~``fallen``; barely recovers after.
         week = int(rng.integers(int(0.55 * W), int(0.85 * W)))
         crisis[i, week:] = 2.0
         level_L[i] = rng.uniform(82, 88) + noise[i] * 0.6
-        level_L[i, week:] += (26, 46, 54)[n] + rng.uniform(0, 3) - level_L[i, week]
+        level_L[i, week:] += fallen + rng.uniform(0, 3) - level_L[i, week]
         level_L[i, week:] += np.linspace(0, rng.uniform(0, 3), W - week)
     level_L[star] = 96 + noise[star] * 0.4  # a unit at the top all year
     level_L = np.clip(level_L, 5, 99.5)

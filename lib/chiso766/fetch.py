@@ -333,42 +333,9 @@ def fetch_period(
 
 
 def store_read(store: Store, read: PortalRead) -> IngestResult:
-    """Ingest a :class:`PortalRead` (one transaction), then record the recomputation.
-
-    ``Store.ingest`` drops the frame's ``computed`` column (``measures.conform`` keeps only
-    the measures columns) and never sees unit codes, so both are written afterwards, in a
-    second transaction, for the rows of this source only. Remove once the store keeps them.
-    """
-    result = store.ingest(read.measures, read.source(), read.snapshot_info)
-    if result.status != "ingested":
-        return result
-    frame = read.measures
-    computed = frame.loc[frame["computed"].notna(), [*_KEY, "computed"]]
-    codes = read.units.dropna(subset=["code"])[["unit_id", "code"]]
-    con = store.con
-    con.execute("BEGIN TRANSACTION")
-    try:
-        if len(computed):
-            con.register("portal_computed", computed)
-            con.execute(
-                "UPDATE measures m SET computed = c.computed FROM portal_computed c WHERE "
-                "m.snapshot = c.snapshot AND m.unit_id = c.unit_id AND m.scope = c.scope AND "
-                "m.code = c.code AND m.kind = c.kind AND m.source_id = ?",
-                [result.source_id],
-            )
-            con.unregister("portal_computed")
-        if len(codes):
-            con.register("portal_codes", codes)
-            con.execute(
-                "UPDATE units u SET code = c.code FROM portal_codes c "
-                "WHERE u.unit_id = c.unit_id AND u.code IS NULL"
-            )
-            con.unregister("portal_codes")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return result
+    """Ingest a :class:`PortalRead` in one transaction: measures with the recomputation in
+    ``computed`` beside the portal's scores, and the units' portal codes."""
+    return store.ingest(read.measures, read.source(), read.snapshot_info, unit_codes=read.units)
 
 
 _KEY = ["snapshot", "unit_id", "scope", "code", "kind"]

@@ -132,14 +132,19 @@ class Store:
         frame: pd.DataFrame,
         source: Source,
         snapshot_info: dict[str, dict] | None = None,
+        unit_codes: pd.DataFrame | None = None,
     ) -> IngestResult:
         """Store a measures frame atomically; a source already ingested (same hash) is a no-op.
 
-        ``snapshot_info`` may give per snapshot: taken_at, methodology, provisional.
+        ``snapshot_info`` may give per snapshot: taken_at, methodology, provisional. A frame
+        may carry a ``computed`` column (the workbook's recomputation beside a source's own
+        score); ``unit_codes`` (unit_id, code) records units' codes.
         """
+        computed = (
+            pd.to_numeric(frame["computed"]).to_numpy() if "computed" in frame.columns else None
+        )
         frame = M.conform(frame)
-        if "computed" not in frame:
-            frame["computed"] = float("nan")
+        frame["computed"] = computed if computed is not None else float("nan")
         snaps = tuple(sorted(frame["snapshot"].unique()))
         periods = {}
         for key in snaps:
@@ -172,7 +177,7 @@ class Store:
                     json.dumps(source.meta or {}, ensure_ascii=False),
                 ],
             )
-            self._upsert_units(frame, source_id)
+            self._upsert_units(frame, source_id, unit_codes)
             self._upsert_snapshots(periods, info, source, source_id)
             rows = frame.assign(source_id=source_id, seq=range(len(frame)))[[*MEASURE_COLUMNS]]
             self.con.register("incoming", rows)
@@ -189,10 +194,17 @@ class Store:
             raise
         return IngestResult(source_id, "ingested", len(frame), snaps)
 
-    def _upsert_units(self, frame: pd.DataFrame, source_id: str) -> None:
+    def _upsert_units(self, frame: pd.DataFrame, source_id: str, codes) -> None:
         units = frame[["unit_id", "unit", "level"]].drop_duplicates("unit_id", keep="last")
-        code = frame.get("unit_code")
-        units = units.assign(code=None if code is None else code, src=source_id)
+        code_of = {}
+        if codes is not None and len(codes):
+            code_of = dict(
+                codes.dropna(subset=["code"])[["unit_id", "code"]].itertuples(
+                    index=False, name=None
+                )
+            )
+        units = units.assign(code=units["unit_id"].map(code_of), src=source_id)
+        units["code"] = units["code"].astype(object).where(units["code"].notna(), None)
         self.con.register("incoming_units", units)
         self.con.execute(
             "INSERT INTO units SELECT unit_id, unit, level, code, src, src FROM incoming_units "
