@@ -258,6 +258,10 @@ def trend(
     x = np.arange(len(df))
     total = df["total"].astype("float64").to_numpy()
     rank = df["rank"].astype("float64").to_numpy()
+    # With many periods, label only the first and last points and thin the x ticks.
+    step = max(1, math.ceil(len(df) / 12))
+    shown = set(range(len(df))) if step == 1 else {0, len(df) - 1}
+    ticks = sorted(set(range(0, len(df), step)) | {len(df) - 1}) if len(df) else []
     with _style():
         fig = Figure(figsize=(WIDTH, 3.8), dpi=DPI, layout="constrained")
         ax = fig.add_subplot()
@@ -266,7 +270,7 @@ def trend(
             return _empty(fig, ax)
         ax.plot(x, total, marker="o", color="#2f81c7", lw=2, label=total_label)
         for xi, v in zip(x, total, strict=True):
-            if not math.isnan(v):
+            if not math.isnan(v) and xi in shown:
                 ax.annotate(
                     fmt_number(v),
                     (xi, v),
@@ -281,14 +285,15 @@ def trend(
         lo = float(finite.min()) if finite.size else 0.0
         ax.set_ylim(max(0.0, lo - 10), 105)
         ax.yaxis.set_major_formatter(_num())
-        ax.set_xticks(x, [str(v) for v in df["label"]])
+        labels = [str(v) for v in df["label"]]
+        ax.set_xticks(ticks, [labels[i] for i in ticks])
         ax.set_xlim(-0.5, len(df) - 0.5)
         ax.grid(axis="y", color="#d0d7de", lw=0.5)
         right = ax.twinx()
         right.spines["right"].set_visible(True)
         right.plot(x, rank, marker="s", color="#e07b39", lw=1.5, ls="--", label=rank_label)
         for xi, r, of in zip(x, rank, df["of"], strict=True):
-            if not math.isnan(r):
+            if not math.isnan(r) and xi in shown:
                 right.annotate(
                     fmt_rank(r, of),
                     (xi, r),

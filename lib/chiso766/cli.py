@@ -361,8 +361,9 @@ def render(
     except Exception as exc:  # the batch failed: say which reports
         _fail(f"render failed: {exc}")
     for result in results:
-        for p in result.paths:
+        for p in result.paths.values():
             typer.echo(str(p))
+        typer.echo(f"  ({result.seconds:.1f} s)")
 
 
 @app.command()

@@ -5,7 +5,8 @@ One row per (snapshot, unit, scope, code, kind):
 - ``snapshot``: the period key the values belong to ("2025-04-08", "2024", "2026-08").
 - ``unit_id``, ``unit``, ``level``: who (``level`` in :data:`chiso766.units.LEVELS`).
 - ``scope``: "total", "group", "indicator", "rank" (a national rank) or "count" (e.g. overdue).
-- ``code``: group or indicator code; a tracked indicator's own name; "" for the total.
+- ``code``: group or indicator code; a tracked indicator's own name; "" for the total;
+  for a rank, "total" (the overall rank) or a group code; for a count, what is counted.
 - ``kind``: "rate" (%), "points", "rank" or "count".
 - ``value``: the number, NaN for no data; ``numerator`` / ``denominator`` where known
   (for a rank, ``denominator`` is how many were ranked, e.g. 63).

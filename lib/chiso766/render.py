@@ -111,6 +111,7 @@ class RenderJob:
     formats: tuple[str, ...] = ("html", "pdf", "xlsx")
     xlsx_tables: Mapping[str, pd.DataFrame] | None = None
     title: str | None = None
+    numbered: bool = True
 
 
 class BatchError(RuntimeError):
@@ -806,6 +807,7 @@ def render_many(jobs: Iterable[RenderJob], *, index: bool = True) -> list[Render
                 job.formats,
                 job.xlsx_tables,
                 title=job.title,
+                numbered=job.numbered,
                 index=False,
             )
         except Exception as exc:  # fail soft per report …

@@ -171,15 +171,15 @@ def _copy_from_province(base: pd.DataFrame, cat: Catalogue) -> pd.DataFrame:
     prov = base[(base["level"] == PROVINCE) & base["code"].isin(copied)]
     if prov.empty:
         return base
-    extra = []
+    records = prov.to_dict("records")
     have = set(zip(base["unit_id"], base["code"], strict=True))
-    for uid in base.loc[base["level"] != PROVINCE, "unit_id"].unique():
-        for rec in prov.to_dict("records"):
-            if (uid, rec["code"]) not in have:
-                rec = dict(rec, unit_id=uid, given_points=float("nan"))
-                rec["note"] = "giá trị của tỉnh"
-                rec["level"] = base.loc[base["unit_id"] == uid, "level"].iloc[0]
-                extra.append(rec)
+    others = base.loc[base["level"] != PROVINCE, ["unit_id", "level"]].drop_duplicates("unit_id")
+    extra = [
+        dict(rec, unit_id=uid, level=level, given_points=float("nan"), note="giá trị của tỉnh")
+        for uid, level in zip(others["unit_id"], others["level"], strict=True)
+        for rec in records
+        if (uid, rec["code"]) not in have
+    ]
     if not extra:
         return base
     return pd.concat([base, pd.DataFrame(extra)], ignore_index=True)
@@ -200,6 +200,14 @@ def _redistribute(out: pd.DataFrame, cat: Catalogue) -> pd.DataFrame:
     return out
 
 
+def _lookup(frame: pd.DataFrame) -> dict[tuple[str, str], float]:
+    """(unit_id, code) → value of a measures selection."""
+    return {
+        (u, c): float(v)
+        for u, c, v in zip(frame["unit_id"], frame["code"], frame["value"], strict=True)
+    }
+
+
 def score_groups(
     measures: pd.DataFrame, indicators: pd.DataFrame, catalogue: Catalogue
 ) -> pd.DataFrame:
@@ -210,9 +218,13 @@ def score_groups(
     group is NaN with source "incomplete", never a low score. No data at all is NaN (not 0).
     Columns: unit_id, group, name, max, points, rate, source ("points", "rate", "indicators").
     """
-    given_pts = _pick(measures, "group", "points").set_index(["unit_id", "code"])["value"]
-    given_rate = _pick(measures, "group", "rate").set_index(["unit_id", "code"])["value"]
+    given_pts = _lookup(_pick(measures, "group", "points"))
+    given_rate = _lookup(_pick(measures, "group", "rate"))
     scored = indicators[~indicators["tracked"].astype(bool)] if len(indicators) else indicators
+    by_group: dict[tuple, tuple[set, pd.Series]] = {}
+    if len(scored):
+        for key, sub in scored.groupby(["unit_id", "group"], sort=False):
+            by_group[key] = (set(sub["code"]), sub["points"])
     levels = _units(measures).set_index("unit_id")["level"].to_dict()
     applicable = {
         (level, g.code): {
@@ -228,21 +240,20 @@ def score_groups(
         for g in catalogue.groups:
             key = (uid, g.code)
             pts, src = float("nan"), None
-            if key in given_pts.index and not np.isnan(given_pts[key]):
+            if not np.isnan(given_pts.get(key, np.nan)):
                 pts, src = float(given_pts[key]), "points"
-            elif key in given_rate.index and not np.isnan(given_rate[key]):
+            elif not np.isnan(given_rate.get(key, np.nan)):
                 pts = round_half_up(
                     float(given_rate[key]) * g.max / 100.0, catalogue.points_decimals
                 )
                 src = "rate"
-            elif len(scored):
-                rows_g = scored[(scored["unit_id"] == uid) & (scored["group"] == g.code)]
+            elif key in by_group:
+                codes, points = by_group[key]
                 need = applicable.get((levels.get(uid), g.code), set())
-                complete = need <= set(rows_g["code"])
-                if complete and rows_g["points"].notna().any():
-                    pts = round_half_up(float(rows_g["points"].sum()), catalogue.points_decimals)
+                if need <= codes and points.notna().any():
+                    pts = round_half_up(float(points.sum()), catalogue.points_decimals)
                     src = "indicators"
-                elif len(rows_g):
+                else:
                     src = "incomplete"
             rate = round_half_up(100.0 * pts / g.max, 2) if not np.isnan(pts) else float("nan")
             rows.append(
@@ -271,8 +282,9 @@ def score_totals(
     units = _units(measures)
     tot_pts = _pick(measures, "total", "points").set_index("unit_id")
     tot_rate = _pick(measures, "total", "rate").set_index("unit_id")
+    no_data = measures["note"].notna() & measures["value"].isna()
     notes = (
-        measures[measures["note"].notna() & measures["scope"].isin(["total", "group"])]
+        measures[no_data & measures["scope"].isin(["total", "group", "indicator"])]
         .groupby("unit_id")["note"]
         .first()
     )
