@@ -578,3 +578,15 @@ def test_odd_report_moves_and_class_counts(odd):
     assert moves.branch == "mixed"
     assert moves.data["top_fall"] == EVIL
     assert pd.Series([s.kind for s in sec.sentences]).value_counts()["class_count"] == 5
+
+
+def test_indicators_keep_the_office_wording_and_order(report):
+    """Indicator names and order are the table's own (TT 1…12), not the catalogue's."""
+    names = [row[1] for row in published("indicators")]
+    assert report.indicators["name"].tolist() == names
+    fell = one(report, "ind_fell").text
+    assert fell.startswith(
+        "Có 05 chỉ số giảm điểm gồm: Tỷ lệ xử lý hồ sơ thủ tục hành chính được đồng bộ đầy đủ "
+        "trên Cổng dịch vụ công quốc gia (giảm 24,27 điểm); Tỷ lệ công bố thủ tục hành chính "
+        "đúng hạn (giảm 5,35 điểm);"
+    )

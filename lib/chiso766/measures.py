@@ -12,6 +12,8 @@ One row per (snapshot, unit, scope, code, kind):
   (for a rank, ``denominator`` is how many were ranked, e.g. 63).
 - ``max_score``: the maximum a source states beside a score (portal), else NaN.
 - ``flag`` / ``note``: a data-quality flag and free text ("Hệ thống không thông báo dữ liệu").
+- ``label``: the name the source gave an indicator or group, shown in reports in place of the
+  catalogue's name (an office keeps its own wording).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ COLUMNS: tuple[str, ...] = (
     "max_score",
     "flag",
     "note",
+    "label",
 )
 SCOPES = ("total", "group", "indicator", "rank", "count")
 KINDS = ("rate", "points", "rank", "count")

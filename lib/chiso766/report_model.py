@@ -178,7 +178,7 @@ def build_province_report(
     ]
 
     groups = _groups_table(cur, old, uid, cat)
-    indicators = _indicators_table(cur, old, year, uid, cat)
+    indicators = _indicators_table(cur, old, year, uid, cat, cur_rows)
     if len(indicators):
         sentences["indicators"] = F.indicator_sentences(indicators, period.label_vi)
 
@@ -284,7 +284,8 @@ def _groups_table(cur, old, uid, cat: Catalogue) -> pd.DataFrame:
     return out.sort_values("_o").drop(columns="_o").reset_index(drop=True)
 
 
-def _indicators_table(cur, old, year, uid, cat: Catalogue) -> pd.DataFrame:
+def _indicators_table(cur, old, year, uid, cat: Catalogue, rows: pd.DataFrame) -> pd.DataFrame:
+    """The province's indicators over three snapshots, in the source's order and wording."""
     cols = ["code", "number", "name", "year", "old", "new", "delta", "status", "points", "max"]
     if cur is None or uid is None:
         return pd.DataFrame(columns=cols)
@@ -305,9 +306,16 @@ def _indicators_table(cur, old, year, uid, cat: Catalogue) -> pd.DataFrame:
         out["year"] = out["code"].map(y)
     else:
         out["year"] = float("nan")
-    order = {c: i for i, c in enumerate(cat.indicators)}
-    out["_o"] = out["code"].map(order).fillna(999)
-    out = out.sort_values(["_o", "name"], kind="stable").drop(columns="_o")
+    own = rows[(rows["unit_id"] == uid) & (rows["scope"] == "indicator")]
+    if "label" in own:
+        labels = own.dropna(subset=["label"]).drop_duplicates("code").set_index("code")["label"]
+        mapped = out["code"].map(labels.astype(object)).astype(object)
+        out["name"] = mapped.where(mapped.notna(), out["name"].astype(object))
+    source_order = {c: i for i, c in enumerate(dict.fromkeys(own["code"]))}
+    catalogue_order = {c: i for i, c in enumerate(cat.indicators)}
+    out["_s"] = out["code"].map(source_order).fillna(len(source_order))
+    out["_c"] = out["code"].map(catalogue_order).fillna(len(catalogue_order))
+    out = out.sort_values(["_s", "_c", "name"], kind="stable").drop(columns=["_s", "_c"])
     return out[cols].reset_index(drop=True)
 
 

@@ -34,6 +34,7 @@ MEASURE_COLUMNS = (
     "computed",
     "flag",
     "note",
+    "label",
     "source_id",
     "seq",
 )
@@ -52,7 +53,7 @@ CREATE TABLE IF NOT EXISTS snapshots (
 CREATE TABLE IF NOT EXISTS measures (
     snapshot VARCHAR, unit_id VARCHAR, scope VARCHAR, code VARCHAR, kind VARCHAR,
     value DOUBLE, numerator DOUBLE, denominator DOUBLE, max_score DOUBLE, computed DOUBLE,
-    flag VARCHAR, note VARCHAR, source_id VARCHAR, seq INTEGER,
+    flag VARCHAR, note VARCHAR, label VARCHAR, source_id VARCHAR, seq INTEGER,
     PRIMARY KEY (snapshot, unit_id, scope, code, kind));
 """
 
@@ -186,7 +187,8 @@ class Store:
                 "m.unit_id = i.unit_id AND m.scope = i.scope AND m.code = i.code AND "
                 "m.kind = i.kind"
             )
-            self.con.execute("INSERT INTO measures SELECT * FROM incoming")
+            cols = ", ".join(MEASURE_COLUMNS)
+            self.con.execute(f"INSERT INTO measures ({cols}) SELECT {cols} FROM incoming")
             self.con.unregister("incoming")
             self.con.execute("COMMIT")
         except BaseException:
@@ -259,7 +261,7 @@ class Store:
         """Measures (joined with unit names and levels), filtered by snapshot, scope, unit."""
         sql = (
             "SELECT m.snapshot, m.unit_id, u.name AS unit, u.level, m.scope, m.code, m.kind, "
-            "m.value, m.numerator, m.denominator, m.max_score, m.flag, m.note, m.computed, "
+            "m.value, m.numerator, m.denominator, m.max_score, m.flag, m.note, m.label, m.computed, "
             "m.source_id FROM measures m JOIN units u USING (unit_id) "
             "JOIN sources s ON s.source_id = m.source_id"
         )

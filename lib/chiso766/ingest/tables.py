@@ -496,6 +496,7 @@ class _IndicatorsLayout(_Layout):
                         "kind": kind,
                         "value": cell.value,
                         "note": cell.note,
+                        "label": ind_name,
                     }
                 )
             self.check_changes(n, row, values)
