@@ -31,7 +31,7 @@ TEMPLATES = Path(F.__file__).with_name("templates.yaml")
 
 BP = "UBND tỉnh Bình Phước"
 BRVT = "UBND tỉnh Bà Rịa - Vũng Tàu"
-W15 = parse_period("2025-W15").label_vi  # "tuần thứ 15 năm 2025"
+W15 = parse_period("2025-W15").label_vi  # "tuần thứ 15, tháng 4/2025"
 VS_27_3 = parse_period("2025-03-27").compare_phrase_vi  # "so với kết quả ngày 27/3/2025"
 LABEL_27_3 = "kết quả ngày 27/3/2025"  # what report_model passes as compare_label for a day
 VS_OCT = parse_period("2023-10").compare_phrase_vi  # "so với tháng 10/2023"
@@ -282,7 +282,7 @@ CASES: list[Case] = [
         "headline_total",
         "missing",
         lambda: F.headline_total(BP, NAN, None, NAN, VS_27_3, W15),
-        f"Hệ thống chưa có số liệu tổng điểm Bộ chỉ số 766 của {BP} tuần thứ 15 năm 2025.",
+        f"Hệ thống chưa có số liệu tổng điểm Bộ chỉ số 766 của {BP} tuần thứ 15, tháng 4/2025.",
     ),
     # the national rank
     Case(
@@ -316,7 +316,7 @@ CASES: list[Case] = [
         "headline_rank",
         "missing",
         lambda: F.headline_rank(BP, None, None, 8, 63, VS_27_3, W15),
-        f"Chưa có số liệu xếp hạng toàn quốc của {BP} tuần thứ 15 năm 2025.",
+        f"Chưa có số liệu xếp hạng toàn quốc của {BP} tuần thứ 15, tháng 4/2025.",
     ),
     # national ranks per group
     Case(
@@ -440,7 +440,7 @@ CASES: list[Case] = [
         "ind_first",
         "some",
         lambda: F.indicator_sentences(ind_cmp([], MIX_NEW), W15)[0],
-        "Chưa có kỳ so sánh; các chỉ số được trình bày theo số liệu tuần thứ 15 năm 2025.",
+        "Chưa có kỳ so sánh; các chỉ số được trình bày theo số liệu tuần thứ 15, tháng 4/2025.",
     ),
     # classes (seed 002: Đồng Nai, quý II/2024)
     Case(
@@ -497,6 +497,16 @@ CASES: list[Case] = [
     ),
     Case(
         "top_bottom",
+        "tie_both",
+        lambda: F.top_bottom(
+            units([("Sở A", 90.0), ("Sở B", 90.0), ("Sở C", 90.0), ("Sở D", 70.0), ("Sở E", 70.0)]),
+            DEPARTMENT,
+        ),
+        "Dẫn đầu là Sở A, Sở B và Sở C (cùng đạt 90 điểm); thấp nhất là Sở D và Sở E "
+        "(cùng đạt 70 điểm).",
+    ),
+    Case(
+        "top_bottom",
         "all_tied",  # equal to two decimals is equal
         lambda: F.top_bottom(
             units([("A", 86.03), ("UBND huyện B", 86.0300001), ("C", 86.029999)], DISTRICT),
@@ -541,6 +551,18 @@ CASES: list[Case] = [
         lambda: F.moves(moved(XAY_DUNG, NOI_VU, NGOAI_VU), DEPARTMENT, LABEL_27_3),
         "So với kết quả ngày 27/3/2025, tất cả 02 cơ quan có số liệu đều tăng điểm; "
         "tăng nhiều nhất là Sở Nội vụ (tăng 5,18 điểm).",
+    ),
+    Case(
+        "moves",
+        "one_rose",  # a single unit with data in both snapshots
+        lambda: F.moves(moved(NOI_VU), DEPARTMENT, LABEL_27_3),
+        "So với kết quả ngày 27/3/2025, Sở Nội vụ tăng 5,18 điểm.",
+    ),
+    Case(
+        "moves",
+        "one_fell",
+        lambda: F.moves(moved(TU_PHAP, NGOAI_VU), DEPARTMENT, LABEL_27_3),
+        "So với kết quả ngày 27/3/2025, Sở Tư pháp giảm 5,97 điểm.",
     ),
     Case(
         "moves",
@@ -614,7 +636,7 @@ CASES: list[Case] = [
             ),
             "new_units",
         ),
-        "01 cơ quan có số liệu lần đầu so với kết quả ngày 27/3/2025: Sở Dân tộc và Tôn giáo.",
+        "Có 01 cơ quan có số liệu lần đầu so với kết quả ngày 27/3/2025: Sở Dân tộc và Tôn giáo.",
     ),
     Case(
         "gone_units",
@@ -630,7 +652,7 @@ CASES: list[Case] = [
             ),
             "gone_units",
         ),
-        "01 cơ quan không còn trong số liệu kỳ này (có trong kết quả ngày 27/3/2025): Sở Ngoại vụ.",
+        "Có 01 cơ quan không còn trong số liệu kỳ này (có trong kết quả ngày 27/3/2025): Sở Ngoại vụ.",
     ),
     Case(
         "new_units",

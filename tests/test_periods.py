@@ -188,8 +188,9 @@ def test_previous_year(key, year):
 @pytest.mark.parametrize(
     ("key", "label", "compare"),
     [
-        ("2025-W15", "tuần thứ 15 năm 2025", "so với tuần thứ 15 năm 2025"),
-        ("2025-W01", "tuần thứ 1 năm 2025", "so với tuần thứ 1 năm 2025"),
+        ("2025-W15", "tuần thứ 15, tháng 4/2025", "so với tuần thứ 15, tháng 4/2025"),
+        ("2025-W01", "tuần thứ 1, tháng 1/2025", "so với tuần thứ 1, tháng 1/2025"),
+        ("2020-W53", "tuần thứ 53, tháng 12/2020", "so với tuần thứ 53, tháng 12/2020"),
         ("2024-04", "tháng 4/2024", "so với tháng 4/2024"),
         ("2023-10", "tháng 10/2023", "so với tháng 10/2023"),
         ("2024-Q1", "quý I/2024", "so với quý I/2024"),

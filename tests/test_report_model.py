@@ -156,7 +156,7 @@ def test_total_is_not_invented_from_twelve_indicators(report, html):
     assert total.branch == "missing"
     assert total.text == (
         "Hệ thống chưa có số liệu tổng điểm Bộ chỉ số 766 của UBND tỉnh Bình Phước "
-        "tuần thứ 15 năm 2025."
+        "tuần thứ 15, tháng 4/2025."
     )
     # a group is scored only when all its indicators are there (TDGQ has a single one)
     points = report.groups.set_index("group")["new"]
@@ -416,7 +416,7 @@ def test_first_report_has_no_comparison(first):
         (
             "ind_first",
             "some",
-            "Chưa có kỳ so sánh; các chỉ số được trình bày theo số liệu tuần thứ 13 năm 2025.",
+            "Chưa có kỳ so sánh; các chỉ số được trình bày theo số liệu tuần thứ 13, tháng 3/2025.",
         )
     ]
     for level in ("department", "district"):

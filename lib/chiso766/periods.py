@@ -181,7 +181,8 @@ class Period:
         if self.kind == DAY:
             return f"ngày {_vi_date(self.start)}"
         if self.kind == WEEK:
-            return f"tuần thứ {self.number} năm {self.year}"
+            thursday = self.start + timedelta(days=3)  # the ISO week's month is its Thursday's
+            return f"tuần thứ {self.number}, tháng {thursday.month}/{thursday.year}"
         if self.kind == MONTH:
             return f"tháng {self.number}/{self.year}"
         if self.kind == QUARTER:

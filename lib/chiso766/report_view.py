@@ -27,16 +27,21 @@ def snapshot_label(key: str | None) -> str:
     return f"{p.end.day:02d}/{p.end.month}/{p.end.year}" if p.kind == "day" else p.label_vi
 
 
-def _paragraphs(texts: list[str]) -> str:
-    return "".join(Markup("<p>{}</p>").format(t) for t in texts if t)
+def _paragraphs(texts: list[str]) -> Markup:
+    return Markup("".join(Markup("<p>{}</p>").format(t) for t in texts if t))
 
 
-def _bullets(texts: list[str]) -> str:
+def _bullets(texts: list[str]) -> Markup | str:
     items = "".join(Markup("<li>{}</li>").format(t) for t in texts if t)
     return Markup("<ul>{}</ul>").format(Markup(items)) if items else ""
 
 
-def _h(level: int, text: str) -> str:
+def _join(parts) -> Markup:
+    """Join trusted HTML fragments (each already escaped where it holds data)."""
+    return Markup("".join(str(p) for p in parts))
+
+
+def _h(level: int, text: str) -> Markup:
     return Markup("<h{0}>{1}</h{0}>").format(level, text)
 
 
@@ -51,7 +56,7 @@ class ReportView:
         self.year_label = snapshot_label(sel.previous_year)
 
     # -- title and headline ------------------------------------------------------------------
-    def title(self) -> str:
+    def title(self) -> Markup:
         r = self.r
         notes = _paragraphs([f"Ghi chú: {n}" for n in r.notes])
         return Markup(
@@ -103,7 +108,7 @@ class ReportView:
                     caption="Điểm theo nhóm chỉ số",
                 )
             )
-        return "".join(parts)
+        return _join(parts)
 
     def trend_figure(self):
         t = self.r.trend
@@ -112,10 +117,10 @@ class ReportView:
         return charts.trend(t[["label", "total", "rank", "of"]])
 
     # -- indicators --------------------------------------------------------------------------
-    def indicators(self) -> str:
+    def indicators(self) -> Markup:
         r = self.r
         if r.indicators.empty:
-            return "".join(
+            return _join(
                 [
                     _h(2, "II. CÁC CHỈ SỐ THÀNH PHẦN"),
                     _paragraphs(["Chưa có số liệu chỉ số thành phần của tỉnh trong kỳ này."]),
@@ -135,7 +140,7 @@ class ReportView:
             t, cols, {"tt": str, "delta": fmt_signed}, caption="Các chỉ số thành phần của tỉnh"
         )
         intro = f"So sánh với {r.compare_label}:" if r.compare_label else ""
-        return "".join(
+        return _join(
             [
                 _h(2, "II. CÁC CHỈ SỐ THÀNH PHẦN"),
                 table,
@@ -169,7 +174,12 @@ class ReportView:
         cols.update({"class_chip": "Xếp loại", "rank_text": "Xếp hạng"})
         if self.cmp_label:
             cols["move"] = "Thay đổi thứ hạng"
-        no_data = {"old": NO_DATA_TEXT, "total": NO_DATA_TEXT}
+        # a unit absent from the comparison snapshot is new there ("—"), not "no data"
+        t["old"] = [
+            fmt_number(v) if pd.notna(v) else ("—" if st == "new" else NO_DATA_TEXT)
+            for v, st in zip(t["old"], t["status"], strict=True)
+        ]
+        no_data = {"total": NO_DATA_TEXT}
         table = table_html(
             t,
             cols,
@@ -186,7 +196,7 @@ class ReportView:
         )
         texts = [s.text for s in section.sentences]
         gone = section.table[section.table["status"] == "gone"]
-        return "".join(
+        return _join(
             [
                 _h(3, f"{number}. {section.heading}"),
                 _bullets(texts),
@@ -221,7 +231,7 @@ class ReportView:
         return figs
 
     # -- problems and recommendations -----------------------------------------------------
-    def problems(self) -> str:
+    def problems(self) -> Markup:
         r = self.r
         parts = [_h(2, "IV. TỒN TẠI, HẠN CHẾ VÀ KIẾN NGHỊ"), _bullets(r.text("problems"))]
         if len(r.overdue):
@@ -236,7 +246,7 @@ class ReportView:
             )
         parts.append(_h(3, "Kiến nghị"))
         parts.append(_bullets(r.recommendations))
-        return "".join(parts)
+        return _join(parts)
 
     # -- appendices --------------------------------------------------------------------------
     def appendix(self, section: LevelSection, number: int) -> str:
@@ -260,7 +270,7 @@ class ReportView:
             "rank_text": "Xếp hạng",
         }
         # Joined as text: Markup + str would escape the table a second time.
-        return "".join(
+        return _join(
             [
                 _h(3, f"Phụ lục {number}. {section.heading}"),
                 table_html(

@@ -38,6 +38,12 @@ def _names(values) -> str:
     return "; ".join(str(v) for v in values)
 
 
+def _and(values) -> str:
+    """'A', 'A và B', 'A, B và C'."""
+    values = [str(v) for v in values]
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " và " + values[-1]
+
+
 def source(taken_at: dt.datetime | None, day: dt.date | None, period_label: str) -> Sentence:
     """Where the numbers come from and when they were taken."""
     if taken_at is not None and not _missing(taken_at):
@@ -155,9 +161,9 @@ def top_bottom(units: pd.DataFrame, level: str) -> Sentence:
     firsts = has[has["total"] == best]["unit"].tolist()
     lasts = has[has["total"] == worst]["unit"].tolist()
     data = {
-        "first": " và ".join(firsts),
+        "first": _and(firsts),
         "first_total": best,
-        "last": " và ".join(lasts),
+        "last": _and(lasts),
         "last_total": worst,
         "n": len(has),
         "noun": noun,
@@ -166,6 +172,8 @@ def top_bottom(units: pd.DataFrame, level: str) -> Sentence:
         return Sentence("top_bottom", "single", data)
     if best == worst:
         return Sentence("top_bottom", "all_tied", data)
+    if len(firsts) > 1 and len(lasts) > 1:
+        return Sentence("top_bottom", "tie_both", data)
     if len(firsts) > 1:
         return Sentence("top_bottom", "tie_top", data)
     if len(lasts) > 1:
@@ -194,7 +202,9 @@ def moves(comparison: pd.DataFrame, level: str, compare_label: str | None) -> Se
         data.update(top_fall=fell["unit"].iloc[0], top_fall_delta=fell["delta"].iloc[0])
     if both.empty:
         return Sentence("moves", "first", data)
-    if len(rose) and len(fell):
+    if len(both) == 1:
+        branch = "one_rose" if len(rose) else "one_fell" if len(fell) else "unchanged"
+    elif len(rose) and len(fell):
         branch = "mixed"
     elif len(rose):
         branch = "all_rose" if same == 0 else "rose_only"
@@ -216,7 +226,7 @@ def ties(units: pd.DataFrame, level: str) -> list[Sentence]:
                     "ties",
                     "some",
                     {
-                        "names": " và ".join(grp["unit"]),
+                        "names": _and(grp["unit"]),
                         "total": grp["total"].iloc[0],
                         "rank": int(rank),
                         "of": int(grp["of"].iloc[0]),
