@@ -652,7 +652,8 @@ CASES: list[Case] = [
             ),
             "gone_units",
         ),
-        "Có 01 cơ quan không còn trong số liệu kỳ này (có trong kết quả ngày 27/3/2025): Sở Ngoại vụ.",
+        "Có 01 cơ quan không còn trong số liệu kỳ này (có trong kết quả ngày 27/3/2025): "
+        "Sở Ngoại vụ.",
     ),
     Case(
         "new_units",

@@ -261,7 +261,8 @@ class Store:
         """Measures (joined with unit names and levels), filtered by snapshot, scope, unit."""
         sql = (
             "SELECT m.snapshot, m.unit_id, u.name AS unit, u.level, m.scope, m.code, m.kind, "
-            "m.value, m.numerator, m.denominator, m.max_score, m.flag, m.note, m.label, m.computed, "
+            "m.value, m.numerator, m.denominator, m.max_score, m.flag, m.note, m.label, "
+            "m.computed, "
             "m.source_id FROM measures m JOIN units u USING (unit_id) "
             "JOIN sources s ON s.source_id = m.source_id"
         )
