@@ -73,6 +73,11 @@ def ind_cmp(old: list[tuple[str, float]], new: list[tuple[str, float]]) -> pd.Da
     )
 
 
+def noted(frame: pd.DataFrame, notes: dict[str, str]) -> pd.DataFrame:
+    """Add the source's notes (e.g. 'Hệ thống không thông báo dữ liệu') to units."""
+    return frame.assign(note=frame["unit"].map(notes))
+
+
 def pick(sentences: list[Sentence], kind: str) -> Sentence:
     found = [s for s in sentences if s.kind == kind]
     assert len(found) == 1, f"expected one {kind} sentence, got {found}"
@@ -621,6 +626,34 @@ CASES: list[Case] = [
         "Hệ thống không thông báo dữ liệu đối với Sở Ngoại vụ (không xếp hạng).",
     ),
     Case("no_data", "none", lambda: F.no_data(units(DEPTS_NEW[:3]), DEPARTMENT), ""),
+    # a total missing because values are incomplete (no "no data" note from the source)
+    Case(
+        "incomplete",
+        "some",
+        lambda: F.incomplete(
+            noted(
+                units([("Sở A", NAN), ("Sở B", NAN), ("Sở C", NAN), ("Sở D", 80.0)]),
+                {"Sở C": "Hệ thống không thông báo dữ liệu"},
+            ),
+            DEPARTMENT,
+        ),
+        "Chưa đủ số liệu để tính tổng điểm của 02 cơ quan: Sở A; Sở B (không xếp hạng).",
+    ),
+    Case(
+        "incomplete",
+        "one",
+        lambda: F.incomplete(noted(units([("Sở A", NAN), ("Sở D", 80.0)]), {}), DEPARTMENT),
+        "Chưa đủ số liệu để tính tổng điểm của Sở A (không xếp hạng).",
+    ),
+    Case(
+        "incomplete",
+        "none",
+        lambda: F.incomplete(
+            noted(units([("Sở C", NAN)]), {"Sở C": "Hệ thống không thông báo dữ liệu"}),
+            DEPARTMENT,
+        ),
+        "",
+    ),
     # units new or gone since the comparison snapshot
     Case(
         "new_units",

@@ -353,6 +353,7 @@ def render(
             reports / key,
             "province_report",
             formats,
+            numbered=False,
         )
         for key in keys
     ]

@@ -337,6 +337,7 @@ def _level_section(cur, old, level, bands, compare_label, cat):
     sentences.append(F.moves(cmp.rename(columns={"total": "new"}), level, compare_label))
     sentences += F.ties(present.rename(columns={}), level)
     sentences.append(F.no_data(present, level))
+    sentences.append(F.incomplete(present, level))
     sentences += F.new_and_gone(cmp, level, compare_label)
     appendix = _appendix(cur, new, cat)
     counts = pd.DataFrame(

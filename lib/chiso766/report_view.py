@@ -17,6 +17,7 @@ from chiso766.report_model import LevelSection, ProvinceReport
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 NO_DATA_TEXT = "Hệ thống không thông báo dữ liệu"
+INCOMPLETE_TEXT = "Chưa đủ số liệu"
 
 
 def snapshot_label(key: str | None) -> str:
@@ -178,6 +179,10 @@ class ReportView:
         t["old"] = [
             fmt_number(v) if pd.notna(v) else ("—" if st == "new" else NO_DATA_TEXT)
             for v, st in zip(t["old"], t["status"], strict=True)
+        ]
+        t["total"] = [
+            fmt_number(v) if pd.notna(v) else (n if isinstance(n, str) and n else INCOMPLETE_TEXT)
+            for v, n in zip(t["total"], t["note"], strict=True)
         ]
         no_data = {"total": NO_DATA_TEXT}
         table = table_html(

@@ -238,12 +238,32 @@ def ties(units: pd.DataFrame, level: str) -> list[Sentence]:
 
 
 def no_data(units: pd.DataFrame, level: str) -> Sentence:
-    """Units the portal reports no data for: listed, never ranked."""
-    names = units[units["total"].isna()]["unit"].tolist()
+    """Units the source reports no data for ('Hệ thống không thông báo dữ liệu'): listed,
+    never ranked. Units whose total is missing for another reason are :func:`incomplete`."""
+    names = units[units["total"].isna() & _has_note(units)]["unit"].tolist()
     branch = "none" if not names else "one" if len(names) == 1 else "some"
     return Sentence(
-        "no_data", branch, {"n": len(names), "names": _names(names), "noun": level_noun(level)}
+        "no_data",
+        branch,
+        {"n": len(names), "names": _names(names), "noun": level_noun(level)},
     )
+
+
+def incomplete(units: pd.DataFrame, level: str) -> Sentence:
+    """Units with some values but not enough for a total (e.g. a group missing): unranked."""
+    names = units[units["total"].isna() & ~_has_note(units)]["unit"].tolist()
+    branch = "none" if not names else "one" if len(names) == 1 else "some"
+    return Sentence(
+        "incomplete",
+        branch,
+        {"n": len(names), "names": _names(names), "noun": level_noun(level)},
+    )
+
+
+def _has_note(units: pd.DataFrame) -> pd.Series:
+    if "note" not in units:
+        return pd.Series(True, index=units.index)
+    return units["note"].notna() & (units["note"].astype(str).str.strip() != "")
 
 
 def new_and_gone(comparison: pd.DataFrame, level: str, compare_label: str | None) -> list[Sentence]:

@@ -244,6 +244,14 @@ class _Unit:
     code: str | None
 
 
+_PROVINCE_SUFFIX = re.compile(r"\s+-\s+(Tỉnh|Thành phố|TP\.?)\s+[^-]+$", re.IGNORECASE)
+
+
+def display_name(name: str) -> str:
+    """The portal's unit name without its ' - Tỉnh Phú Thọ' suffix, NFC-normalised."""
+    return _PROVINCE_SUFFIX.sub("", nfc(name)).strip()
+
+
 def _unit(item: Any, is_root: bool, problems: Problems, where: str) -> _Unit | None:
     if not isinstance(item, dict):
         problems.error(None, where, _head(item), "expected a unit object")
@@ -252,7 +260,7 @@ def _unit(item: Any, is_root: bool, problems: Problems, where: str) -> _Unit | N
     if not uid:
         problems.error(None, where, item.get("departmentName"), "a unit without departmentId")
         return None
-    name = nfc(item.get("departmentName") or "") or str(uid)
+    name = display_name(item.get("departmentName") or "") or str(uid)
     if is_root:
         level = PROVINCE
     elif item.get("departmentType") is not None:
