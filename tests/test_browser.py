@@ -4,25 +4,14 @@ scrolling of the page (wide tables scroll inside their wrappers)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from chiso766 import render
+from conftest import CHROMIUM, open_page
 
-CHROMIUM = Path("/usr/bin/chromium")
 MINI = Path(__file__).parent / "data" / "notebooks" / "mini_report.ipynb"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ATTACK = (
     'Sở Nội vụ <script>window.__pwned = "script"</script>"\' & '
     "<img src=x onerror=\"window.__pwned = 'img'\"><svg onload=\"window.__pwned = 'svg'\">"
@@ -41,28 +30,6 @@ def page_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
         MINI, {"unit_name": ATTACK}, reports / "2025-W15", "province_report", ("html",)
     )
     return result.paths["html"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-
-
-def open_page(browser, url: str, **context):  # noqa: ANN001, ANN201
-    """A page loaded from ``url``, with the console errors and requests it made."""
-    ctx = browser.new_context(**context)
-    page = ctx.new_page()
-    errors: list[str] = []
-    requests: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto(url, wait_until="load")
-    return ctx, page, errors, requests
 
 
 def test_desktop_no_errors_no_requests_no_script(browser, page_path: Path, tmp_path: Path) -> None:  # noqa: ANN001
