@@ -32,8 +32,8 @@ $(STAMP): pyproject.toml
 report: setup
 	$(BIN)/chiso766 demo --variant merged --store $(DEMO)
 	$(BIN)/chiso766 demo --variant districts --store $(DEMO_DISTRICTS)
-	$(BIN)/chiso766 render 2026-W47 2026-10 2026-Q3 2026 --store $(DEMO)
-	$(BIN)/chiso766 render 2025-W15 --store $(DEMO_DISTRICTS)
+	$(BIN)/chiso766 run params/demo-weekly.yaml params/demo-monthly.yaml \
+	  params/demo-quarterly.yaml params/demo-yearly.yaml params/demo-districts-weekly.yaml
 	@echo "reports: $(CURDIR)/reports/index.html"
 
 test: setup

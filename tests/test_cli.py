@@ -110,3 +110,19 @@ def test_demo_and_status(tmp_path):
 def test_render_refuses_a_bad_period(tmp_path):
     res = run("render", "202405", "--store", tmp_path / "x.duckdb")
     assert res.exit_code == 1 and "202405" in res.stderr
+
+
+def test_render_checks_periods_against_the_store_first(tmp_path):
+    store = tmp_path / "s.duckdb"
+    run("ingest", SEED / "004-departments.csv", "--store", store)
+    res = run("render", "2025-W15", "2024-04", "--store", store, "--out", tmp_path / "r")
+    assert res.exit_code == 1
+    assert "nothing rendered" in res.stderr and "2024-04: no snapshot" in res.stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_run_files_are_checked_before_rendering(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("period: 202405\n")
+    res = run("run", bad)
+    assert res.exit_code == 1 and "nothing rendered" in res.stderr and "202405" in res.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -323,8 +324,6 @@ def render(
     methodology: MethodOpt = "auto",
 ) -> None:
     """Render the province announcement for each period (HTML, PDF, XLSX) under reports/."""
-    from chiso766.render import RenderJob, render_many
-
     try:
         keys = [parse_period(p).key for p in periods]
         if compare:
@@ -333,29 +332,65 @@ def render(
         _fail(str(exc))
     formats = tuple(f.strip() for f in format.split(",") if f.strip())
     bad = set(formats) - {"html", "pdf", "xlsx"}
-    if bad:
+    if bad or not formats:
         _fail(f"unknown format(s): {', '.join(sorted(bad))} (use html, pdf, xlsx)")
-    store_path = str((store or default_store_path()).resolve())
-    if not Path(store_path).exists():
-        _fail(f"no store at {store_path}; ingest files or run 'chiso766 demo' first")
-    reports = out or project_root() / "reports"
+    specs = [
+        _Spec(key, compare or "", store, province or "", methodology, formats, out) for key in keys
+    ]
+    _render(specs)
+
+
+@dataclass(frozen=True)
+class _Spec:
+    period: str
+    compare: str
+    store: Path | None
+    province: str
+    methodology: str
+    formats: tuple[str, ...]
+    out: Path | None
+
+
+def _render(specs: list[_Spec]) -> None:
+    """Check every report's parameters against its store, then render them all."""
+    from chiso766.render import RenderJob, render_many
+    from chiso766.reports import SCORE_SCOPES
+    from chiso766.selection import SelectionError, select_snapshots
+
+    problems = []
+    for spec in specs:
+        path = (spec.store or default_store_path()).resolve()
+        if not path.exists():
+            problems.append(
+                f"{spec.period}: no store at {path}; ingest files or run 'chiso766 demo' first"
+            )
+            continue
+        try:
+            with Store(path, read_only=True) as st:
+                select_snapshots(
+                    st.snapshots(scopes=SCORE_SCOPES), spec.period, spec.compare or None
+                )
+        except (SelectionError, PeriodError) as exc:
+            problems.append(f"{spec.period}: {exc}")
+    if problems:
+        _fail("nothing rendered:\n  - " + "\n  - ".join(problems))
     notebook = project_root() / "notebooks" / "province_report.ipynb"
     jobs = [
         RenderJob(
             notebook,
             {
-                "period": key,
-                "compare": compare or "",
-                "store_path": store_path,
-                "province": province or "",
-                "methodology": methodology,
+                "period": spec.period,
+                "compare": spec.compare,
+                "store_path": str((spec.store or default_store_path()).resolve()),
+                "province": spec.province,
+                "methodology": spec.methodology,
             },
-            reports / key,
+            (spec.out or project_root() / "reports") / spec.period,
             "province_report",
-            formats,
+            spec.formats,
             numbered=False,
         )
-        for key in keys
+        for spec in specs
     ]
     try:
         results = render_many(jobs)
@@ -365,6 +400,38 @@ def render(
         for p in result.paths.values():
             typer.echo(str(p))
         typer.echo(f"  ({result.seconds:.1f} s)")
+
+
+@app.command()
+def run(
+    files: Annotated[list[Path], typer.Argument(help="run files, e.g. params/weekly.yaml")],
+    today: Annotated[
+        str | None, typer.Option(help="resolve last-week etc. against this day (YYYY-MM-DD)")
+    ] = None,
+) -> None:
+    """Render scheduled reports from YAML run files (for cron); all are checked first."""
+    import datetime as dt
+
+    from chiso766.schedule import ScheduleError, load_run
+
+    try:
+        day = dt.date.fromisoformat(today) if today else None
+    except ValueError:
+        _fail(f"--today must be YYYY-MM-DD, not '{today}'")
+    runs, problems = [], []
+    for path in files:
+        try:
+            runs.append(load_run(path, day, root=project_root()))
+        except ScheduleError as exc:
+            problems.append(str(exc))
+    if problems:
+        _fail("nothing rendered:\n  - " + "\n  - ".join(problems))
+    _render(
+        [
+            _Spec(r.period, r.compare, r.store, r.province, r.methodology, r.formats, r.out)
+            for r in runs
+        ]
+    )
 
 
 @app.command()

@@ -285,3 +285,16 @@ def period_of_date(d: date, kind: str) -> Period:
     if kind == YEAR:
         return Period(YEAR, d.year)
     raise PeriodError(f"unknown period kind {kind!r} (known: {', '.join(KINDS)})")
+
+
+_RELATIVE_RE = re.compile(r"(this|last)-(week|month|quarter|half|year)")
+
+
+def resolve_period(text: str | int, today: date | None = None) -> Period:
+    """Like :func:`parse_period`, plus the relative forms scheduled runs use: 'last-week',
+    'last-month', 'last-quarter', 'last-half', 'last-year' (the latest complete one) and
+    'this-week' … 'this-year' (the one in progress) — relative to ``today``."""
+    if isinstance(text, str) and (m := _RELATIVE_RE.fullmatch(text.strip().lower())):
+        current = period_of_date(today or date.today(), m[2])
+        return current.previous() if m[1] == "last" else current
+    return parse_period(text)

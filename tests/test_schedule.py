@@ -1,0 +1,62 @@
+import datetime as dt
+
+import pytest
+
+from chiso766.periods import PeriodError, resolve_period
+from chiso766.schedule import ScheduleError, load_run
+
+TODAY = dt.date(2026, 11, 23)  # a Monday of ISO week 48
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("last-week", "2026-W47"),
+        ("this-week", "2026-W48"),
+        ("last-month", "2026-10"),
+        ("last-quarter", "2026-Q3"),
+        ("last-half", "2026-H1"),
+        ("last-year", "2025"),
+        ("this-year", "2026"),
+        ("LAST-MONTH", "2026-10"),
+        ("2025-W15", "2025-W15"),
+    ],
+)
+def test_relative_periods(text, key):
+    assert resolve_period(text, TODAY).key == key
+
+
+def test_relative_across_the_year():
+    assert resolve_period("last-week", dt.date(2026, 1, 1)).key == "2025-W52"
+    assert resolve_period("last-month", dt.date(2026, 1, 15)).key == "2025-12"
+    with pytest.raises(PeriodError):
+        resolve_period("next-week", TODAY)
+
+
+def test_a_run_file(tmp_path):
+    path = tmp_path / "weekly.yaml"
+    path.write_text("period: last-week\nformats: [html, pdf]\nstore: data/x.duckdb\n")
+    run = load_run(path, TODAY, root=tmp_path)
+    assert (run.period, run.formats, run.report) == ("2026-W47", ("html", "pdf"), "province_report")
+    assert run.store == (tmp_path / "data" / "x.duckdb").resolve()
+    assert run.compare == "" and run.methodology == "auto"
+
+
+def test_every_problem_of_a_run_file_is_reported(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("period: 202405\nformats: [html, docx]\nreport: other\ncolour: red\n")
+    with pytest.raises(ScheduleError) as err:
+        load_run(path, TODAY)
+    msg = str(err.value)
+    for part in ("unknown key(s) colour", "unknown report 'other'", "period:", "formats:"):
+        assert part in msg
+
+
+def test_shipped_run_files_are_valid():
+    from pathlib import Path
+
+    params = Path(__file__).resolve().parents[1] / "params"
+    files = sorted(params.glob("*.yaml"))
+    assert len(files) >= 4
+    for path in files:
+        load_run(path, TODAY, root=params.parent)
