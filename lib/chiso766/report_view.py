@@ -10,9 +10,11 @@ from markupsafe import Markup
 
 from chiso766 import charts
 from chiso766.formatting import fmt_number, fmt_points_change, fmt_rank, fmt_rank_change, fmt_signed
-from chiso766.html_tables import chip, table_html
+from chiso766.html_tables import chip
+from chiso766.html_tables import table_html as _table_html
 from chiso766.methodology import load_catalogue
 from chiso766.periods import parse_period
+from chiso766.privacy import mask_frame, mask_text
 from chiso766.report_model import LevelSection, ProvinceReport
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
@@ -29,12 +31,17 @@ def snapshot_label(key: str | None) -> str:
 
 
 def _paragraphs(texts: list[str]) -> Markup:
-    return Markup("".join(Markup("<p>{}</p>").format(t) for t in texts if t))
+    return Markup("".join(Markup("<p>{}</p>").format(mask_text(t)) for t in texts if t))
 
 
 def _bullets(texts: list[str]) -> Markup | str:
-    items = "".join(Markup("<li>{}</li>").format(t) for t in texts if t)
+    items = "".join(Markup("<li>{}</li>").format(mask_text(t)) for t in texts if t)
     return Markup("<ul>{}</ul>").format(Markup(items)) if items else ""
+
+
+def table_html(frame: pd.DataFrame, *args, **kwargs) -> str:
+    """An escaped table of ``frame`` with citizens' personal data masked (shared reports)."""
+    return _table_html(mask_frame(frame), *args, **kwargs)
 
 
 def _join(parts) -> Markup:
@@ -301,7 +308,10 @@ class ReportView:
         )
 
     def xlsx_tables(self) -> dict[str, pd.DataFrame]:
-        """Appendix tables for the XLSX workbook, with Vietnamese headers."""
+        """Appendix tables for the XLSX workbook (Vietnamese headers, personal data masked)."""
+        return {name: mask_frame(frame) for name, frame in self._xlsx_tables().items()}
+
+    def _xlsx_tables(self) -> dict[str, pd.DataFrame]:
         out: dict[str, pd.DataFrame] = {}
         if len(self.r.indicators):
             ind = self.r.indicators[["number", "name", "year", "old", "new", "delta"]].rename(
