@@ -126,3 +126,17 @@ def test_run_files_are_checked_before_rendering(tmp_path):
     bad.write_text("period: 202405\n")
     res = run("run", bad)
     assert res.exit_code == 1 and "nothing rendered" in res.stderr and "202405" in res.stderr
+
+
+def test_snapshot_time_reaches_the_report_source_sentence(tmp_path, write_csv):
+    from chiso766.reports import load_province_report
+    from chiso766.store import Store
+
+    path = write_csv("Đơn vị,Điểm đánh giá (11 giờ 00 ngày 08/7/2024)\nSở Nội vụ,80\n")
+    store = tmp_path / "s.duckdb"
+    assert run("ingest", path, "--store", store).exit_code == 0
+    with Store(store, read_only=True) as st:
+        report = load_province_report(st, "2024-Q3")
+    assert report.text("headline")[0] == (
+        "Số liệu trên Cổng Dịch vụ công quốc gia tại thời điểm 11 giờ 00 ngày 08/7/2024."
+    )

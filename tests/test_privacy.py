@@ -27,8 +27,15 @@ def test_personal_data_is_masked(text, masked):
 
 @pytest.mark.parametrize(
     "text",
-    ["Sở Nội vụ", "UBND Phường 12", "144625 hồ sơ", "95,59 điểm", "xếp hạng 20/63",
-     "Hồ sơ số 000.00.12.H44-260801-0001", "ngày 08/4/2025"],
+    [
+        "Sở Nội vụ",
+        "UBND Phường 12",
+        "144625 hồ sơ",
+        "95,59 điểm",
+        "xếp hạng 20/63",
+        "Hồ sơ số 000.00.12.H44-260801-0001",
+        "ngày 08/4/2025",
+    ],
 )
 def test_agencies_numbers_and_dates_are_left_alone(text):
     assert mask_text(text) == text

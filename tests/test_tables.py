@@ -222,3 +222,11 @@ def test_overdue_table_with_branches():
 def test_missing_file():
     with pytest.raises(IngestError, match="file not found"):
         read_table("/nonexistent/table.csv")
+
+
+def test_snapshot_time_from_the_header(write_csv):
+    import datetime as dt
+
+    path = write_csv("Đơn vị,Điểm (11 giờ 00 ngày 08/7/2024),Điểm (27/3/2024)\nSở A,80,79\n")
+    read = read_table(path)
+    assert read.snapshot_info == {"2024-07-08": {"taken_at": dt.datetime(2024, 7, 8, 11, 0)}}

@@ -105,6 +105,10 @@ def ingest(
                         read.methodology,
                         {"layout": read.layout},
                     ),
+                    {
+                        k: {**v, "methodology": read.methodology}
+                        for k, v in read.snapshot_info.items()
+                    },
                 )
             except StoreError as exc:
                 _fail(str(exc))

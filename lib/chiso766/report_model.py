@@ -134,6 +134,7 @@ def build_province_report(
     bands: tuple[ClassBand, ...] | None = None,
     trend_measures: pd.DataFrame | None = None,
     overdue_measures: pd.DataFrame | None = None,
+    source_warnings: tuple[str, ...] = (),
 ) -> ProvinceReport:
     """Compute every table and sentence of the province announcement for ``selection``."""
     bands = bands or load_bands()
@@ -201,7 +202,7 @@ def build_province_report(
     codes = points_lost.head(3)["code"].tolist()
     if len(indicators):
         codes += movers(indicators, FELL)["code"].head(3).tolist()
-    notes = _notes(measures, cur_key, snapshots)
+    notes = _notes(measures, cur_key, snapshots, list(source_warnings))
     return ProvinceReport(
         period=period,
         selection=selection,
@@ -434,15 +435,28 @@ def _short_label(p: Period) -> str:
     return p.key
 
 
-def _notes(measures: pd.DataFrame, cur_key: str, snapshots: pd.DataFrame) -> list[str]:
+def _notes(
+    measures: pd.DataFrame, cur_key: str, snapshots: pd.DataFrame, source_warnings: list[str]
+) -> list[str]:
     notes = []
     row = snapshots[snapshots["snapshot"] == cur_key]
     if len(row) and "provisional" in row and bool(row["provisional"].iloc[0]):
         notes.append("Số liệu tạm tính: kỳ báo cáo chưa kết thúc tại thời điểm lấy số liệu.")
-    flagged = measures[(measures["snapshot"] == cur_key) & measures["flag"].notna()]
+    cur = measures[measures["snapshot"] == cur_key]
+    flagged = cur[cur["flag"].notna()]
     for flag, grp in flagged.groupby("flag"):
         msg = grp["note"].dropna().iloc[0] if grp["note"].notna().any() else ""
         notes.append(f"{flag}: {len(grp)} giá trị — {msg}".strip(" —"))
+    if "computed" in cur:
+        pts = cur[(cur["kind"] == "points") & cur["computed"].notna() & cur["value"].notna()]
+        differ = pts[(pts["value"] - pts["computed"]).abs() > 0.01 + 1e-9]
+        if len(differ):
+            notes.append(
+                f"Báo cáo dùng điểm do Cổng Dịch vụ công quốc gia công bố; {len(differ)} điểm số "
+                "khác với kết quả tính lại từ số liệu gốc quá 0,01 điểm (xem: chiso766 "
+                f"check-scores {cur_key})."
+            )
+    notes += [f"Lưu ý về dữ liệu nguồn: {w}" for w in source_warnings]
     return notes
 
 

@@ -32,7 +32,22 @@ def load_province_report(
         methodology=methodology,
         trend_measures=trend,
         overdue_measures=overdue,
+        source_warnings=source_warnings(store, cur),
     )
+
+
+def source_warnings(store: Store, rows) -> tuple[str, ...]:
+    """Warnings the sources of these measures recorded at ingest (e.g. a short portal list)."""
+    import json
+
+    ids = set(rows["source_id"]) if "source_id" in rows else set()
+    out: list[str] = []
+    for sid, meta in store.sources()[["source_id", "meta"]].itertuples(index=False):
+        if sid in ids and meta:
+            for w in json.loads(meta).get("warnings", []):
+                if w not in out:
+                    out.append(w)
+    return tuple(out)
 
 
 def open_store(store_path: str = "") -> Store:

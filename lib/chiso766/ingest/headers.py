@@ -136,6 +136,18 @@ def split_header(text: str) -> tuple[str, str | None, dt.date | None, str | None
     return " ".join(words), snapshot, end, suffix
 
 
+_TIME = re.compile(r"\b(\d{1,2})\s*(?:h|gio)(?:\s*(\d{1,2}))?\b")
+
+
+def header_time(text: str) -> dt.time | None:
+    """The time of day a header states ('11 giờ 00 ngày 08/7/2024', '09h 10/04/2025')."""
+    m = _TIME.search(fold_words(text))
+    if not m:
+        return None
+    hour, minute = int(m[1]), int(m[2] or 0)
+    return dt.time(hour, minute) if hour < 24 and minute < 60 else None
+
+
 def classify_header(text: str, catalogue: Catalogue) -> Header:
     """Match a header to its role and (for value columns) its target, kind and snapshot."""
     label, snapshot, end, suffix = split_header(text)

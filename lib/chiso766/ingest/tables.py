@@ -20,7 +20,13 @@ import pandas as pd
 
 from chiso766 import measures
 from chiso766.ingest.errors import IngestError, Problem, Problems
-from chiso766.ingest.headers import Header, classify_header, known_header_forms, split_header
+from chiso766.ingest.headers import (
+    Header,
+    classify_header,
+    header_time,
+    known_header_forms,
+    split_header,
+)
 from chiso766.ingest.values import BadValue, parse_number
 from chiso766.methodology import Catalogue, load_catalogue, version_for_date
 from chiso766.periods import PeriodError, parse_period
@@ -41,6 +47,7 @@ class TableRead:
     methodology: str
     snapshots: list[str]
     warnings: list[Problem] = field(default_factory=list)
+    snapshot_info: dict[str, dict] = field(default_factory=dict)
 
 
 def read_rows(path: Path, sheet: str | None = None) -> list[list]:
@@ -243,7 +250,22 @@ def read_table(
         methodology=cat.version,
         snapshots=sorted(frame["snapshot"].unique().tolist()),
         warnings=problems.warnings,
+        snapshot_info=_taken_at(headers),
     )
+
+
+def _taken_at(headers: list[Header | None]) -> dict[str, dict]:
+    """When each day snapshot was taken, where a header says ('11 giờ 00 ngày 08/7/2024')."""
+    out: dict[str, dict] = {}
+    for h in headers:
+        if h is None or not h.is_value or h.taken_on is None or not h.snapshot:
+            continue
+        if len(h.snapshot) != 10:  # only day snapshots have a time of day
+            continue
+        when = header_time(h.text)
+        if when is not None:
+            out[h.snapshot] = {"taken_at": dt.datetime.combine(h.taken_on, when)}
+    return out
 
 
 class _Layout:

@@ -1,0 +1,75 @@
+"""reports.py: building a report from the store, including a portal snapshot."""
+
+from __future__ import annotations
+
+import pytest
+
+from chiso766.cli_portal import ingest_portal
+from chiso766.report_view import ReportView
+from chiso766.reports import load_province_report, source_warnings
+from chiso766.store import Store
+
+
+@pytest.fixture(scope="module")
+def portal_store(tmp_path_factory, request):
+    from conftest import SHARED
+
+    folder = SHARED / "portal-samples" / "phu-tho-2026-08"
+    if not folder.is_dir():
+        pytest.skip(f"portal samples not found at {folder}")
+    store = Store(tmp_path_factory.mktemp("portal") / "p.duckdb")
+    ingest_portal(folder, "2026-08", store)
+    yield store
+    store.close()
+
+
+def test_province_report_from_a_portal_snapshot(portal_store):
+    report = load_province_report(portal_store, "2026-08")
+    assert report.province == "UBND tỉnh Phú Thọ" and report.methodology == "portal-2026"
+    assert report.headline["total"] == 59.92
+    groups = dict(zip(report.groups["group"], report.groups["new"], strict=True))
+    assert groups == {
+        "CKMB": 7.96,
+        "TDGQ": 15.68,
+        "CLGQ": 8.83,
+        "TTTT": 6.25,
+        "MDSH": 8.24,
+        "MDHL": 12.96,
+    }
+    assert [s.level for s in report.levels] == ["department", "commune"]
+    notes = " ".join(report.notes)
+    assert "TEMP_NATIONAL_REPORT_DENOMINATOR" in notes and "NO_NATIONAL_REPORT_DATA" in notes
+    assert "pagination" in notes  # the head files list fewer units than the portal counts
+    text = " ".join(report.text("headline"))
+    assert "đạt 59,92 điểm, xếp loại Trung bình" in text
+    assert "Chưa có số liệu xếp hạng toàn quốc" in text  # no service-results sample
+
+
+def test_incomplete_units_are_not_called_no_data(portal_store):
+    report = load_province_report(portal_store, "2026-08")
+    dept = report.levels[0]
+    texts = [s.text for s in dept.sentences]
+    assert any(t.startswith("Chưa đủ số liệu để tính tổng điểm của 11 cơ quan") for t in texts)
+    assert not any("Hệ thống không thông báo dữ liệu đối với" in t for t in texts)
+    html = str(ReportView(report).level(dept, 1))
+    assert "Chưa đủ số liệu" in html
+
+
+def test_a_portal_score_that_differs_from_the_recomputation_is_noted(portal_store):
+    con = portal_store.con
+    con.execute(
+        "UPDATE measures SET computed = value - 0.5 WHERE snapshot = '2026-08' AND "
+        "scope = 'group' AND code = 'TDGQ' AND kind = 'points' AND unit_id IN "
+        "(SELECT unit_id FROM units WHERE level = 'province')"
+    )
+    report = load_province_report(portal_store, "2026-08")
+    assert any(
+        "khác với kết quả tính lại" in n and "check-scores 2026-08" in n for n in report.notes
+    )
+    assert report.headline["total"] == 59.92  # the portal's score is used
+
+
+def test_source_warnings_are_only_those_of_the_report_sources(portal_store):
+    rows = portal_store.measures(["2026-08"])
+    assert any("pagination" in w for w in source_warnings(portal_store, rows))
+    assert source_warnings(portal_store, rows.iloc[0:0]) == ()
