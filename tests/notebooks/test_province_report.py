@@ -113,6 +113,24 @@ def test_seed_pdf_is_a4_with_vietnamese_text_and_page_numbers(seed_reports):
     assert f"1/{pages}" in flat and f"{pages}/{pages}" in flat
 
 
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_seed_pdf_pages_render_as_images(seed_reports, tmp_path):
+    """Every page of the PDF rasterises (pdftoppm) to a non-blank A4 image."""
+    from PIL import Image
+
+    pdf = seed_reports / "province_report.pdf"
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")],
+                   check=True)
+    pages = sorted(tmp_path.glob("page*.png"))
+    assert pages
+    for page in pages:
+        with Image.open(page) as im:
+            w, h = im.size
+            assert abs(h / w - 297 / 210) < 0.02  # A4 portrait
+            colours = im.convert("L").getextrema()
+            assert colours[0] < 100  # some dark ink: text was drawn
+
+
 def test_seed_xlsx_has_the_appendices(seed_reports):
     wb = openpyxl.load_workbook(seed_reports / "province_report.xlsx")
     assert wb.sheetnames[0] == "Chỉ số thành phần"
