@@ -397,36 +397,50 @@ def _overdue(frame: pd.DataFrame | None, period: Period) -> pd.DataFrame:
 
 
 def _trend(frame, uid, cur_key, snapshots, methodology) -> pd.DataFrame:
+    """The province's total and national rank in every snapshot of the current one's kind."""
     cols = ["snapshot", "end", "label", "total", "rank", "of"]
     if frame is None or uid is None or frame.empty:
         return pd.DataFrame(columns=cols)
     cur = parse_period(cur_key)
-    rows = []
     frame = frame[frame["unit_id"] == uid]
-    for key, grp in frame.groupby("snapshot"):
-        p = parse_period(key)
-        if p.kind != cur.kind or p.end > cur.end:
-            continue
-        scored = grp[grp["scope"].isin(["total", "group", "indicator"])]
-        total = float("nan")
-        if len(scored):
-            total = (
-                score_snapshot(scored, catalogue_for(key, snapshots, methodology))
-                .units["total"]
-                .iloc[0]
-            )
-        rk = grp[(grp["scope"] == "rank") & (grp["code"] == "total")]
-        rows.append(
-            {
-                "snapshot": key,
-                "end": p.end,
-                "label": _short_label(p),
-                "total": total,
-                "rank": rk["value"].iloc[0] if len(rk) else float("nan"),
-                "of": rk["denominator"].iloc[0] if len(rk) else float("nan"),
-            }
-        )
+    periods = {k: parse_period(k) for k in frame["snapshot"].unique()}
+    keep = [k for k, p in periods.items() if p.kind == cur.kind and p.end <= cur.end]
+    frame = frame[frame["snapshot"].isin(keep)]
+    totals = _totals_by_snapshot(frame, snapshots, methodology)
+    ranks = (
+        frame[(frame["scope"] == "rank") & (frame["code"] == "total")]
+        .drop_duplicates("snapshot")
+        .set_index("snapshot")
+    )
+    rows = [
+        {
+            "snapshot": key,
+            "end": periods[key].end,
+            "label": _short_label(periods[key]),
+            "total": totals.get(key, float("nan")),
+            "rank": ranks["value"].get(key, float("nan")),
+            "of": ranks["denominator"].get(key, float("nan")),
+        }
+        for key in keep
+    ]
     return pd.DataFrame(rows, columns=cols).sort_values("end").reset_index(drop=True)
+
+
+def _totals_by_snapshot(frame: pd.DataFrame, snapshots, methodology) -> dict[str, float]:
+    """One unit's total per snapshot, scored in one pass per catalogue (snapshots stacked as
+    separate pseudo-units)."""
+    scored = frame[frame["scope"].isin(["total", "group", "indicator"])]
+    out: dict[str, float] = {}
+    if scored.empty:
+        return out
+    versions = {k: catalogue_for(k, snapshots, methodology) for k in scored["snapshot"].unique()}
+    for version in {c.version for c in versions.values()}:
+        keys = [k for k, c in versions.items() if c.version == version]
+        part = scored[scored["snapshot"].isin(keys)]
+        stacked = part.assign(unit_id=part["snapshot"] + "|" + part["unit_id"], snapshot="*")
+        units = score_snapshot(stacked, load_catalogue(version)).units
+        out.update(zip(units["unit_id"].str.split("|").str[0], units["total"], strict=True))
+    return out
 
 
 def _short_label(p: Period) -> str:
