@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from chiso766.pdf import CHROMIUM_FLAGS
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 DATA = Path(__file__).parent / "data"
@@ -34,16 +36,8 @@ def portal_samples() -> Path:
 
 # ---- a real headless Chromium, driven by playwright ----------------------------------------
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# the flags the PDF step uses, less the print-only one
+CHROMIUM_ARGS = [f for f in CHROMIUM_FLAGS if f != "--no-pdf-header-footer"]
 
 
 @pytest.fixture(scope="session")

@@ -21,20 +21,10 @@ from chiso766 import measures as M
 from chiso766.periods import Period, PeriodError, parse_period
 
 ENV_VAR = "CHISO766_STORE"
+# the measures table: the frame's columns less the unit's name and level (kept in units)
 MEASURE_COLUMNS = (
-    "snapshot",
-    "unit_id",
-    "scope",
-    "code",
-    "kind",
-    "value",
-    "numerator",
-    "denominator",
-    "max_score",
+    *(c for c in M.COLUMNS if c not in ("unit", "level")),
     "computed",
-    "flag",
-    "note",
-    "label",
     "source_id",
     "seq",
 )
