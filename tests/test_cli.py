@@ -39,7 +39,8 @@ def test_score_json_no_data_is_null():
     assert nodata and all(
         r["total"] is None and r["rank"] is None and r["class"] is None for r in nodata
     )
-    assert {r["of"] for r in rows if r["rank"]} == {11}
+    assert {r["of"] for r in rows} == {11}  # units without data: no rank, same 'of'
+
 
 
 def test_score_csv_and_table():

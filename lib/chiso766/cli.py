@@ -172,6 +172,9 @@ def _snapshot_end(key: str):
 
 
 def _unit_records(units: pd.DataFrame) -> list[dict]:
+    """One record per unit; ``of`` is how many units of its level were ranked (also for a unit
+    without data, which has no rank)."""
+    ranked = units.groupby("level")["rank"].count().to_dict()
     out = []
     for r, klass in zip(units.itertuples(index=False), units["class"], strict=True):
         total = None if pd.isna(r.total) else round(float(r.total), 2)
@@ -182,7 +185,7 @@ def _unit_records(units: pd.DataFrame) -> list[dict]:
                 "total": total,
                 "class": klass,
                 "rank": None if pd.isna(r.rank) else int(r.rank),
-                "of": None if pd.isna(r.of) else int(r.of),
+                "of": int(ranked.get(r.level, 0)),
             }
         )
     return out
