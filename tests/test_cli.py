@@ -42,7 +42,6 @@ def test_score_json_no_data_is_null():
     assert {r["of"] for r in rows} == {11}  # units without data: no rank, same 'of'
 
 
-
 def test_score_csv_and_table():
     csv_out = run("score", SEED / "004-districts.csv", "-f", "csv").stdout
     assert csv_out.splitlines()[0] == "unit,level,total,class,rank,of"

@@ -73,3 +73,23 @@ def test_source_warnings_are_only_those_of_the_report_sources(portal_store):
     rows = portal_store.measures(["2026-08"])
     assert any("pagination" in w for w in source_warnings(portal_store, rows))
     assert source_warnings(portal_store, rows.iloc[0:0]) == ()
+
+
+def test_snapshot_scores_latest_and_named(tmp_path):
+    from pathlib import Path
+
+    from chiso766.ingest.tables import read_table
+    from chiso766.reports import snapshot_scores
+    from chiso766.store import Source, sha256_of
+
+    seed = Path(__file__).parent / "data" / "seed004" / "004-districts.csv"
+    with Store(tmp_path / "s.duckdb") as st:
+        with pytest.raises(LookupError):
+            snapshot_scores(st)
+        read = read_table(seed)
+        st.ingest(read.measures, Source(str(seed), sha256_of(seed), "table"))
+        key, units, _groups = snapshot_scores(st)
+        assert key == "2025-04-08" and units["unit"].iloc[0] == "UBND huyện Bù Đốp"
+        assert units[units["total"] == 86.03]["rank"].tolist() == [4, 4]
+        key, units, _ = snapshot_scores(st, "27/3/2025")
+        assert key == "2025-03-27" and units["total"].iloc[0] == 90.62

@@ -83,3 +83,30 @@ def ensure_demo_store(path, variant: str = "merged") -> None:
     ).hexdigest()
     with Store(path) as st:
         st.ingest(data.measures, Source(f"demo:{variant}", digest, "demo", data.methodology))
+
+
+def snapshot_scores(store: Store, snapshot: str = "", methodology: str = "auto"):
+    """Scores of one stored snapshot (the latest with scores if none is given): a frame of
+    units (total, class, rank within level) and a units × groups frame of points."""
+    from chiso766.methodology import load_bands
+    from chiso766.periods import parse_period
+    from chiso766.ranking import add_classes, rank_within, sort_for_display
+    from chiso766.report_model import catalogue_for
+    from chiso766.scoring import score_snapshot
+
+    snaps = store.snapshots(scopes=["total", "group", "indicator"])
+    if snaps.empty:
+        raise LookupError("the store has no scores yet")
+    key = parse_period(snapshot).key if snapshot else snaps["snapshot"].iloc[-1]
+    measures = store.measures([key], scopes=["total", "group", "indicator"])
+    if measures.empty:
+        raise LookupError(f"no scores for {key} in the store")
+    scores = score_snapshot(measures, catalogue_for(key, store.snapshots(), methodology))
+    units = sort_for_display(rank_within(add_classes(scores.units, load_bands())))
+    groups = scores.groups.pivot_table(
+        index="unit_id", columns="name", values="points", aggfunc="first", dropna=False
+    )
+    groups = units[["unit_id", "unit", "level"]].merge(
+        groups, left_on="unit_id", right_index=True, how="left"
+    )
+    return key, units.reset_index(drop=True), groups.reset_index(drop=True)
