@@ -140,3 +140,10 @@ def test_snapshot_time_reaches_the_report_source_sentence(tmp_path, write_csv):
     assert report.text("headline")[0] == (
         "Số liệu trên Cổng Dịch vụ công quốc gia tại thời điểm 11 giờ 00 ngày 08/7/2024."
     )
+
+
+def test_render_refuses_a_bad_entered_rank(tmp_path):
+    store = tmp_path / "s.duckdb"
+    run("ingest", SEED / "004-indicators.csv", "--store", store)
+    res = run("render", "2025-W15", "--store", store, "--rank", "64/63", "--out", tmp_path)
+    assert res.exit_code == 1 and "20/63" in res.stderr

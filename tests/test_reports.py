@@ -93,3 +93,41 @@ def test_snapshot_scores_latest_and_named(tmp_path):
         assert units[units["total"] == 86.03]["rank"].tolist() == [4, 4]
         key, units, _ = snapshot_scores(st, "27/3/2025")
         assert key == "2025-03-27" and units["total"].iloc[0] == 90.62
+
+
+def _seed_store(tmp_path, *names):
+    from pathlib import Path
+
+    from chiso766.ingest.tables import read_table
+    from chiso766.store import Source, sha256_of
+
+    st = Store(tmp_path / "s.duckdb")
+    for name in names:
+        path = Path(__file__).parent / "data" / "seed004" / f"004-{name}.csv"
+        read = read_table(path)
+        st.ingest(read.measures, Source(str(path), sha256_of(path), "table"))
+    return st
+
+
+def test_rank_source_is_named(tmp_path):
+    with _seed_store(tmp_path, "indicators", "province-rank") as st:
+        report = load_province_report(st, "2025-W15")
+    assert report.headline["rank_source"] == "bảng số liệu 004-province-rank.csv"
+    assert "Nguồn xếp hạng toàn quốc: bảng số liệu 004-province-rank.csv." in str(
+        ReportView(report).headline()
+    )
+
+
+def test_rank_entered_by_hand(tmp_path):
+    from chiso766.reports import parse_rank
+
+    with _seed_store(tmp_path, "indicators") as st:
+        plain = load_province_report(st, "2025-W15")
+        entered = load_province_report(st, "2025-W15", rank="20/63")
+    assert plain.headline["rank"] is None and plain.headline["rank_source"] is None
+    assert (entered.headline["rank"], entered.headline["of"]) == (20, 63)
+    assert entered.headline["rank_source"] == "nhập tay khi lập báo cáo"
+    assert "xếp hạng 20/63" in " ".join(entered.text("headline"))
+    for bad in ("20", "64/63", "0/63", "abc"):
+        with pytest.raises(ValueError, match="20/63"):
+            parse_rank(bad)

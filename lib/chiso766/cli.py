@@ -329,6 +329,9 @@ def render(
     out: Annotated[Path | None, typer.Option(help="reports folder (default: reports/)")] = None,
     province: Annotated[str | None, typer.Option(help="province name or id")] = None,
     methodology: MethodOpt = "auto",
+    rank: Annotated[
+        str | None, typer.Option(help="national rank entered by hand, e.g. 20/63")
+    ] = None,
 ) -> None:
     """Render the province announcement for each period (HTML, PDF, XLSX) under reports/."""
     try:
@@ -356,16 +359,22 @@ class _Spec:
     methodology: str
     formats: tuple[str, ...]
     out: Path | None
+    rank: str = ""
 
 
 def _render(specs: list[_Spec]) -> None:
     """Check every report's parameters against its store, then render them all."""
     from chiso766.render import RenderJob, render_many
-    from chiso766.reports import SCORE_SCOPES
+    from chiso766.reports import SCORE_SCOPES, parse_rank
     from chiso766.selection import SelectionError, select_snapshots
 
     problems = []
     for spec in specs:
+        if spec.rank:
+            try:
+                parse_rank(spec.rank)
+            except ValueError as exc:
+                problems.append(f"{spec.period}: {exc}")
         path = (spec.store or default_store_path()).resolve()
         if not path.exists():
             problems.append(
@@ -391,6 +400,7 @@ def _render(specs: list[_Spec]) -> None:
                 "store_path": str((spec.store or default_store_path()).resolve()),
                 "province": spec.province,
                 "methodology": spec.methodology,
+                "national_rank": spec.rank,
             },
             (spec.out or project_root() / "reports") / spec.period,
             "province_report",

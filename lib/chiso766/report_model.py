@@ -135,6 +135,7 @@ def build_province_report(
     trend_measures: pd.DataFrame | None = None,
     overdue_measures: pd.DataFrame | None = None,
     source_warnings: tuple[str, ...] = (),
+    rank_source: str | None = None,
 ) -> ProvinceReport:
     """Compute every table and sentence of the province announcement for ``selection``."""
     bands = bands or load_bands()
@@ -150,6 +151,7 @@ def build_province_report(
     compare_phrase = f"so với {compare_label}" if compare_label else None
 
     headline = _headline(cur, old, uid, measures, cur_key, cmp_key, cat, bands)
+    headline["rank_source"] = rank_source
     sentences: dict[str, list[Sentence]] = {"headline": [], "indicators": [], "problems": []}
     snap_row = snapshots[snapshots["snapshot"] == cur_key]
     taken_at = snap_row["taken_at"].iloc[0] if len(snap_row) else None

@@ -100,6 +100,12 @@ class ReportView:
             Markup('<div class="cards">{}</div>').format(Markup(card_html)),
             _paragraphs(r.text("headline")),
         ]
+        if h.get("rank_source"):
+            parts.append(
+                Markup('<p class="source-note">Nguồn xếp hạng toàn quốc: {}.</p>').format(
+                    h["rank_source"]
+                )
+            )
         if len(r.groups):
             g = r.groups.copy()
             parts.append(

@@ -15,13 +15,21 @@ def load_province_report(
     compare: str | None = None,
     province: str | None = None,
     methodology: str = "auto",
+    rank: str = "",
 ) -> ProvinceReport:
-    """Select the snapshots for ``period`` and build the province report from the store."""
+    """Select the snapshots for ``period`` and build the province report from the store.
+
+    ``rank`` ("20/63") is the national rank entered by hand where the store has none (older
+    periods, the 63-province years); the report names where its rank came from.
+    """
     snaps = store.snapshots(scopes=SCORE_SCOPES)
     selection = select_snapshots(snaps, period, compare or None)
     measures = store.measures(selection.keys, scopes=SCORE_SCOPES)
     cur = measures[measures["snapshot"] == selection.current]
-    uid, _ = pick_province(cur if len(cur) else measures, province)
+    uid, name = pick_province(cur if len(cur) else measures, province)
+    if rank:
+        measures = with_entered_rank(measures, selection.current, uid, name, rank)
+        cur = measures[measures["snapshot"] == selection.current]
     trend = store.measures(scopes=SCORE_SCOPES, unit_ids=[uid] if uid else [])
     overdue = store.measures(scopes=["count"])
     return build_province_report(
@@ -33,7 +41,76 @@ def load_province_report(
         trend_measures=trend,
         overdue_measures=overdue,
         source_warnings=source_warnings(store, cur),
+        rank_source=rank_source(store, cur, uid),
     )
+
+
+def parse_rank(text: str) -> tuple[int, int]:
+    """'20/63' → (20, 63); a clear ValueError otherwise."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d{1,3})\s*/\s*(\d{1,3})\s*", str(text))
+    if not m or not 1 <= int(m[1]) <= int(m[2]):
+        raise ValueError(f"a national rank is written like 20/63, not '{text}'")
+    return int(m[1]), int(m[2])
+
+
+def with_entered_rank(measures, snapshot: str, uid: str | None, name: str, rank: str):
+    """The measures with the hand-entered national rank of the province for ``snapshot``."""
+    import pandas as pd
+
+    from chiso766.measures import conform
+    from chiso766.units import PROVINCE
+
+    value, of = parse_rank(rank)
+    if uid is None:
+        raise LookupError("the data names no province to give the rank to")
+    keep = ~(
+        (measures["snapshot"] == snapshot)
+        & (measures["unit_id"] == uid)
+        & (measures["scope"] == "rank")
+        & (measures["code"] == "total")
+    )
+    row = {
+        "snapshot": snapshot,
+        "unit_id": uid,
+        "unit": name,
+        "level": PROVINCE,
+        "scope": "rank",
+        "code": "total",
+        "kind": "rank",
+        "value": value,
+        "denominator": of,
+        "source_id": ENTERED,
+    }
+    return pd.concat(
+        [measures[keep], conform(pd.DataFrame([row])).assign(source_id=ENTERED)], ignore_index=True
+    )
+
+
+ENTERED = "entered"
+
+
+def rank_source(store: Store, rows, uid: str | None) -> str | None:
+    """Where the province's national rank came from, in words for the report."""
+    from pathlib import Path
+
+    sel = rows[(rows["unit_id"] == uid) & (rows["scope"] == "rank") & (rows["code"] == "total")]
+    if sel.empty:
+        return None
+    sid = sel["source_id"].iloc[0]
+    if sid == ENTERED:
+        return "nhập tay khi lập báo cáo"
+    src = store.sources()
+    src = src[src["source_id"] == sid]
+    if src.empty:
+        return None
+    kind, path = src["kind"].iloc[0], src["path"].iloc[0]
+    if kind == "portal":
+        return "Cổng Dịch vụ công quốc gia (kết quả của các tỉnh, thành phố)"
+    if kind == "demo":
+        return "dữ liệu mẫu"
+    return f"bảng số liệu {Path(path).name}"
 
 
 def source_warnings(store: Store, rows) -> tuple[str, ...]:
