@@ -345,7 +345,8 @@ def render(
     if bad or not formats:
         _fail(f"unknown format(s): {', '.join(sorted(bad))} (use html, pdf, xlsx)")
     specs = [
-        _Spec(key, compare or "", store, province or "", methodology, formats, out) for key in keys
+        _Spec(key, compare or "", store, province or "", methodology, formats, out, rank or "")
+        for key in keys
     ]
     _render(specs)
 
