@@ -261,7 +261,8 @@ def trend(
     # With many periods, label only the first and last points and thin the x ticks.
     step = max(1, math.ceil(len(df) / 12))
     shown = set(range(len(df))) if step == 1 else {0, len(df) - 1}
-    ticks = sorted(set(range(0, len(df), step)) | {len(df) - 1}) if len(df) else []
+    ticks = [i for i in range(0, len(df), step) if len(df) - 1 - i >= step / 2 or step == 1]
+    ticks = sorted(set(ticks) | ({len(df) - 1} if len(df) else set()))
     with _style():
         fig = Figure(figsize=(WIDTH, 3.8), dpi=DPI, layout="constrained")
         ax = fig.add_subplot()
