@@ -253,3 +253,21 @@ def test_ranked_units_matches_baseline(tmp_path: Path) -> None:
     actual.write_bytes(data)
     result = compare_images(str(expected), str(actual), tol=6)
     assert result is None, result
+
+
+def test_heatmap_writes_values_only_for_small_levels():
+    from chiso766 import charts
+
+    def frame(n):
+        return pd.DataFrame(
+            [
+                {"unit": f"UBND xã {i}", "group": g, "share": 50.0}
+                for i in range(n)
+                for g in ("A", "B")
+            ]
+        )
+
+    small = charts.group_heatmap(frame(charts.ANNOTATE_MAX_UNITS))
+    big = charts.group_heatmap(frame(charts.ANNOTATE_MAX_UNITS + 1))
+    assert len(small.axes[0].texts) == 2 * charts.ANNOTATE_MAX_UNITS
+    assert len(big.axes[0].texts) == 0

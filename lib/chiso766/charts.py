@@ -35,6 +35,7 @@ CLASS_COLOURS: dict[str, str] = {
 OTHER_COLOUR = "#8c959f"
 RISE, FALL, SAME = "#1a7f37", "#c0392b", "#8c959f"
 DPI = 100
+ANNOTATE_MAX_UNITS = 40
 WIDTH = 8.0  # inches
 LABEL_CHARS = 48
 
@@ -206,7 +207,8 @@ def group_heatmap(
     title: str = "Tỷ lệ điểm đạt được theo nhóm chỉ số (%)",
     legend: str = "% điểm tối đa của nhóm",
 ) -> Figure:
-    """Units × groups of ``df[unit, group, share]`` (share in %, 0–100), values written in.
+    """Units × groups of ``df[unit, group, share]`` (share in %, 0–100), values written in
+    (up to :data:`ANNOTATE_MAX_UNITS` units).
 
     Units and groups keep their order of first appearance; a missing cell is grey with "—".
     """
@@ -231,9 +233,12 @@ def group_heatmap(
         cmap = matplotlib.colormaps["RdYlGn"].with_extremes(bad="#eaeef2")
         values = np.ma.masked_invalid(grid.to_numpy())
         image = ax.imshow(values, cmap=cmap, vmin=0, vmax=100, aspect="auto")
-        for (i, j), v in np.ndenumerate(grid.to_numpy()):
-            text = "—" if math.isnan(v) else fmt_number(v, 1)
-            ax.text(j, i, text, ha="center", va="center", fontsize=7, color="#24292f")
+        # values are written in for up to 40 units; beyond that the appendix table has them
+        # (hundreds of text objects make the figure slow to lay out and hard to read)
+        if len(units) <= ANNOTATE_MAX_UNITS:
+            for (i, j), v in np.ndenumerate(grid.to_numpy()):
+                text = "—" if math.isnan(v) else fmt_number(v, 1)
+                ax.text(j, i, text, ha="center", va="center", fontsize=7, color="#24292f")
         ax.set_xticks(range(len(groups)), [_short(g, 24) for g in groups], rotation=0)
         ax.set_yticks(range(len(units)), [_short(u) for u in units])
         ax.tick_params(length=0)
