@@ -131,3 +131,28 @@ def test_rank_entered_by_hand(tmp_path):
     for bad in ("20", "64/63", "0/63", "abc"):
         with pytest.raises(ValueError, match="20/63"):
             parse_rank(bad)
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    from chiso766.reports import ensure_demo_store
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    ensure_demo_store(path)
+    with Store(path, read_only=True) as st:
+        yield st
+
+
+@pytest.mark.parametrize(
+    ("period", "compare", "label"),
+    [
+        ("2026-10", None, "tháng 9/2026"),
+        ("2026-W47", None, "tuần thứ 46, tháng 11/2026"),
+        ("2026-Q3", None, "quý II/2026"),
+        ("2026-10", "2026-09-01", "kết quả ngày 01/9/2026"),
+    ],
+)
+def test_comparison_is_named_as_announcements_do(demo_store, period, compare, label):
+    report = load_province_report(demo_store, period, compare)
+    assert report.compare_label == label
+    assert f"so với {label}" in " ".join(report.text("headline"))

@@ -147,7 +147,7 @@ def build_province_report(
     cur = _score(measures, cur_key, snapshots, methodology)
     old = _score(measures, cmp_key, snapshots, methodology)
     year = _score(measures, year_key, snapshots, methodology)
-    compare_label = _compare_label(cmp_key)
+    compare_label = _compare_label(cmp_key, selection.compare_period, period)
     compare_phrase = f"so với {compare_label}" if compare_label else None
 
     headline = _headline(cur, old, uid, measures, cur_key, cmp_key, cat, bands)
@@ -226,9 +226,13 @@ def build_province_report(
     )
 
 
-def _compare_label(key: str | None) -> str | None:
+def _compare_label(key: str | None, previous: Period | None, period: Period) -> str | None:
+    """'tháng 10/2023' when comparing with the previous period of the same kind (a week,
+    month, quarter …), else the snapshot itself: 'kết quả ngày 27/3/2025'."""
     if key is None:
         return None
+    if previous is not None and previous.kind == period.kind and period.kind != "day":
+        return previous.label_vi
     p = parse_period(key)
     return f"kết quả {p.label_vi}" if p.kind == "day" else p.label_vi
 

@@ -21,6 +21,7 @@ class Selection:
     current: str
     compare: str | None
     previous_year: str | None
+    compare_period: Period | None = None  # set when the comparison is the previous period's
 
     @property
     def keys(self) -> list[str]:
@@ -66,8 +67,10 @@ def select_snapshots(
         if key not in {p.key for p in periods}:
             raise SelectionError(f"comparison snapshot {key} is not in the store")
         cmp_key: str | None = key
+        cmp_period = None
     else:
         cmp_key = current_snapshot(snapshots, period.previous())
+        cmp_period = period.previous() if cmp_key is not None else None
         if cmp_key is None:
             earlier = [
                 p
@@ -81,4 +84,5 @@ def select_snapshots(
         current=current,
         compare=cmp_key if cmp_key != current else None,
         previous_year=prev_year if prev_year in {p.key for p in periods} else None,
+        compare_period=cmp_period if cmp_key != current and cmp_period != period else None,
     )
