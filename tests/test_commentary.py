@@ -339,6 +339,14 @@ CASES: list[Case] = [
     ),
     Case(
         "group_ranks",
+        "some",  # seed 001: "xếp hạng 03/63 … công khai, minh bạch với tỷ lệ 71,3%"
+        lambda: F.group_ranks(
+            [{"name": "Công khai, minh bạch", "rank": 3, "of": 63, "rate": 71.3}]
+        ),
+        "Theo từng nhóm chỉ số, tỉnh xếp hạng 03/63 về công khai, minh bạch (tỷ lệ 71,3%).",
+    ),
+    Case(
+        "group_ranks",
         "none",
         lambda: F.group_ranks([{"name": "Số hóa hồ sơ", "rank": NAN, "of": 63}]),
         "",

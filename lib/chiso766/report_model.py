@@ -152,6 +152,14 @@ def build_province_report(
 
     headline = _headline(cur, old, uid, measures, cur_key, cmp_key, cat, bands)
     headline["rank_source"] = rank_source
+    groups = _groups_table(cur, old, uid, cat)
+    rates = {
+        g: round(100.0 * p / m, 2)
+        for g, p, m in zip(groups["group"], groups["new"], groups["max"], strict=True)
+        if pd.notna(p) and m
+    }
+    for item in headline["group_ranks"]:
+        item["rate"] = rates.get(item["code"])
     sentences: dict[str, list[Sentence]] = {"headline": [], "indicators": [], "problems": []}
     snap_row = snapshots[snapshots["snapshot"] == cur_key]
     taken_at = snap_row["taken_at"].iloc[0] if len(snap_row) else None
@@ -180,7 +188,6 @@ def build_province_report(
         F.group_ranks(headline["group_ranks"]),
     ]
 
-    groups = _groups_table(cur, old, uid, cat)
     indicators = _indicators_table(cur, old, year, uid, cat, cur_rows)
     if len(indicators):
         sentences["indicators"] = F.indicator_sentences(indicators, period.label_vi)
