@@ -200,3 +200,9 @@ def test_check_scores_of_an_empty_period_fails_clearly(cli):
     assert result.exit_code == 1 and "no values for 2026-07" in result.output
     result = CliRunner().invoke(app, ["check-scores", "soon", "--store", str(store)])
     assert result.exit_code == 1 and "invalid period" in result.output
+
+
+def test_check_scores_strict_exits_3_on_a_difference(cli):
+    app, store = cli
+    result = CliRunner().invoke(app, ["check-scores", "2026-08", "--store", str(store), "--strict"])
+    assert result.exit_code == 3 and "1 difference(s):" in result.output

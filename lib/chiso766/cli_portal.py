@@ -160,6 +160,9 @@ def check_scores_cmd(
         float, typer.Option(help="points apart that count as a difference")
     ] = 0.01,
     methodology: Annotated[str, typer.Option(help="catalogue to recompute with")] = "portal-2026",
+    strict: Annotated[
+        bool, typer.Option(help="exit with status 3 when a difference is found (for cron)")
+    ] = False,
 ) -> None:
     """List every unit × group (and indicator) where the portal's score and ours differ."""
     from chiso766.methodology import MethodologyError
@@ -176,10 +179,12 @@ def check_scores_cmd(
         _fail(str(exc))
     if format == "json":
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
-        return
-    if format != "table":
+    elif format == "table":
+        _print_report(report)
+    else:
         _fail(f"unknown format '{format}' (use table or json)")
-    _print_report(report)
+    if strict and report["differences"]:
+        raise typer.Exit(3)
 
 
 def _print_report(report: dict) -> None:
