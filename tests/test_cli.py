@@ -107,27 +107,6 @@ def test_demo_and_status(tmp_path):
     assert '"snapshots": 52' in status.stdout
 
 
-def test_render_refuses_a_bad_period(tmp_path):
-    res = run("render", "202405", "--store", tmp_path / "x.duckdb")
-    assert res.exit_code == 1 and "202405" in res.stderr
-
-
-def test_render_checks_periods_against_the_store_first(tmp_path):
-    store = tmp_path / "s.duckdb"
-    run("ingest", SEED / "004-departments.csv", "--store", store)
-    res = run("render", "2025-W15", "2024-04", "--store", store, "--out", tmp_path / "r")
-    assert res.exit_code == 1
-    assert "nothing rendered" in res.stderr and "2024-04: no snapshot" in res.stderr
-    assert not (tmp_path / "r").exists()
-
-
-def test_run_files_are_checked_before_rendering(tmp_path):
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("period: 202405\n")
-    res = run("run", bad)
-    assert res.exit_code == 1 and "nothing rendered" in res.stderr and "202405" in res.stderr
-
-
 def test_snapshot_time_reaches_the_report_source_sentence(tmp_path, write_csv):
     from chiso766.reports import load_province_report
     from chiso766.store import Store
@@ -140,10 +119,3 @@ def test_snapshot_time_reaches_the_report_source_sentence(tmp_path, write_csv):
     assert report.text("headline")[0] == (
         "Số liệu trên Cổng Dịch vụ công quốc gia tại thời điểm 11 giờ 00 ngày 08/7/2024."
     )
-
-
-def test_render_refuses_a_bad_entered_rank(tmp_path):
-    store = tmp_path / "s.duckdb"
-    run("ingest", SEED / "004-indicators.csv", "--store", store)
-    res = run("render", "2025-W15", "--store", store, "--rank", "64/63", "--out", tmp_path)
-    assert res.exit_code == 1 and "20/63" in res.stderr

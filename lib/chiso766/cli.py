@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -317,142 +316,6 @@ def demo(
 
 
 @app.command()
-def render(
-    periods: Annotated[
-        list[str], typer.Argument(help="one or more: 2025-W15, 2024-04, 2024-Q2, 2024-H1, 2024")
-    ],
-    compare: Annotated[
-        str | None, typer.Option(help="comparison snapshot, e.g. 2025-03-27")
-    ] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="html,pdf,xlsx")] = "html,pdf,xlsx",
-    store: StoreOpt = None,
-    out: Annotated[Path | None, typer.Option(help="reports folder (default: reports/)")] = None,
-    province: Annotated[str | None, typer.Option(help="province name or id")] = None,
-    methodology: MethodOpt = "auto",
-    rank: Annotated[
-        str | None, typer.Option(help="national rank entered by hand, e.g. 20/63")
-    ] = None,
-) -> None:
-    """Render the province announcement for each period (HTML, PDF, XLSX) under reports/."""
-    try:
-        keys = [parse_period(p).key for p in periods]
-        if compare:
-            compare = parse_period(compare).key
-    except PeriodError as exc:
-        _fail(str(exc))
-    formats = tuple(f.strip() for f in format.split(",") if f.strip())
-    bad = set(formats) - {"html", "pdf", "xlsx"}
-    if bad or not formats:
-        _fail(f"unknown format(s): {', '.join(sorted(bad))} (use html, pdf, xlsx)")
-    specs = [
-        _Spec(key, compare or "", store, province or "", methodology, formats, out, rank or "")
-        for key in keys
-    ]
-    _render(specs)
-
-
-@dataclass(frozen=True)
-class _Spec:
-    period: str
-    compare: str
-    store: Path | None
-    province: str
-    methodology: str
-    formats: tuple[str, ...]
-    out: Path | None
-    rank: str = ""
-
-
-def _render(specs: list[_Spec]) -> None:
-    """Check every report's parameters against its store, then render them all."""
-    from chiso766.render import RenderJob, render_many
-    from chiso766.reports import SCORE_SCOPES, parse_rank
-    from chiso766.selection import SelectionError, select_snapshots
-
-    problems = []
-    for spec in specs:
-        if spec.rank:
-            try:
-                parse_rank(spec.rank)
-            except ValueError as exc:
-                problems.append(f"{spec.period}: {exc}")
-        path = (spec.store or default_store_path()).resolve()
-        if not path.exists():
-            problems.append(
-                f"{spec.period}: no store at {path}; ingest files or run 'chiso766 demo' first"
-            )
-            continue
-        try:
-            with Store(path, read_only=True) as st:
-                select_snapshots(
-                    st.snapshots(scopes=SCORE_SCOPES), spec.period, spec.compare or None
-                )
-        except (SelectionError, PeriodError) as exc:
-            problems.append(f"{spec.period}: {exc}")
-    if problems:
-        _fail("nothing rendered:\n  - " + "\n  - ".join(problems))
-    notebook = project_root() / "notebooks" / "province_report.ipynb"
-    jobs = [
-        RenderJob(
-            notebook,
-            {
-                "period": spec.period,
-                "compare": spec.compare,
-                "store_path": str((spec.store or default_store_path()).resolve()),
-                "province": spec.province,
-                "methodology": spec.methodology,
-                "national_rank": spec.rank,
-            },
-            (spec.out or project_root() / "reports") / spec.period,
-            "province_report",
-            spec.formats,
-            numbered=False,
-        )
-        for spec in specs
-    ]
-    try:
-        results = render_many(jobs)
-    except Exception as exc:  # the batch failed: say which reports
-        _fail(f"render failed: {exc}")
-    for result in results:
-        for p in result.paths.values():
-            typer.echo(str(p))
-        typer.echo(f"  ({result.seconds:.1f} s)")
-
-
-@app.command()
-def run(
-    files: Annotated[list[Path], typer.Argument(help="run files, e.g. params/weekly.yaml")],
-    today: Annotated[
-        str | None, typer.Option(help="resolve last-week etc. against this day (YYYY-MM-DD)")
-    ] = None,
-) -> None:
-    """Render scheduled reports from YAML run files (for cron); all are checked first."""
-    import datetime as dt
-
-    from chiso766.schedule import ScheduleError, load_run
-
-    try:
-        day = dt.date.fromisoformat(today) if today else None
-    except ValueError:
-        _fail(f"--today must be YYYY-MM-DD, not '{today}'")
-    runs, problems = [], []
-    for path in files:
-        try:
-            runs.append(load_run(path, day, root=project_root()))
-        except ScheduleError as exc:
-            problems.append(str(exc))
-    if problems:
-        _fail("nothing rendered:\n  - " + "\n  - ".join(problems))
-    _render(
-        [
-            _Spec(r.period, r.compare, r.store, r.province, r.methodology, r.formats, r.out)
-            for r in runs
-        ]
-    )
-
-
-@app.command()
 def status(store: StoreOpt = None) -> None:
     """What the store holds: counts, snapshots, sources."""
     try:
@@ -470,13 +333,14 @@ def status(store: StoreOpt = None) -> None:
             )
 
 
-def _register_portal_commands() -> None:
-    from chiso766.cli_portal import register
+def _register_more_commands() -> None:
+    from chiso766 import cli_portal, cli_report
 
-    register(app)
+    cli_report.register(app)
+    cli_portal.register(app)
 
 
-_register_portal_commands()
+_register_more_commands()
 
 
 def main() -> None:
