@@ -39,7 +39,7 @@ def test_province_report_from_a_portal_snapshot(portal_store):
     assert [s.level for s in report.levels] == ["department", "commune"]
     notes = " ".join(report.notes)
     assert "TEMP_NATIONAL_REPORT_DENOMINATOR" in notes and "NO_NATIONAL_REPORT_DATA" in notes
-    assert "pagination" in notes  # the head files list fewer units than the portal counts
+    assert "Tệp phản hồi transparency của Cổng chỉ có 6/163 đơn vị" in notes  # head files
     text = " ".join(report.text("headline"))
     assert "đạt 59,92 điểm, xếp loại Trung bình" in text
     assert "Chưa có số liệu xếp hạng toàn quốc" in text  # no service-results sample
@@ -71,7 +71,7 @@ def test_a_portal_score_that_differs_from_the_recomputation_is_noted(portal_stor
 
 def test_source_warnings_are_only_those_of_the_report_sources(portal_store):
     rows = portal_store.measures(["2026-08"])
-    assert any("pagination" in w for w in source_warnings(portal_store, rows))
+    assert any("6/163 đơn vị" in w for w in source_warnings(portal_store, rows))
     assert source_warnings(portal_store, rows.iloc[0:0]) == ()
 
 
@@ -156,3 +156,22 @@ def test_comparison_is_named_as_announcements_do(demo_store, period, compare, la
     report = load_province_report(demo_store, period, compare)
     assert report.compare_label == label
     assert f"so với {label}" in " ".join(report.text("headline"))
+
+
+@pytest.mark.parametrize(
+    ("warning", "text"),
+    [
+        (
+            "dossier-digitized: the answer lists 6 of the 163 units its pagination counts; the 157 "
+            "others have no MDSH values in this snapshot",
+            "Tệp phản hồi dossier-digitized của Cổng chỉ có 6/163 đơn vị; các đơn vị còn lại chưa "
+            "có số liệu nhóm chỉ số này trong kỳ.",
+        ),
+        ("formalities-page-1.json: not an evaluation endpoint; ignored", ""),
+        ("something new", "something new"),
+    ],
+)
+def test_warnings_read_in_vietnamese(warning, text):
+    from chiso766.reports import warning_vi
+
+    assert warning_vi(warning) == text

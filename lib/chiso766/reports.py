@@ -122,9 +122,24 @@ def source_warnings(store: Store, rows) -> tuple[str, ...]:
     for sid, meta in store.sources()[["source_id", "meta"]].itertuples(index=False):
         if sid in ids and meta:
             for w in json.loads(meta).get("warnings", []):
-                if w not in out:
-                    out.append(w)
+                text = warning_vi(w)
+                if text and text not in out:
+                    out.append(text)
     return tuple(out)
+
+
+def warning_vi(warning: str) -> str:
+    """An ingest warning as a report says it (``source_warnings`` in templates.yaml); '' for
+    one a report does not show; unchanged if no entry matches."""
+    import re
+
+    from chiso766.commentary import templates
+
+    for entry in templates().get("source_warnings", []):
+        m = re.search(entry["pattern"], warning)
+        if m:
+            return entry["text"].format(**m.groupdict()) if entry["text"] else ""
+    return warning
 
 
 def open_store(store_path: str = "") -> Store:
