@@ -774,7 +774,8 @@ def template_keys() -> set[tuple[str, str]]:
     return {
         (kind, branch)
         for kind, branches in table.items()
-        if kind != "levels"  # level nouns and headings, not a sentence kind
+        # level nouns and headings, and how ingest warnings read: not sentence kinds
+        if kind not in ("levels", "source_warnings")
         for branch in branches
     }
 
