@@ -119,3 +119,18 @@ def test_snapshot_time_reaches_the_report_source_sentence(tmp_path, write_csv):
     assert report.text("headline")[0] == (
         "Số liệu trên Cổng Dịch vụ công quốc gia tại thời điểm 11 giờ 00 ngày 08/7/2024."
     )
+
+
+def test_rename_command(tmp_path, write_csv):
+    a = write_csv("Đơn vị,Tổng điểm (01/4/2025)\nSở A cũ,80\n", "a.csv")
+    b = write_csv("Đơn vị,Tổng điểm (08/4/2025)\nSở A mới,81\n", "b.csv")
+    store = tmp_path / "s.duckdb"
+    assert run("ingest", a, b, "--store", store).exit_code == 0
+    res = run("rename", "Sở A cũ", "Sở A mới", "--store", store)
+    assert res.exit_code == 0, res.output
+    rows = json.loads(
+        run("compare", "2025-04-01", "2025-04-08", "--store", store, "-f", "json").stdout
+    )
+    assert [(r["unit"], r["status"], r["delta"]) for r in rows] == [("Sở A mới", "rose", 1.0)]
+    bad = run("rename", "Sở X", "Sở A mới", "--store", store)
+    assert bad.exit_code == 1 and "no unit named 'Sở X'" in bad.stderr

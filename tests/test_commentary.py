@@ -662,6 +662,19 @@ CASES: list[Case] = [
         ),
         "",
     ),
+    # units renamed since the comparison (followed by a rename link)
+    Case(
+        "renamed",
+        "some",
+        lambda: F.renamed(
+            [{"old": "Ban Quản lý các khu công nghiệp", "new": "Ban Quản lý Khu kinh tế"}],
+            DEPARTMENT,
+            LABEL_27_3,
+        ),
+        "Có 01 cơ quan đổi tên so với kết quả ngày 27/3/2025 (được so sánh theo tên mới): "
+        "Ban Quản lý Khu kinh tế (trước đây là Ban Quản lý các khu công nghiệp).",
+    ),
+    Case("renamed", "none", lambda: F.renamed([], DEPARTMENT, LABEL_27_3), ""),
     # units new or gone since the comparison snapshot
     Case(
         "new_units",

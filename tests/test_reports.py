@@ -175,3 +175,30 @@ def test_warnings_read_in_vietnamese(warning, text):
     from chiso766.reports import warning_vi
 
     assert warning_vi(warning) == text
+
+
+def test_a_renamed_unit_is_compared_not_new_and_gone(tmp_path):
+    import shutil
+
+    from chiso766.reports import ensure_demo_store
+
+    path = tmp_path / "demo.duckdb"
+    ensure_demo_store(path)
+    with Store(path) as st:
+        before = load_province_report(st, "2026-W47", "2026-05-05")
+        st.link_units(
+            st.find_unit("Ban Quản lý các khu công nghiệp"), st.find_unit("Ban Quản lý Khu kinh tế")
+        )
+        after = load_province_report(st, "2026-W47", "2026-05-05")
+    shutil.rmtree(tmp_path, ignore_errors=True)
+
+    def statuses(report):
+        t = report.levels[0].table
+        return dict(zip(t["unit"], t["status"], strict=True))
+
+    assert statuses(before)["Ban Quản lý Khu kinh tế"] == "new"
+    assert statuses(before)["Ban Quản lý các khu công nghiệp"] == "gone"
+    assert statuses(after)["Ban Quản lý Khu kinh tế"] in ("rose", "fell", "unchanged")
+    assert "Ban Quản lý các khu công nghiệp" not in statuses(after)
+    texts = [s.text for s in after.levels[0].sentences]
+    assert any("(trước đây là Ban Quản lý các khu công nghiệp)" in t for t in texts)

@@ -134,3 +134,23 @@ def test_conform_round_trip():
     assert list(frame.columns) == list(M.COLUMNS)
     digest = hashlib.sha256(b"x").hexdigest()
     assert len(digest) == 64
+
+
+def test_unit_links_follow_renames(tmp_path, write_csv):
+    a = write_csv("Đơn vị,Tổng điểm (01/4/2025)\nSở A cũ,80\nSở B,70\nUBND xã C,60\n", "a.csv")
+    b = write_csv("Đơn vị,Tổng điểm (08/4/2025)\nSở A mới,81\nSở A mới hơn,1\n", "b.csv")
+    with Store(tmp_path / "s.duckdb") as st:
+        _ingest(st, a)
+        _ingest(st, b)
+        old, new = st.find_unit("so a cu"), st.find_unit("Sở A mới")
+        st.link_units(old, new, "QĐ 01/QĐ-UBND")
+        assert st.unit_links() == {old: new}
+        newer = st.find_unit("Sở A mới hơn")
+        st.link_units(new, newer)
+        assert st.unit_links() == {old: newer, new: newer}  # chains are followed
+        with pytest.raises(StoreError, match="same level"):
+            st.link_units(st.find_unit("Sở B"), st.find_unit("UBND xã C"))
+        with pytest.raises(StoreError, match="no unit named"):
+            st.find_unit("Sở Không Có")
+        with pytest.raises(StoreError, match="itself"):
+            st.link_units(old, old)

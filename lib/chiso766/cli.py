@@ -243,6 +243,14 @@ def _side(ref: str, store: Path | None, methodology: str):
     return _scored_units(measures, methodology, key)
 
 
+def _unit_links(store: Path | None) -> dict[str, str]:
+    path = store or default_store_path()
+    if not path.exists():
+        return {}
+    with Store(path, read_only=True) as st:
+        return st.unit_links()
+
+
 @app.command()
 def compare(
     old: Annotated[str, typer.Argument(help="older table file or snapshot key")],
@@ -257,6 +265,9 @@ def compare(
     try:
         _, a = _side(old, store, methodology)
         _, b = _side(new, store, methodology)
+        links = _unit_links(store)
+        if links:  # renamed units are compared under their current id
+            a = a.assign(unit_id=a["unit_id"].map(lambda u: links.get(u, u)))
     except (IngestError, PeriodError, StoreError) as exc:
         _fail(str(exc))
     rows = []
@@ -313,6 +324,23 @@ def demo(
         f"demo {variant} ({data.province}): {len(res.snapshots)} snapshots "
         f"{res.snapshots[0]} … {res.snapshots[-1]}, {state} → {target}"
     )
+
+
+@app.command()
+def rename(
+    old: Annotated[str, typer.Argument(help="the unit's former name (or id)")],
+    new: Annotated[str, typer.Argument(help="its name now (or id)")],
+    store: StoreOpt = None,
+    note: Annotated[str | None, typer.Option(help="e.g. the decision that renamed it")] = None,
+) -> None:
+    """Record that a unit was renamed, so comparisons follow it instead of saying gone + new."""
+    try:
+        with Store(store or default_store_path()) as st:
+            old_id, new_id = st.find_unit(old), st.find_unit(new)
+            st.link_units(old_id, new_id, note)
+    except StoreError as exc:
+        _fail(str(exc))
+    typer.echo(f"{old} → {new}: comparisons now follow the unit")
 
 
 @app.command()

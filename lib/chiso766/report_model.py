@@ -136,6 +136,7 @@ def build_province_report(
     overdue_measures: pd.DataFrame | None = None,
     source_warnings: tuple[str, ...] = (),
     rank_source: str | None = None,
+    unit_links: dict[str, str] | None = None,
 ) -> ProvinceReport:
     """Compute every table and sentence of the province announcement for ``selection``."""
     bands = bands or load_bands()
@@ -195,7 +196,7 @@ def build_province_report(
     levels = []
     all_cmp = []
     for level in REPORT_LEVELS:
-        section, cmp = _level_section(cur, old, level, bands, compare_label, cat)
+        section, cmp = _level_section(cur, old, level, bands, compare_label, cat, unit_links)
         if section is not None:
             levels.append(section)
             all_cmp.append(cmp)
@@ -333,11 +334,19 @@ def _indicators_table(cur, old, year, uid, cat: Catalogue, rows: pd.DataFrame) -
     return out[cols].reset_index(drop=True)
 
 
-def _level_section(cur, old, level, bands, compare_label, cat):
+def _level_section(cur, old, level, bands, compare_label, cat, links=None):
     new = _unit_frame(cur, level, bands)
     prev = _unit_frame(old, level, bands)
     if new.empty and prev.empty:
         return None, None
+    renamed = []
+    if links and len(prev):
+        now = dict(zip(new["unit_id"], new["unit"], strict=True))
+        for old_id, old_name in zip(prev["unit_id"], prev["unit"], strict=True):
+            if links.get(old_id) in now:
+                renamed.append({"old": old_name, "new": now[links[old_id]]})
+        prev = prev.assign(unit_id=prev["unit_id"].map(lambda u: links.get(u, u)))
+        prev = prev.drop_duplicates("unit_id", keep="last")
     cmp = compare_values(prev, new, key="unit_id", value="total", carry=("unit", "level"))
     info = new.set_index("unit_id")
     cmp["class"] = cmp["unit_id"].map(info["class"]) if len(info) else None
@@ -353,6 +362,7 @@ def _level_section(cur, old, level, bands, compare_label, cat):
     sentences.append(F.no_data(present, level))
     sentences.append(F.incomplete(present, level))
     sentences += F.new_and_gone(cmp, level, compare_label)
+    sentences.append(F.renamed(renamed, level, compare_label))
     appendix = _appendix(cur, new, cat)
     counts = pd.DataFrame(
         [

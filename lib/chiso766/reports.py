@@ -42,6 +42,7 @@ def load_province_report(
         overdue_measures=overdue,
         source_warnings=source_warnings(store, cur),
         rank_source=rank_source(store, cur, uid),
+        unit_links=store.unit_links(),
     )
 
 

@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS units (
 CREATE TABLE IF NOT EXISTS snapshots (
     snapshot VARCHAR PRIMARY KEY, kind VARCHAR, start_date DATE, end_date DATE,
     taken_at TIMESTAMP, methodology VARCHAR, provisional BOOLEAN, source_id VARCHAR);
+CREATE TABLE IF NOT EXISTS unit_links (
+    old_id VARCHAR PRIMARY KEY, new_id VARCHAR, kind VARCHAR, note VARCHAR,
+    created_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS measures (
     snapshot VARCHAR, unit_id VARCHAR, scope VARCHAR, code VARCHAR, kind VARCHAR,
     value DOUBLE, numerator DOUBLE, denominator DOUBLE, max_score DOUBLE, computed DOUBLE,
@@ -274,6 +277,58 @@ class Store:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY m.snapshot, s.ingested_at, m.source_id, m.seq"
         return self.con.execute(sql, params).df()
+
+    def link_units(self, old_id: str, new_id: str, note: str | None = None) -> None:
+        """Record that ``old_id`` was renamed ``new_id`` (comparisons then follow the unit)."""
+        known = self.units().set_index("unit_id")
+        for uid in (old_id, new_id):
+            if uid not in known.index:
+                raise StoreError(f"no unit '{uid}' in the store")
+        if old_id == new_id:
+            raise StoreError("a unit cannot be renamed to itself")
+        if known.at[old_id, "level"] != known.at[new_id, "level"]:
+            raise StoreError(
+                f"'{known.at[old_id, 'name']}' and '{known.at[new_id, 'name']}' are not of the "
+                "same level"
+            )
+        self.con.execute(
+            "INSERT INTO unit_links VALUES (?, ?, 'renamed', ?, ?) ON CONFLICT (old_id) DO "
+            "UPDATE SET new_id = excluded.new_id, note = excluded.note, "
+            "created_at = excluded.created_at",
+            [old_id, new_id, note, now_local()],
+        )
+
+    def unit_links(self) -> dict[str, str]:
+        """Renamed units: old id → current id (chains followed to the end)."""
+        try:
+            rows = self.con.execute("SELECT old_id, new_id FROM unit_links").fetchall()
+        except duckdb.CatalogException:  # a store written before unit links existed
+            return {}
+        links = dict(rows)
+        out = {}
+        for old in links:
+            new, seen = links[old], {old}
+            while new in links and new not in seen:
+                seen.add(new)
+                new = links[new]
+            out[old] = new
+        return out
+
+    def find_unit(self, name_or_id: str) -> str:
+        """The id of a unit named (any case, with or without diacritics) or given by id."""
+        from chiso766.textnorm import fold_words
+
+        units = self.units()
+        if name_or_id in set(units["unit_id"]):
+            return name_or_id
+        hit = units[units["name"].map(fold_words) == fold_words(name_or_id)]
+        if len(hit) == 1:
+            return hit["unit_id"].iloc[0]
+        if hit.empty:
+            raise StoreError(f"no unit named '{name_or_id}' in the store")
+        raise StoreError(
+            f"'{name_or_id}' names {len(hit)} units ({', '.join(hit['unit_id'])}): give the id"
+        )
 
     def counts(self) -> dict[str, int]:
         """Rows per table (for tests and `chiso766 status`)."""

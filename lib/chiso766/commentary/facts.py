@@ -288,6 +288,22 @@ def new_and_gone(comparison: pd.DataFrame, level: str, compare_label: str | None
     return out
 
 
+def renamed(pairs: list[dict], level: str, compare_label: str | None) -> Sentence:
+    """Units renamed since the comparison (followed, not reported as new and gone)."""
+    if compare_label is None or not pairs:
+        return Sentence("renamed", "none", {})
+    return Sentence(
+        "renamed",
+        "some",
+        {
+            "n": len(pairs),
+            "items": pairs,
+            "noun": level_noun(level),
+            "compare_label": compare_label,
+        },
+    )
+
+
 def overdue(counts: pd.DataFrame, day: dt.date | None = None) -> Sentence:
     """Overdue dossiers per unit, grouped by level, most first. counts: unit, level, value."""
     has = counts[counts["value"].fillna(0) > 0]
