@@ -60,7 +60,7 @@ VARIANTS: tuple[str, ...] = ("merged", "districts")
 
 # --- units ------------------------------------------------------------------------------
 
-_DEPARTMENTS_MERGED = (
+_CORE_DEPARTMENTS = (
     "Sở Nội vụ",
     "Sở Tài chính",
     "Sở Xây dựng",
@@ -73,6 +73,9 @@ _DEPARTMENTS_MERGED = (
     "Sở Văn hóa, Thể thao và Du lịch",
     "Sở Dân tộc và Tôn giáo",
     "Sở Ngoại vụ",
+)
+_DEPARTMENTS_MERGED = (
+    *_CORE_DEPARTMENTS,
     "Văn phòng UBND tỉnh",
     "Thanh tra tỉnh",
     "Công an tỉnh",
@@ -80,18 +83,7 @@ _DEPARTMENTS_MERGED = (
     "Văn phòng Đăng ký đất đai",
 )
 _DEPARTMENTS_DISTRICTS = (
-    "Sở Nội vụ",
-    "Sở Tài chính",
-    "Sở Xây dựng",
-    "Sở Y tế",
-    "Sở Tư pháp",
-    "Sở Công Thương",
-    "Sở Giáo dục và Đào tạo",
-    "Sở Khoa học và Công nghệ",
-    "Sở Nông nghiệp và Môi trường",
-    "Sở Văn hóa, Thể thao và Du lịch",
-    "Sở Dân tộc và Tôn giáo",
-    "Sở Ngoại vụ",
+    *_CORE_DEPARTMENTS,
     "Ban Quản lý Khu kinh tế",
     "Văn phòng UBND tỉnh",
     "Thanh tra tỉnh",
