@@ -202,3 +202,10 @@ def test_a_renamed_unit_is_compared_not_new_and_gone(tmp_path):
     assert "Ban Quản lý các khu công nghiệp" not in statuses(after)
     texts = [s.text for s in after.levels[0].sentences]
     assert any("(trước đây là Ban Quản lý các khu công nghiệp)" in t for t in texts)
+
+
+def test_demo_reports_say_the_data_is_synthetic(demo_store):
+    from chiso766.demo import SYNTHETIC_NOTE_VI
+
+    report = load_province_report(demo_store, "2026-W47")
+    assert any(SYNTHETIC_NOTE_VI in n for n in report.notes)

@@ -120,7 +120,12 @@ def source_warnings(store: Store, rows) -> tuple[str, ...]:
 
     ids = set(rows["source_id"]) if "source_id" in rows else set()
     out: list[str] = []
-    for sid, meta in store.sources()[["source_id", "meta"]].itertuples(index=False):
+    sources = store.sources()
+    if (sources["source_id"].isin(ids) & (sources["kind"] == "demo")).any():
+        from chiso766.demo import SYNTHETIC_NOTE_VI
+
+        out.append(SYNTHETIC_NOTE_VI)
+    for sid, meta in sources[["source_id", "meta"]].itertuples(index=False):
         if sid in ids and meta:
             for w in json.loads(meta).get("warnings", []):
                 text = warning_vi(w)
