@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from chiso766.methodology import ClassBand
+from chiso766.textnorm import fold
 
 
 def classify(total: float | None, bands: tuple[ClassBand, ...]) -> str | None:
@@ -58,8 +59,6 @@ def rank_change(old: int | None, new: int | None) -> int | None:
 
 def sort_for_display(frame: pd.DataFrame, value: str = "total", name: str = "unit") -> pd.DataFrame:
     """Best first; ties by name without diacritics; units without data last, in input order."""
-    from chiso766.textnorm import fold
-
     out = frame.copy()
     out["_missing"] = out[value].isna()
     out["_neg"] = -out[value].astype("float64").round(2)

@@ -16,9 +16,10 @@ from chiso766.commentary import facts as F
 from chiso766.compare import FELL, compare_values, movers
 from chiso766.methodology import Catalogue, ClassBand, load_bands, load_catalogue, version_for_date
 from chiso766.periods import Period, parse_period
-from chiso766.ranking import add_classes, rank_within, sort_for_display
+from chiso766.ranking import add_classes, classify, rank_change, rank_within, sort_for_display
 from chiso766.scoring import Scores, score_snapshot
 from chiso766.selection import Selection
+from chiso766.textnorm import fold_words
 from chiso766.units import COMMUNE, DEPARTMENT, DISTRICT, PROVINCE
 
 REPORT_LEVELS = (DEPARTMENT, DISTRICT, COMMUNE)
@@ -78,8 +79,6 @@ def pick_province(measures: pd.DataFrame, province: str | None = None) -> tuple[
     """The report's province: the one asked (id or name), else the one with the most values."""
     prov = measures[measures["level"] == PROVINCE]
     if province:
-        from chiso766.textnorm import fold_words
-
         want = fold_words(province)
         hit = prov[
             (prov["unit_id"] == province)
@@ -270,8 +269,6 @@ def _headline(cur, old, uid, measures, cur_key, cmp_key, cat, bands) -> dict:
         r, o = rank_of(ranks, g.code)
         if r is not None:
             group_ranks.append({"code": g.code, "name": g.name, "rank": r, "of": o})
-    from chiso766.ranking import classify, rank_change
-
     return {
         "total": total,
         "class": classify(total, bands),

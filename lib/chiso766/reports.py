@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
-from chiso766.report_model import ProvinceReport, build_province_report, pick_province
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from chiso766.commentary import templates
+from chiso766.measures import conform
+from chiso766.methodology import load_bands
+from chiso766.periods import parse_period
+from chiso766.ranking import add_classes, rank_within, sort_for_display
+from chiso766.report_model import (
+    ProvinceReport,
+    build_province_report,
+    catalogue_for,
+    pick_province,
+)
+from chiso766.scoring import score_snapshot
 from chiso766.selection import select_snapshots
-from chiso766.store import Store
+from chiso766.store import Source, Store, default_store_path, project_root
+from chiso766.units import PROVINCE
 
 SCORE_SCOPES = ["total", "group", "indicator", "rank"]
 
@@ -48,7 +67,6 @@ def load_province_report(
 
 def parse_rank(text: str) -> tuple[int, int]:
     """'20/63' → (20, 63); a clear ValueError otherwise."""
-    import re
 
     m = re.fullmatch(r"\s*(\d{1,3})\s*/\s*(\d{1,3})\s*", str(text))
     if not m or not 1 <= int(m[1]) <= int(m[2]):
@@ -58,10 +76,6 @@ def parse_rank(text: str) -> tuple[int, int]:
 
 def with_entered_rank(measures, snapshot: str, uid: str | None, name: str, rank: str):
     """The measures with the hand-entered national rank of the province for ``snapshot``."""
-    import pandas as pd
-
-    from chiso766.measures import conform
-    from chiso766.units import PROVINCE
 
     value, of = parse_rank(rank)
     if uid is None:
@@ -94,7 +108,6 @@ ENTERED = "entered"
 
 def rank_source(store: Store, rows, uid: str | None) -> str | None:
     """Where the province's national rank came from, in words for the report."""
-    from pathlib import Path
 
     sel = rows[(rows["unit_id"] == uid) & (rows["scope"] == "rank") & (rows["code"] == "total")]
     if sel.empty:
@@ -116,7 +129,6 @@ def rank_source(store: Store, rows, uid: str | None) -> str | None:
 
 def source_warnings(store: Store, rows) -> tuple[str, ...]:
     """Warnings the sources of these measures recorded at ingest (e.g. a short portal list)."""
-    import json
 
     ids = set(rows["source_id"]) if "source_id" in rows else set()
     out: list[str] = []
@@ -137,9 +149,6 @@ def source_warnings(store: Store, rows) -> tuple[str, ...]:
 def warning_vi(warning: str) -> str:
     """An ingest warning as a report says it (``source_warnings`` in templates.yaml); '' for
     one a report does not show; unchanged if no entry matches."""
-    import re
-
-    from chiso766.commentary import templates
 
     for entry in templates().get("source_warnings", []):
         m = re.search(entry["pattern"], warning)
@@ -151,9 +160,6 @@ def warning_vi(warning: str) -> str:
 def open_store(store_path: str = "") -> Store:
     """The store a notebook reads: the path given, else the default store if it exists, else
     the demo store (generated on first use), so every notebook runs with its defaults."""
-    from pathlib import Path
-
-    from chiso766.store import default_store_path, project_root
 
     if store_path:
         return Store(Path(store_path), read_only=True)
@@ -168,12 +174,8 @@ def open_store(store_path: str = "") -> Store:
 
 def ensure_demo_store(path, variant: str = "merged") -> None:
     """Generate the demo data into ``path`` (idempotent)."""
-    import hashlib
-
-    import pandas as pd
 
     from chiso766.demo import generate
-    from chiso766.store import Source
 
     data = generate(variant=variant)
     digest = hashlib.sha256(
@@ -186,11 +188,6 @@ def ensure_demo_store(path, variant: str = "merged") -> None:
 def snapshot_scores(store: Store, snapshot: str = "", methodology: str = "auto"):
     """Scores of one stored snapshot (the latest with scores if none is given): a frame of
     units (total, class, rank within level) and a units × groups frame of points."""
-    from chiso766.methodology import load_bands
-    from chiso766.periods import parse_period
-    from chiso766.ranking import add_classes, rank_within, sort_for_display
-    from chiso766.report_model import catalogue_for
-    from chiso766.scoring import score_snapshot
 
     snaps = store.snapshots(scopes=["total", "group", "indicator"])
     if snaps.empty:
