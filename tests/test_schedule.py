@@ -60,3 +60,12 @@ def test_shipped_run_files_are_valid():
     assert len(files) >= 4
     for path in files:
         load_run(path, TODAY, root=params.parent)
+
+
+def test_a_run_file_may_enter_the_national_rank(tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_text('period: 2025-W15\nrank: "20/63"\n')
+    assert load_run(path, TODAY).rank == "20/63"
+    path.write_text('period: 2025-W15\nrank: "64/63"\n')
+    with pytest.raises(ScheduleError, match="rank:"):
+        load_run(path, TODAY)

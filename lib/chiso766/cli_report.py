@@ -141,7 +141,7 @@ def run(
         _fail("nothing rendered:\n  - " + "\n  - ".join(problems))
     _render(
         [
-            _Spec(r.period, r.compare, r.store, r.province, r.methodology, r.formats, r.out)
+            _Spec(r.period, r.compare, r.store, r.province, r.methodology, r.formats, r.out, r.rank)
             for r in runs
         ]
     )

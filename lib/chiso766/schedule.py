@@ -10,7 +10,17 @@ import yaml
 
 from chiso766.periods import PeriodError, resolve_period
 
-KEYS = {"report", "period", "compare", "store", "formats", "province", "methodology", "out"}
+KEYS = {
+    "report",
+    "period",
+    "compare",
+    "store",
+    "formats",
+    "province",
+    "methodology",
+    "out",
+    "rank",
+}
 REPORTS = {"province_report"}
 FORMATS = {"html", "pdf", "xlsx"}
 
@@ -32,6 +42,7 @@ class Run:
     province: str
     methodology: str
     out: Path | None
+    rank: str = ""
 
 
 def load_run(path: Path, today: dt.date | None = None, root: Path | None = None) -> Run:
@@ -68,6 +79,13 @@ def load_run(path: Path, today: dt.date | None = None, root: Path | None = None)
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         problems.append(f"formats: use some of {', '.join(sorted(FORMATS))}")
+    if data.get("rank"):
+        from chiso766.reports import parse_rank
+
+        try:
+            parse_rank(str(data["rank"]))
+        except ValueError as exc:
+            problems.append(f"rank: {exc}")
     for key in ("province", "methodology", "store", "out"):
         if key in data and data[key] is not None and not isinstance(data[key], str):
             problems.append(f"{key}: expected text")
@@ -88,4 +106,5 @@ def load_run(path: Path, today: dt.date | None = None, root: Path | None = None)
         str(data.get("province") or ""),
         str(data.get("methodology") or "auto"),
         where("out"),
+        str(data.get("rank") or ""),
     )
