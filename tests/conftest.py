@@ -63,3 +63,19 @@ def open_page(browser, url: str, **context):  # noqa: ANN001, ANN201
     page.on("request", lambda r: requests.append(r.url))
     page.goto(url, wait_until="load")
     return ctx, page, errors, requests
+
+
+# Seed 004 (Bình Phước, 08/4/2025): districts' totals, two tied at 86,03.
+SEED004_DISTRICTS = [
+    ("UBND huyện Bù Đốp", 90.39),
+    ("UBND thị xã Phước Long", 86.98),
+    ("UBND thành phố Đồng Xoài", 86.29),
+    ("UBND huyện Hớn Quản", 86.03),
+    ("UBND thị xã Chơn Thành", 86.03),
+    ("UBND huyện Lộc Ninh", 84.67),
+    ("UBND huyện Phú Riềng", 84.28),
+    ("UBND huyện Bù Đăng", 82.15),
+    ("UBND thị xã Bình Long", 82.01),
+    ("UBND huyện Đồng Phú", 81.8),
+    ("UBND huyện Bù Gia Mập", 80.43),
+]

@@ -24,6 +24,7 @@ from chiso766.methodology import load_bands
 from chiso766.periods import parse_period
 from chiso766.ranking import add_classes, rank_within
 from chiso766.units import DEPARTMENT, DISTRICT, unit_id
+from conftest import SEED004_DISTRICTS  # seed 004's districts, two tied at 86,03
 
 NAN = math.nan
 BANDS = load_bands()
@@ -147,19 +148,7 @@ DEPTS_NEW = [
     ("Sở Ngoại vụ", NAN),
     ("Sở Dân tộc và Tôn giáo", NAN),
 ]
-DISTRICTS = [
-    ("UBND huyện Bù Đốp", 90.39),
-    ("UBND thị xã Phước Long", 86.98),
-    ("UBND thành phố Đồng Xoài", 86.29),
-    ("UBND huyện Hớn Quản", 86.03),
-    ("UBND thị xã Chơn Thành", 86.03),
-    ("UBND huyện Lộc Ninh", 84.67),
-    ("UBND huyện Phú Riềng", 84.28),
-    ("UBND huyện Bù Đăng", 82.15),
-    ("UBND thị xã Bình Long", 82.01),
-    ("UBND huyện Đồng Phú", 81.8),
-    ("UBND huyện Bù Gia Mập", 80.43),
-]
+DISTRICTS = SEED004_DISTRICTS
 NOI_VU = ("Sở Nội vụ", 90.41), ("Sở Nội vụ", 95.59)  # +5,18
 XAY_DUNG = ("Sở Xây dựng", 90.0), ("Sở Xây dựng", 92.72)  # +2,72
 TU_PHAP = ("Sở Tư pháp", 88.27), ("Sở Tư pháp", 82.3)  # -5,97

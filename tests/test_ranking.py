@@ -13,24 +13,12 @@ from chiso766.ranking import (
     sort_for_display,
 )
 from chiso766.units import DEPARTMENT, DISTRICT, PROVINCE
+from conftest import SEED004_DISTRICTS  # seed 004's districts, two tied at 86,03
 
 NAN = float("nan")
 BANDS = load_bands()
 
-# Seed 004 (Bình Phước, 08/4/2025): districts' totals, two tied at 86,03.
-DISTRICTS = [
-    ("UBND huyện Bù Đốp", 90.39),
-    ("UBND thị xã Phước Long", 86.98),
-    ("UBND thành phố Đồng Xoài", 86.29),
-    ("UBND huyện Hớn Quản", 86.03),
-    ("UBND thị xã Chơn Thành", 86.03),
-    ("UBND huyện Lộc Ninh", 84.67),
-    ("UBND huyện Phú Riềng", 84.28),
-    ("UBND huyện Bù Đăng", 82.15),
-    ("UBND thị xã Bình Long", 82.01),
-    ("UBND huyện Đồng Phú", 81.8),
-    ("UBND huyện Bù Gia Mập", 80.43),
-]
+DISTRICTS = SEED004_DISTRICTS
 # Departments, 08/4/2025: two with "Hệ thống không thông báo dữ liệu" (no data, not 0).
 DEPARTMENTS = [
     ("Sở Nội vụ", 95.59),
