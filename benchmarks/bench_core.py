@@ -141,11 +141,13 @@ def main() -> None:
     t0 = time.perf_counter()
     import pandas as pd
 
-    from chiso766 import demo, ranking, reports, scoring
-    from chiso766.charts import figure_html
+    from chiso766 import demo
+    from chiso766.compute import ranking, scoring
     from chiso766.ingest.tables import read_table
     from chiso766.methodology import load_bands
-    from chiso766.report_view import ReportView
+    from chiso766.report import loading as reports
+    from chiso766.report.charts import figure_html
+    from chiso766.report.view import ReportView
     from chiso766.store import Source, Store
 
     imports = time.perf_counter() - t0

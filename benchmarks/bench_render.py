@@ -35,7 +35,7 @@ def main() -> None:
     t0 = time.perf_counter()
     import papermill  # noqa: F401  (timed: the import is a fixed cost of a worker)
 
-    from chiso766 import render
+    from chiso766.render import pipeline as render
 
     imports = time.perf_counter() - t0
     results = []
@@ -51,7 +51,7 @@ def main() -> None:
 
     nb = args.notebook.resolve()
     print(f"notebook: {nb.relative_to(ROOT) if nb.is_relative_to(ROOT) else nb}")
-    print(f"import papermill + chiso766.render: {fmt(imports)}")
+    print(f"import papermill + chiso766.render.pipeline: {fmt(imports)}")
     print(f"{'report':>8} " + " ".join(f"{s:>9}" for s in STAGES) + "     total")
     for i, r in enumerate(results):
         cells = " ".join(f"{fmt(r.timings[s]) if s in r.timings else '—':>9}" for s in STAGES)

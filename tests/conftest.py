@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chiso766.pdf import CHROMIUM_FLAGS
+from chiso766.render.pdf import CHROMIUM_FLAGS
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

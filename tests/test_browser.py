@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from chiso766 import render
+from chiso766.render import pipeline as render
 from conftest import CHROMIUM, open_page
 
 MINI = Path(__file__).parent / "data" / "notebooks" / "mini_report.ipynb"

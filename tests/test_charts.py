@@ -17,12 +17,12 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.testing.compare import compare_images
 
-from chiso766 import charts
+from chiso766.compute.ranking import add_classes
 from chiso766.methodology import ClassBand, load_bands
-from chiso766.ranking import add_classes
+from chiso766.report import charts
 
 BASELINE = Path(__file__).parent / "data" / "baseline"
-CSS = Path(charts.__file__).parent / "templates" / "report.css"
+CSS = Path(charts.__file__).parents[1] / "templates" / "report.css"
 PNG = b"\x89PNG\r\n\x1a\n"
 BANDS = load_bands()
 
@@ -214,7 +214,7 @@ def test_embedding_helpers() -> None:
 
 def test_chip_css_uses_the_chart_colours() -> None:
     css = CSS.read_text(encoding="utf-8")
-    from chiso766.textnorm import slug
+    from chiso766.compute.textnorm import slug
 
     for name, colour in charts.CLASS_COLOURS.items():
         rule = re.search(rf"\.chip-{slug(name)} {{([^}}]*)}}", css)
@@ -256,7 +256,7 @@ def test_ranked_units_matches_baseline(tmp_path: Path) -> None:
 
 
 def test_heatmap_writes_values_only_for_small_levels():
-    from chiso766 import charts
+    from chiso766.report import charts
 
     def frame(n):
         return pd.DataFrame(

@@ -9,8 +9,11 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from chiso766 import measures as M
-from chiso766.checks import (
+from chiso766.cli.portal import ingest_portal, register
+from chiso766.compute import measures as M
+from chiso766.ingest.portal import read_portal_folder
+from chiso766.methodology import load_catalogue
+from chiso766.portal.checks import (
     CHECK_COLUMNS,
     attach_computed,
     check_scores,
@@ -18,9 +21,6 @@ from chiso766.checks import (
     recompute,
     summarise,
 )
-from chiso766.cli_portal import ingest_portal, register
-from chiso766.ingest.portal import read_portal_folder
-from chiso766.methodology import load_catalogue
 from chiso766.store import Store
 
 TINY = Path(__file__).parent / "data" / "portal" / "tiny-2026-08"

@@ -108,7 +108,7 @@ def test_demo_and_status(tmp_path):
 
 
 def test_snapshot_time_reaches_the_report_source_sentence(tmp_path, write_csv):
-    from chiso766.reports import load_province_report
+    from chiso766.report.loading import load_province_report
     from chiso766.store import Store
 
     path = write_csv("Đơn vị,Điểm đánh giá (11 giờ 00 ngày 08/7/2024)\nSở Nội vụ,80\n")

@@ -19,11 +19,11 @@ import yaml
 
 from chiso766.commentary import Sentence, load_recommendations, phrase, templates
 from chiso766.commentary import facts as F
-from chiso766.compare import compare_values
+from chiso766.compute.compare import compare_values
+from chiso766.compute.periods import parse_period
+from chiso766.compute.ranking import add_classes, rank_within
+from chiso766.compute.units import DEPARTMENT, DISTRICT, unit_id
 from chiso766.methodology import load_bands
-from chiso766.periods import parse_period
-from chiso766.ranking import add_classes, rank_within
-from chiso766.units import DEPARTMENT, DISTRICT, unit_id
 from conftest import SEED004_DISTRICTS  # seed 004's districts, two tied at 86,03
 
 NAN = math.nan

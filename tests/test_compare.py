@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from chiso766.compare import (
+from chiso766.compute.compare import (
     FELL,
     GONE,
     HELD_MAX,

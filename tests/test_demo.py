@@ -6,12 +6,12 @@ import pandas as pd
 import pytest
 
 from chiso766 import demo
-from chiso766 import measures as M
+from chiso766.compute import measures as M
+from chiso766.compute.periods import DAY, parse_period
+from chiso766.compute.ranking import add_classes, rank_within
+from chiso766.compute.scoring import Scores, ratio_from_counts, score_snapshot
+from chiso766.compute.units import COMMUNE, DEPARTMENT, DISTRICT, LEVELS, PROVINCE, infer_level
 from chiso766.methodology import load_bands, load_catalogue, version_for_date
-from chiso766.periods import DAY, parse_period
-from chiso766.ranking import add_classes, rank_within
-from chiso766.scoring import Scores, ratio_from_counts, score_snapshot
-from chiso766.units import COMMUNE, DEPARTMENT, DISTRICT, LEVELS, PROVINCE, infer_level
 
 BANDS = load_bands()
 CLASSES = {b.name for b in BANDS}

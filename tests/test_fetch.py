@@ -15,19 +15,19 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from chiso766.checks import check_scores, summarise
-from chiso766.cli_portal import ingest_portal, register
-from chiso766.fetch import (
+from chiso766.cli.portal import ingest_portal, register
+from chiso766.ingest.errors import IngestError
+from chiso766.ingest.portal import MANIFEST
+from chiso766.methodology import load_catalogue
+from chiso766.portal.checks import check_scores, summarise
+from chiso766.portal.fetch import (
     ENV_BASE_URL,
     USER_AGENT,
     FetchError,
     PortalClient,
     fetch_period,
 )
-from chiso766.ingest.errors import IngestError
-from chiso766.ingest.portal import MANIFEST
-from chiso766.methodology import load_catalogue
-from chiso766.provinces import find_province
+from chiso766.portal.provinces import find_province
 from chiso766.store import Store, sha256_of
 
 TINY = Path(__file__).parent / "data" / "portal" / "tiny-2026-08"

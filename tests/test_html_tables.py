@@ -10,7 +10,7 @@ import pytest
 from markupsafe import Markup
 
 from chiso766.formatting import fmt_signed
-from chiso766.html_tables import KNOWN_CLASSES, chip, table_html
+from chiso766.report.tables import KNOWN_CLASSES, chip, table_html
 
 ATTACK = "<script>alert(1)</script>"
 

@@ -7,6 +7,7 @@ import unicodedata
 import pytest
 import yaml
 
+from chiso766.compute.units import PROVINCE
 from chiso766.methodology import (
     MethodologyError,
     available_versions,
@@ -15,7 +16,6 @@ from chiso766.methodology import (
     version_for_date,
 )
 from chiso766.methodology.catalogue import HERE, build_catalogue
-from chiso766.units import PROVINCE
 
 VERSIONS = ["portal-2026", "qd766-2022"]
 GROUPS = {

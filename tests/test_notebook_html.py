@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from chiso766 import notebook_html
+from chiso766.render import html as notebook_html
 
 
 def test_notebook_to_html_inlines_local_images_and_strips_remote(tmp_path: Path) -> None:
@@ -32,7 +32,7 @@ def test_notebook_to_html_inlines_local_images_and_strips_remote(tmp_path: Path)
 
 
 def charts_png() -> bytes:
-    from chiso766 import charts
+    from chiso766.report import charts
 
     fig = charts.points_lost(pd.DataFrame({"name": ["A"], "lost": [1.0]}))
     return charts.figure_bytes(fig)

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from chiso766 import notebook_run
-from chiso766.xlsx import ENV_TABLES
+from chiso766.render import execute as notebook_run
+from chiso766.render.xlsx import ENV_TABLES
 
 
 def test_env_is_restored_after_a_render_step(monkeypatch: pytest.MonkeyPatch) -> None:

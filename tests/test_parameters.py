@@ -9,7 +9,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from chiso766.parameters import ParameterError, validate_parameters
+from chiso766.render.parameters import ParameterError, validate_parameters
 
 MINI = Path(__file__).parent / "data" / "notebooks" / "mini_report.ipynb"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from chiso766 import pdf
-from chiso766.render_errors import RenderError
+from chiso766.render import pdf
+from chiso766.render.errors import RenderError
 
 
 def fake_chromium(tmp_path: Path, body: str) -> str:

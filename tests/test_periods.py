@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from chiso766.periods import (
+from chiso766.compute.periods import (
     KINDS,
     Period,
     PeriodError,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from chiso766.cli_portal import ingest_portal
-from chiso766.fetch import store_read
+from chiso766.cli.portal import ingest_portal
+from chiso766.compute.scoring import score_snapshot
 from chiso766.ingest.errors import IngestError, Problems
 from chiso766.ingest.portal import (
     ARCHIVE_KIND,
@@ -21,8 +21,8 @@ from chiso766.ingest.portal import (
     read_service_results,
 )
 from chiso766.methodology import load_catalogue
-from chiso766.provinces import load_provinces
-from chiso766.scoring import score_snapshot
+from chiso766.portal.fetch import store_read
+from chiso766.portal.provinces import load_provinces
 from chiso766.store import Store, sha256_of
 
 TINY = Path(__file__).parent / "data" / "portal" / "tiny-2026-08"

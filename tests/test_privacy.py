@@ -3,8 +3,8 @@ import pytest
 
 from chiso766.ingest.tables import read_table
 from chiso766.privacy import mask_frame, mask_text
-from chiso766.report_view import ReportView
-from chiso766.reports import load_province_report
+from chiso766.report.loading import load_province_report
+from chiso766.report.view import ReportView
 from chiso766.store import Source, Store, sha256_of
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from chiso766.provinces import (
+from chiso766.portal.provinces import (
     Province,
     UnknownProvince,
     find_province,

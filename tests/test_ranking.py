@@ -3,8 +3,7 @@
 import pandas as pd
 import pytest
 
-from chiso766.methodology import load_bands
-from chiso766.ranking import (
+from chiso766.compute.ranking import (
     add_classes,
     class_counts,
     classify,
@@ -12,7 +11,8 @@ from chiso766.ranking import (
     rank_within,
     sort_for_display,
 )
-from chiso766.units import DEPARTMENT, DISTRICT, PROVINCE
+from chiso766.compute.units import DEPARTMENT, DISTRICT, PROVINCE
+from chiso766.methodology import load_bands
 from conftest import SEED004_DISTRICTS  # seed 004's districts, two tied at 86,03
 
 NAN = float("nan")

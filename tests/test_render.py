@@ -15,10 +15,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from chiso766 import render
-from chiso766.parameters import ParameterError
-from chiso766.render import BatchError, RenderJob
-from chiso766.render_errors import RenderError
+from chiso766.render import pipeline as render
+from chiso766.render.errors import RenderError
+from chiso766.render.parameters import ParameterError
+from chiso766.render.pipeline import BatchError, RenderJob
 
 MINI = Path(__file__).parent / "data" / "notebooks" / "mini_report.ipynb"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -186,8 +186,10 @@ def test_render_many_without_failures_returns_results(
 
 
 def test_render_still_exports_the_stage_names() -> None:
-    """Notebooks and scripts import these from chiso766.render; they now live in stage modules."""
-    from chiso766 import notebook_html, parameters, pdf, report_index, sanitize, xlsx
+    """Scripts import these from chiso766.render.pipeline; they live in stage modules."""
+    from chiso766.render import html as notebook_html
+    from chiso766.render import index as report_index
+    from chiso766.render import parameters, pdf, sanitize, xlsx
 
     assert render.emit_tables is xlsx.emit_tables and render.write_xlsx is xlsx.write_xlsx
     assert render.ENV_TABLES == "CHISO766_TABLES_OUT" and render.FORMATS == report_index.FORMATS

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chiso766.report_index import update_index
-from chiso766.sanitize import remote_references
+from chiso766.render.index import update_index
+from chiso766.render.sanitize import remote_references
 
 
 def test_update_index_escapes_and_skips_temp_files(tmp_path: Path) -> None:

@@ -19,10 +19,10 @@ from markupsafe import escape
 from chiso766.commentary import load_recommendations
 from chiso766.ingest.tables import read_table
 from chiso766.methodology import load_catalogue
-from chiso766.report_model import ProvinceReport
-from chiso766.report_view import NO_DATA_TEXT, ReportView
-from chiso766.reports import SCORE_SCOPES, load_province_report
-from chiso766.selection import SelectionError, select_snapshots
+from chiso766.report.loading import SCORE_SCOPES, load_province_report
+from chiso766.report.model import ProvinceReport
+from chiso766.report.selection import SelectionError, select_snapshots
+from chiso766.report.view import NO_DATA_TEXT, ReportView
 from chiso766.store import Source, Store, sha256_of
 
 SEED = Path(__file__).resolve().parent / "data" / "seed004"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from chiso766.cli_portal import ingest_portal
-from chiso766.report_view import ReportView
-from chiso766.reports import load_province_report, source_warnings
+from chiso766.cli.portal import ingest_portal
+from chiso766.report.loading import load_province_report, source_warnings
+from chiso766.report.view import ReportView
 from chiso766.store import Store
 
 
@@ -79,7 +79,7 @@ def test_snapshot_scores_latest_and_named(tmp_path):
     from pathlib import Path
 
     from chiso766.ingest.tables import read_table
-    from chiso766.reports import snapshot_scores
+    from chiso766.report.loading import snapshot_scores
     from chiso766.store import Source, sha256_of
 
     seed = Path(__file__).parent / "data" / "seed004" / "004-districts.csv"
@@ -119,7 +119,7 @@ def test_rank_source_is_named(tmp_path):
 
 
 def test_rank_entered_by_hand(tmp_path):
-    from chiso766.reports import parse_rank
+    from chiso766.report.loading import parse_rank
 
     with _seed_store(tmp_path, "indicators") as st:
         plain = load_province_report(st, "2025-W15")
@@ -135,7 +135,7 @@ def test_rank_entered_by_hand(tmp_path):
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory):
-    from chiso766.reports import ensure_demo_store
+    from chiso766.report.loading import ensure_demo_store
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     ensure_demo_store(path)
@@ -172,7 +172,7 @@ def test_comparison_is_named_as_announcements_do(demo_store, period, compare, la
     ],
 )
 def test_warnings_read_in_vietnamese(warning, text):
-    from chiso766.reports import warning_vi
+    from chiso766.report.loading import warning_vi
 
     assert warning_vi(warning) == text
 
@@ -180,7 +180,7 @@ def test_warnings_read_in_vietnamese(warning, text):
 def test_a_renamed_unit_is_compared_not_new_and_gone(tmp_path):
     import shutil
 
-    from chiso766.reports import ensure_demo_store
+    from chiso766.report.loading import ensure_demo_store
 
     path = tmp_path / "demo.duckdb"
     ensure_demo_store(path)

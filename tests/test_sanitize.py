@@ -3,7 +3,7 @@ finds what would still load from elsewhere."""
 
 from __future__ import annotations
 
-from chiso766.sanitize import remote_references, sanitize_html
+from chiso766.render.sanitize import remote_references, sanitize_html
 
 
 def test_sanitize_drops_active_content_and_remote_loads() -> None:

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from chiso766.periods import PeriodError, resolve_period
-from chiso766.schedule import ScheduleError, load_run
+from chiso766.compute.periods import PeriodError, resolve_period
+from chiso766.render.schedule import ScheduleError, load_run
 
 TODAY = dt.date(2026, 11, 23)  # a Monday of ISO week 48
 

@@ -11,9 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from chiso766.measures import conform
-from chiso766.methodology import Indicator, load_catalogue
-from chiso766.scoring import (
+from chiso766.compute.measures import conform
+from chiso766.compute.scoring import (
     points_from_ratio,
     ratio_from_counts,
     round_half_up,
@@ -23,7 +22,8 @@ from chiso766.scoring import (
     score_totals,
     zero_denominator_points,
 )
-from chiso766.units import COMMUNE, DEPARTMENT, DISTRICT, PROVINCE
+from chiso766.compute.units import COMMUNE, DEPARTMENT, DISTRICT, PROVINCE
+from chiso766.methodology import Indicator, load_catalogue
 
 NAN = float("nan")
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "portal-samples" / "phu-tho-2026-08"
@@ -728,7 +728,7 @@ def test_portal_metrics_recomputed(portal, name, group):
     [(5.925, 5.93, 5.92), (3.945, 3.95, 3.94), (0.625, 0.63, 0.63), (4.695, 4.7, 4.7)],
 )
 def test_rounding_modes(x, decimal_mode, float_mode):
-    from chiso766.rounding import round_with
+    from chiso766.compute.rounding import round_with
 
     assert round_with("decimal", x) == decimal_mode
     assert round_with("float", x) == float_mode

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from chiso766.periods import PeriodError, parse_period
-from chiso766.selection import Selection, SelectionError, current_snapshot, select_snapshots
+from chiso766.compute.periods import PeriodError, parse_period
+from chiso766.report.selection import Selection, SelectionError, current_snapshot, select_snapshots
 
 
 def snaps(*keys: str) -> pd.DataFrame:

@@ -5,7 +5,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from chiso766 import measures as M
+from chiso766.compute import measures as M
 from chiso766.ingest.tables import read_table
 from chiso766.store import Source, Store, StoreError, default_store_path, sha256_of
 

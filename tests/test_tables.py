@@ -5,10 +5,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from chiso766.compute.scoring import score_snapshot
 from chiso766.ingest.errors import IngestError
 from chiso766.ingest.tables import read_table
 from chiso766.methodology import load_catalogue
-from chiso766.scoring import score_snapshot
 
 SEED = Path(__file__).parent / "data" / "seed004"
 

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from chiso766.textnorm import fold, fold_words, nfc, slug
+from chiso766.compute.textnorm import fold, fold_words, nfc, slug
 
 NAMES = [
     "Sở Nội vụ",

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from chiso766.units import (
+from chiso766.compute.units import (
     BRANCH,
     COMMUNE,
     DEPARTMENT,

@@ -10,8 +10,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from chiso766 import xlsx
-from chiso766.xlsx import emit_tables, write_xlsx
+from chiso766.render import xlsx
+from chiso766.render.xlsx import emit_tables, write_xlsx
 
 
 def test_write_xlsx_types_formats_and_safety(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ districts are fictional and every figure is drawn from a seeded random model; re
 from it should say so (:data:`SYNTHETIC_NOTE_VI`).
 
 :func:`generate` returns a :class:`DemoData` whose ``measures`` is a tidy measures frame (see
-:mod:`chiso766.measures`), pure and deterministic: the same arguments give identical frames;
+:mod:`chiso766.compute.measures`), pure and deterministic: the same arguments give identical frames;
 nothing is read or written. Two shapes are offered:
 
 - ``"merged"``: after 1/7/2025 (methodology ``portal-2026``, 34 provinces): the province, 18
@@ -37,10 +37,10 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from chiso766 import measures as M
+from chiso766.compute import measures as M
+from chiso766.compute.scoring import points_from_ratio, round_half_up, zero_denominator_points
+from chiso766.compute.units import COMMUNE, DEPARTMENT, DISTRICT, PROVINCE, unit_id
 from chiso766.methodology import Catalogue, load_catalogue
-from chiso766.scoring import points_from_ratio, round_half_up, zero_denominator_points
-from chiso766.units import COMMUNE, DEPARTMENT, DISTRICT, PROVINCE, unit_id
 
 __all__ = [
     "NO_DATA_NOTE",
@@ -218,12 +218,12 @@ _FLOATS = ("value", "numerator", "denominator", "max_score")
 
 
 def _round2(x: np.ndarray) -> np.ndarray:
-    """Round half up to 2 decimals exactly as :func:`chiso766.scoring.round_half_up` does."""
+    """Round half up to 2 decimals as :func:`chiso766.compute.scoring.round_half_up` does."""
     return np.floor(np.abs(x) * 100 + 0.5 + 1e-9) / 100 * np.sign(x) + 0.0
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """num / den in % rounded like :func:`chiso766.scoring.ratio_from_counts`; NaN if den 0."""
+    """num / den in %, rounded as :func:`chiso766.compute.scoring.ratio_from_counts`; NaN if 0."""
     with np.errstate(divide="ignore", invalid="ignore"):
         raw = 100.0 * num / den
     return np.where(den > 0, _round2(np.where(den > 0, raw, 0.0)), np.nan)

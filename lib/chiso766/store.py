@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pandas as pd
 
-from chiso766 import measures as M
-from chiso766.periods import Period, PeriodError, parse_period
+from chiso766.compute import measures as M
+from chiso766.compute.periods import Period, PeriodError, parse_period
 
 ENV_VAR = "CHISO766_STORE"
 # the measures table: the frame's columns less the unit's name and level (kept in units)
@@ -316,7 +316,7 @@ class Store:
 
     def find_unit(self, name_or_id: str) -> str:
         """The id of a unit named (any case, with or without diacritics) or given by id."""
-        from chiso766.textnorm import fold_words
+        from chiso766.compute.textnorm import fold_words
 
         units = self.units()
         if name_or_id in set(units["unit_id"]):

@@ -10,9 +10,9 @@ import datetime as dt
 import pandas as pd
 
 from chiso766.commentary.phrase import Sentence, load_recommendations, templates
-from chiso766.compare import FELL, GONE, HELD_MAX, NEW, NO_DATA, ROSE, UNCHANGED, movers
+from chiso766.compute.compare import FELL, GONE, HELD_MAX, NEW, NO_DATA, ROSE, UNCHANGED, movers
+from chiso766.compute.units import LEVELS
 from chiso766.methodology import ClassBand
-from chiso766.units import LEVELS
 
 
 def level_noun(level: str) -> str:
@@ -107,7 +107,8 @@ def group_ranks(items: list[dict]) -> Sentence:
 def indicator_sentences(comparison: pd.DataFrame, period_label: str = "") -> list[Sentence]:
     """Indicators that fell, rose, held at 100%, stayed, or lack data — biggest movers first.
 
-    ``comparison`` comes from :func:`chiso766.compare.compare_values` with a ``name`` column.
+    ``comparison`` comes from :func:`chiso766.compute.compare.compare_values`, with a
+    ``name`` column.
     """
     if comparison["old"].isna().all() and len(comparison):
         return [Sentence("ind_first", "some", {"period_label": period_label})]

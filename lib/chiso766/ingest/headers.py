@@ -12,9 +12,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from chiso766.compute.periods import PeriodError, parse_period
+from chiso766.compute.textnorm import fold_words, nfc
 from chiso766.methodology import Catalogue
-from chiso766.periods import PeriodError, parse_period
-from chiso766.textnorm import fold_words, nfc
 
 _DAY = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
 _MONTH = re.compile(r"\bthang (\d{1,2}) (\d{4})\b")

@@ -18,7 +18,7 @@ Every unit gets a "group" points row (the portal's score and maximum). Units are
 ``departmentId``; the overview/parent is the province. ``service-results`` lists every
 province's total (kept as "total" rows) and gives the province's national rank, in total and
 per group ("rank" rows; ties share a rank). The period is never in a response: it comes from
-the caller or from the manifest an archive written by :mod:`chiso766.fetch` carries.
+the caller or from the manifest an archive written by :mod:`chiso766.portal.fetch` carries.
 A list shorter than its ``pagination.total`` (a saved head) is read with a warning.
 """
 
@@ -35,16 +35,16 @@ from typing import Any
 
 import pandas as pd
 
-from chiso766 import measures as M
+from chiso766.compute import measures as M
+from chiso766.compute.periods import Period, PeriodError, parse_period
+from chiso766.compute.ranking import rank_within
+from chiso766.compute.scoring import ratio_from_counts
+from chiso766.compute.textnorm import nfc
+from chiso766.compute.units import COMMUNE, DEPARTMENT, PROVINCE
 from chiso766.ingest.errors import Problem, Problems
 from chiso766.methodology import Catalogue, load_catalogue
-from chiso766.periods import Period, PeriodError, parse_period
-from chiso766.provinces import Province, province_by_id
-from chiso766.ranking import rank_within
-from chiso766.scoring import ratio_from_counts
+from chiso766.portal.provinces import Province, province_by_id
 from chiso766.store import Source, now_local, sha256_of
-from chiso766.textnorm import nfc
-from chiso766.units import COMMUNE, DEPARTMENT, PROVINCE
 
 METHODOLOGY = "portal-2026"
 # Endpoint → the group (catalogue code) it scores, in the order units take their name from.
@@ -113,7 +113,7 @@ class PortalRead:
     """What a folder of portal responses holds, ready for :meth:`Store.ingest`.
 
     ``measures`` has the measures columns plus ``computed`` (the workbook's recomputation of
-    each portal score, see :func:`chiso766.checks.recompute`).
+    each portal score, see :func:`chiso766.portal.checks.recompute`).
     """
 
     folder: Path
@@ -697,7 +697,9 @@ def _read_files(
         _compare_groups(rows, national.province_groups, province_id, problems)
     frame = _frame(rows, units, period)
     cat = catalogue or load_catalogue(METHODOLOGY)
-    from chiso766.checks import attach_computed  # a pure module; imported late to avoid a cycle
+    from chiso766.portal.checks import (
+        attach_computed,  # a pure module; imported late to avoid a cycle
+    )
 
     frame = attach_computed(frame, cat)
     provisional = bool(manifest.get("provisional", False))

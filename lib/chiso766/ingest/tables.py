@@ -18,7 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from chiso766 import measures
+from chiso766.compute import measures
+from chiso766.compute.periods import PeriodError, parse_period
+from chiso766.compute.textnorm import fold_words, nfc
+from chiso766.compute.units import UnknownLevel, infer_level, parse_level, unit_id
 from chiso766.ingest.errors import IngestError, Problem, Problems
 from chiso766.ingest.headers import (
     Header,
@@ -29,9 +32,6 @@ from chiso766.ingest.headers import (
 )
 from chiso766.ingest.values import BadValue, parse_number
 from chiso766.methodology import Catalogue, load_catalogue, version_for_date
-from chiso766.periods import PeriodError, parse_period
-from chiso766.textnorm import fold_words, nfc
-from chiso766.units import UnknownLevel, infer_level, parse_level, unit_id
 
 UNDATED = "undated"
 _TITLE_UNIT_WORDS = ("don vi", "dia phuong", "co quan", "ten don vi")

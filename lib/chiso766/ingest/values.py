@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from chiso766.textnorm import fold_words, nfc
+from chiso766.compute.textnorm import fold_words, nfc
 
 NO_DATA_PHRASES = (
     "he thong khong thong bao du lieu",

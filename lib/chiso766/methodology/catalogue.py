@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from chiso766.textnorm import fold_words, nfc
-from chiso766.units import LEVELS, SCORED_LEVELS
+from chiso766.compute.textnorm import fold_words, nfc
+from chiso766.compute.units import LEVELS, SCORED_LEVELS
 
 HERE = Path(__file__).parent
 RULES = ("linear", "target", "monitored")

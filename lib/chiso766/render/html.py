@@ -1,5 +1,5 @@
 """An executed notebook → one self-contained HTML page: nbconvert without code or prompts, the
-body sanitised (:mod:`chiso766.sanitize`), inlined CSS, and a final check that nothing would
+body sanitised (:mod:`chiso766.render.sanitize`), inlined CSS, and a final check that nothing would
 load from elsewhere. stderr outputs (warnings) are dropped before export.
 
 nbconvert is imported inside the functions (one exporter per process).
@@ -16,9 +16,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from chiso766.page_templates import jinja_env, report_css
-from chiso766.render_errors import RenderError
-from chiso766.sanitize import remote_references, sanitize_html
+from chiso766.render.errors import RenderError
+from chiso766.render.page import jinja_env, report_css
+from chiso766.render.sanitize import remote_references, sanitize_html
 
 
 @functools.cache

@@ -6,8 +6,8 @@ import math
 
 import pandas as pd
 
+from chiso766.compute.textnorm import fold
 from chiso766.methodology import ClassBand
-from chiso766.textnorm import fold
 
 
 def classify(total: float | None, bands: tuple[ClassBand, ...]) -> str | None:

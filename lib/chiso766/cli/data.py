@@ -1,4 +1,4 @@
-"""The `chiso766` command: ingest, score, compare, demo, render, status."""
+"""Data commands of `chiso766`: ingest, score, compare, demo, rename, status."""
 
 from __future__ import annotations
 
@@ -10,47 +10,13 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+from chiso766.cli.common import FormatOpt, MethodOpt, StoreOpt, fail, print_problems
+from chiso766.compute.periods import PeriodError, parse_period
 from chiso766.ingest.errors import IngestError, Problem
 from chiso766.methodology import MethodologyError, load_bands
-from chiso766.periods import PeriodError, parse_period
 from chiso766.store import Source, Store, StoreError, default_store_path, project_root, sha256_of
 
-app = typer.Typer(
-    help="Chỉ số 766 Workbook: ingest, score, compare and publish the Bộ chỉ số 766.",
-    no_args_is_help=True,
-    add_completion=False,
-)
-
-StoreOpt = Annotated[
-    Path | None,
-    typer.Option("--store", help="DuckDB store file (default: $CHISO766_STORE or data/)"),
-]
-MethodOpt = Annotated[
-    str, typer.Option("--methodology", "-m", help="catalogue: auto, portal-2026, qd766-2022")
-]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json or csv")]
 DEMO_STORE = "demo.duckdb"
-
-
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
-
-
-def _print_problems(problems: list[Problem], title: str) -> None:
-    typer.echo(title, err=True)
-    for p in problems:
-        where = ", ".join(
-            x
-            for x in (
-                p.file,
-                f"row {p.row}" if p.row else "",
-                f"column '{p.column}'" if p.column else "",
-            )
-            if x
-        )
-        value = f" [value: '{p.value}']" if p.value not in (None, "") else ""
-        typer.echo(f"  - {where}: {p.problem}{value}", err=True)
 
 
 def _read(path: Path, methodology: str, unit, level, snapshot, sheet):
@@ -61,7 +27,6 @@ def _read(path: Path, methodology: str, unit, level, snapshot, sheet):
     )
 
 
-@app.command()
 def ingest(
     files: Annotated[list[Path], typer.Argument(help="CSV/XLSX tables or portal folders")],
     store: StoreOpt = None,
@@ -88,12 +53,12 @@ def ingest(
         except MethodologyError as exc:
             failures.append(Problem(str(path), None, None, None, str(exc)))
     if failures:
-        _print_problems(failures, f"{len(failures)} problem(s); nothing was stored:")
+        print_problems(failures, f"{len(failures)} problem(s); nothing was stored:")
         raise typer.Exit(1)
     with Store(store) as st:
         for read in reads:
             for w in read.warnings:
-                _print_problems([w], "warning:")
+                print_problems([w], "warning:")
             try:
                 res = st.ingest(
                     read.measures,
@@ -110,7 +75,7 @@ def ingest(
                     },
                 )
             except StoreError as exc:
-                _fail(str(exc))
+                fail(str(exc))
             verb = (
                 "already ingested, nothing changed"
                 if res.status == "unchanged"
@@ -122,26 +87,26 @@ def ingest(
             )
         for folder in portal:
             try:
-                from chiso766.cli_portal import ingest_portal
+                from chiso766.cli.portal import ingest_portal
             except ImportError:  # pragma: no cover - portal support not installed
-                _fail(f"{folder}: folders of portal responses are not supported here")
+                fail(f"{folder}: folders of portal responses are not supported here")
             try:
                 typer.echo(ingest_portal(folder, period, st))
             except (IngestError, StoreError, PeriodError, ValueError) as exc:
-                _fail(f"{folder}: {exc}")
+                fail(f"{folder}: {exc}")
 
 
 def _scored_units(measures: pd.DataFrame, methodology: str, snapshot: str | None):
+    from chiso766.compute.ranking import add_classes, rank_within
+    from chiso766.compute.scoring import score_snapshot
     from chiso766.methodology import load_catalogue, version_for_date
-    from chiso766.ranking import add_classes, rank_within
-    from chiso766.scoring import score_snapshot
 
     keys = sorted(measures["snapshot"].unique(), key=_snapshot_order)
     if not keys:
-        _fail("the table holds no values")
+        fail("the table holds no values")
     key = parse_period(snapshot).key if snapshot else keys[-1]
     if key not in keys:
-        _fail(f"no snapshot {key} in the table (it has: {', '.join(keys)})")
+        fail(f"no snapshot {key} in the table (it has: {', '.join(keys)})")
     rows = measures[
         (measures["snapshot"] == key) & measures["scope"].isin(["total", "group", "indicator"])
     ]
@@ -205,10 +170,9 @@ def _emit(records: list[dict], fmt: str, columns: list[str]) -> None:
         frame = frame.astype(object).where(frame.notna(), "—")
         typer.echo(frame.to_string(index=False))
     else:
-        _fail(f"unknown format '{fmt}' (use table, json or csv)")
+        fail(f"unknown format '{fmt}' (use table, json or csv)")
 
 
-@app.command()
 def score(
     file: Annotated[Path, typer.Argument(help="a CSV/XLSX table")],
     format: FormatOpt = "table",
@@ -222,10 +186,10 @@ def score(
     try:
         read = _read(file, methodology, unit, level, None, sheet)
     except IngestError as exc:
-        _print_problems(exc.problems, f"{len(exc.problems)} problem(s):")
+        print_problems(exc.problems, f"{len(exc.problems)} problem(s):")
         raise typer.Exit(1) from None
     for w in read.warnings:
-        _print_problems([w], "warning:")
+        print_problems([w], "warning:")
     _key, units = _scored_units(read.measures, methodology, snapshot)
     _emit(_unit_records(units), format, ["unit", "level", "total", "class", "rank", "of"])
 
@@ -239,7 +203,7 @@ def _side(ref: str, store: Path | None, methodology: str):
         key = parse_period(ref).key
         measures = st.measures([key])
     if measures.empty:
-        _fail(f"'{ref}' is neither a file nor a snapshot in the store")
+        fail(f"'{ref}' is neither a file nor a snapshot in the store")
     return _scored_units(measures, methodology, key)
 
 
@@ -251,7 +215,6 @@ def _unit_links(store: Path | None) -> dict[str, str]:
         return st.unit_links()
 
 
-@app.command()
 def compare(
     old: Annotated[str, typer.Argument(help="older table file or snapshot key")],
     new: Annotated[str, typer.Argument(help="newer table file or snapshot key")],
@@ -260,7 +223,7 @@ def compare(
     store: StoreOpt = None,
 ) -> None:
     """Compare two snapshots (files or stored): points and rank changes, units new or gone."""
-    from chiso766.compare import compare_values
+    from chiso766.compute.compare import compare_values
 
     try:
         _, a = _side(old, store, methodology)
@@ -269,7 +232,7 @@ def compare(
         if links:  # renamed units are compared under their current id
             a = a.assign(unit_id=a["unit_id"].map(lambda u: links.get(u, u)))
     except (IngestError, PeriodError, StoreError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     rows = []
     for level in b["level"].drop_duplicates().tolist() + [
         lv for lv in a["level"].drop_duplicates() if lv not in set(b["level"])
@@ -299,7 +262,6 @@ def compare(
     )
 
 
-@app.command()
 def demo(
     store: StoreOpt = None,
     variant: Annotated[str, typer.Option(help="merged (34 provinces) or districts")] = "merged",
@@ -310,7 +272,7 @@ def demo(
     from chiso766.demo import generate
 
     if variant not in ("merged", "districts"):
-        _fail("variant must be 'merged' or 'districts'")
+        fail("variant must be 'merged' or 'districts'")
     name = DEMO_STORE if variant == "merged" else "demo-districts.duckdb"
     target = store or project_root() / "data" / name
     data = generate(variant=variant)
@@ -326,7 +288,6 @@ def demo(
     )
 
 
-@app.command()
 def rename(
     old: Annotated[str, typer.Argument(help="the unit's former name (or id)")],
     new: Annotated[str, typer.Argument(help="its name now (or id)")],
@@ -339,17 +300,16 @@ def rename(
             old_id, new_id = st.find_unit(old), st.find_unit(new)
             st.link_units(old_id, new_id, note)
     except StoreError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     typer.echo(f"{old} → {new}: comparisons now follow the unit")
 
 
-@app.command()
 def status(store: StoreOpt = None) -> None:
     """What the store holds: counts, snapshots, sources."""
     try:
         st = Store(store or default_store_path(), read_only=True)
     except StoreError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     with st:
         typer.echo(f"store: {st.path}")
         typer.echo(json.dumps(st.counts()))
@@ -361,20 +321,7 @@ def status(store: StoreOpt = None) -> None:
             )
 
 
-def _register_more_commands() -> None:
-    from chiso766 import cli_portal, cli_report
-
-    cli_report.register(app)
-    cli_portal.register(app)
-
-
-_register_more_commands()
-
-
-def main() -> None:
-    """Entry point of the console script."""
-    app()
-
-
-if __name__ == "__main__":
-    main()
+def register(app: typer.Typer) -> None:
+    """Add the data commands to the `chiso766` command."""
+    for command in (ingest, score, compare, demo, rename, status):
+        app.command()(command)

@@ -9,9 +9,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from chiso766.render_errors import RenderError
+from chiso766.render.errors import RenderError
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parents[1] / "templates"
 
 
 @functools.cache

@@ -11,7 +11,7 @@ import tempfile
 from contextlib import suppress
 from pathlib import Path
 
-from chiso766.render_errors import RenderError
+from chiso766.render.errors import RenderError
 
 ENV_CHROMIUM = "CHISO766_CHROMIUM"
 CHROMIUM_FLAGS = (

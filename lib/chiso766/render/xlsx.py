@@ -1,7 +1,7 @@
 """The XLSX of a report: tables handed over by the notebook and the workbook written from them.
 
 A notebook calls :func:`emit_tables` with its frames. Inside a render,
-:func:`chiso766.render.render_report` sets ``CHISO766_TABLES_OUT`` for the kernel and
+:func:`chiso766.render.pipeline.render_report` sets ``CHISO766_TABLES_OUT`` for the kernel and
 emit_tables pickles the frames there (:func:`read_tables` reads them back); outside a render it
 does nothing. :func:`write_xlsx` writes one sheet per table.
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from chiso766.textnorm import fold_words, nfc
+from chiso766.compute.textnorm import fold_words, nfc
 
-DATA = Path(__file__).parent / "data" / "provinces.csv"
+DATA = Path(__file__).parents[1] / "data" / "provinces.csv"
 
 _PREFIXES = ("ubnd ", "uy ban nhan dan ")
 _KINDS = ("tinh ", "thanh pho ", "tp ")

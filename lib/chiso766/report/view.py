@@ -8,14 +8,14 @@ from __future__ import annotations
 import pandas as pd
 from markupsafe import Markup
 
-from chiso766 import charts
+from chiso766.compute.periods import parse_period
 from chiso766.formatting import fmt_number, fmt_points_change, fmt_rank, fmt_rank_change, fmt_signed
-from chiso766.html_tables import chip
-from chiso766.html_tables import table_html as _table_html
 from chiso766.methodology import load_catalogue
-from chiso766.periods import parse_period
 from chiso766.privacy import mask_frame, mask_text
-from chiso766.report_model import LevelSection, ProvinceReport
+from chiso766.report import charts
+from chiso766.report.model import LevelSection, ProvinceReport
+from chiso766.report.tables import chip
+from chiso766.report.tables import table_html as _table_html
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 NO_DATA_TEXT = "Hệ thống không thông báo dữ liệu"

@@ -1,6 +1,6 @@
 """Pure scoring: ratios → indicator points → group points → totals.
 
-Inputs are measures frames (see :mod:`chiso766.measures`) for one snapshot. A value that is
+Inputs are measures frames (see :mod:`chiso766.compute.measures`) for one snapshot. A value that is
 missing is *no data* and stays NaN all the way up: it is never scored as 0.
 """
 
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from chiso766.compute.rounding import round_half_up, round_with
+from chiso766.compute.units import PROVINCE
 from chiso766.methodology import Catalogue, Indicator
-from chiso766.rounding import round_half_up, round_with
-from chiso766.units import PROVINCE
 
 UNIT_COLS = ["unit_id", "unit", "level"]
 

@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup, escape
 
+from chiso766.compute.textnorm import slug
 from chiso766.formatting import MISSING, fmt_number
-from chiso766.textnorm import slug
 
 Formatter = Callable[[Any], Any]
 

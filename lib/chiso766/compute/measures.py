@@ -3,7 +3,7 @@
 One row per (snapshot, unit, scope, code, kind):
 
 - ``snapshot``: the period key the values belong to ("2025-04-08", "2024", "2026-08").
-- ``unit_id``, ``unit``, ``level``: who (``level`` in :data:`chiso766.units.LEVELS`).
+- ``unit_id``, ``unit``, ``level``: who (``level`` in :data:`chiso766.compute.units.LEVELS`).
 - ``scope``: "total", "group", "indicator", "rank" (a national rank) or "count" (e.g. overdue).
 - ``code``: group or indicator code; a tracked indicator's own name; "" for the total;
   for a rank, "total" (the overall rank) or a group code; for a count, what is counted.

@@ -4,16 +4,16 @@ self-contained page → PDF (headless Chromium) and XLSX → atomic publish → 
 This module runs the pipeline (:func:`render_report`, :func:`render_many`); the stages live in
 their own modules and are re-exported here:
 
-* :mod:`chiso766.parameters` — parameters checked against the notebook's ``parameters`` cell
+* :mod:`chiso766.render.parameters` — parameters checked against the notebook's ``parameters`` cell
   before any kernel starts (:func:`validate_parameters`).
-* :mod:`chiso766.notebook_run` — papermill in-process (:func:`execute_notebook`).
-* :mod:`chiso766.xlsx` — :func:`emit_tables` (called by notebooks) and :func:`write_xlsx`.
+* :mod:`chiso766.render.execute` — papermill in-process (:func:`execute_notebook`).
+* :mod:`chiso766.render.xlsx` — :func:`emit_tables` (called by notebooks) and :func:`write_xlsx`.
   Tables may also be passed as ``xlsx_tables``.
-* :mod:`chiso766.notebook_html` and :mod:`chiso766.sanitize` — the executed notebook as one
+* :mod:`chiso766.render.html` and :mod:`chiso766.render.sanitize` — the executed notebook as one
   self-contained page (:func:`notebook_to_html`, :func:`sanitize_html`,
   :func:`remote_references`).
-* :mod:`chiso766.pdf` — :func:`html_to_pdf` with headless Chromium.
-* :mod:`chiso766.report_index` — :func:`update_index`.
+* :mod:`chiso766.render.pdf` — :func:`html_to_pdf` with headless Chromium.
+* :mod:`chiso766.render.index` — :func:`update_index`.
 
 Publish: every file is built in a temporary directory inside ``out_dir`` and moved into place
 with :func:`os.replace`, so a report is either the old one or the new one, never half.
@@ -35,15 +35,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chiso766.notebook_html import drop_stderr, notebook_to_html
-from chiso766.notebook_run import execute_notebook
-from chiso766.page_templates import TEMPLATES
-from chiso766.parameters import ParameterError, declared_parameters, validate_parameters
-from chiso766.pdf import CHROMIUM_FLAGS, ENV_CHROMIUM, find_chromium, html_to_pdf
-from chiso766.render_errors import RenderError
-from chiso766.report_index import FORMATS, update_index
-from chiso766.sanitize import remote_references, sanitize_html
-from chiso766.xlsx import ENV_TABLES, emit_tables, read_tables, write_xlsx
+from chiso766.render.errors import RenderError
+from chiso766.render.execute import execute_notebook
+from chiso766.render.html import drop_stderr, notebook_to_html
+from chiso766.render.index import FORMATS, update_index
+from chiso766.render.page import TEMPLATES
+from chiso766.render.parameters import (
+    ParameterError,
+    declared_parameters,
+    validate_parameters,
+)
+from chiso766.render.pdf import CHROMIUM_FLAGS, ENV_CHROMIUM, find_chromium, html_to_pdf
+from chiso766.render.sanitize import remote_references, sanitize_html
+from chiso766.render.xlsx import ENV_TABLES, emit_tables, read_tables, write_xlsx
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -177,7 +181,7 @@ def render_report(
                 tables = read_tables(work / "tables.pkl")
             if not tables:
                 raise RenderError(
-                    "xlsx requested but no tables: call chiso766.render.emit_tables({...}) in "
+                    "xlsx requested but no tables: call emit_tables({...}) in "
                     "the notebook or pass xlsx_tables",
                     stage="xlsx",
                     name=name,

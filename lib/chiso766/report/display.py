@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from IPython.display import HTML, display
 
-from chiso766.charts import figure_html
+from chiso766.report.charts import figure_html
 
 
 def show(html: str) -> None:

@@ -10,20 +10,20 @@ from pathlib import Path
 import pandas as pd
 
 from chiso766.commentary import templates
-from chiso766.measures import conform
+from chiso766.compute.measures import conform
+from chiso766.compute.periods import parse_period
+from chiso766.compute.ranking import add_classes, rank_within, sort_for_display
+from chiso766.compute.scoring import score_snapshot
+from chiso766.compute.units import PROVINCE
 from chiso766.methodology import load_bands
-from chiso766.periods import parse_period
-from chiso766.ranking import add_classes, rank_within, sort_for_display
-from chiso766.report_model import (
+from chiso766.report.model import (
     ProvinceReport,
     build_province_report,
     catalogue_for,
     pick_province,
 )
-from chiso766.scoring import score_snapshot
-from chiso766.selection import select_snapshots
+from chiso766.report.selection import select_snapshots
 from chiso766.store import Source, Store, default_store_path, project_root
-from chiso766.units import PROVINCE
 
 SCORE_SCOPES = ["total", "group", "indicator", "rank"]
 

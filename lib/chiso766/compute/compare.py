@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from chiso766.ranking import rank_change
+from chiso766.compute.ranking import rank_change
 
 ROSE, FELL, UNCHANGED, HELD_MAX = "rose", "fell", "unchanged", "held_max"
 NEW, GONE, NO_DATA = "new", "gone", "no_data"

@@ -1,5 +1,5 @@
 """Run a notebook in papermill (in-process) with its parameters, the kernel told where to
-hand over its XLSX tables (``CHISO766_TABLES_OUT``, see :mod:`chiso766.xlsx`).
+hand over its XLSX tables (``CHISO766_TABLES_OUT``, see :mod:`chiso766.render.xlsx`).
 
 A failing cell becomes a :class:`RenderError` (stage "execute") naming the cell and the error.
 papermill is imported inside the function.
@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from chiso766.render_errors import RenderError
-from chiso766.xlsx import ENV_TABLES
+from chiso766.render.errors import RenderError
+from chiso766.render.xlsx import ENV_TABLES
 
 _ENV_LOCK = threading.Lock()
 

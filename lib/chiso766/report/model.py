@@ -13,14 +13,20 @@ import pandas as pd
 
 from chiso766.commentary import Sentence
 from chiso766.commentary import facts as F
-from chiso766.compare import FELL, compare_values, movers
+from chiso766.compute.compare import FELL, compare_values, movers
+from chiso766.compute.periods import Period, parse_period
+from chiso766.compute.ranking import (
+    add_classes,
+    classify,
+    rank_change,
+    rank_within,
+    sort_for_display,
+)
+from chiso766.compute.scoring import Scores, score_snapshot
+from chiso766.compute.textnorm import fold_words
+from chiso766.compute.units import COMMUNE, DEPARTMENT, DISTRICT, PROVINCE
 from chiso766.methodology import Catalogue, ClassBand, load_bands, load_catalogue, version_for_date
-from chiso766.periods import Period, parse_period
-from chiso766.ranking import add_classes, classify, rank_change, rank_within, sort_for_display
-from chiso766.scoring import Scores, score_snapshot
-from chiso766.selection import Selection
-from chiso766.textnorm import fold_words
-from chiso766.units import COMMUNE, DEPARTMENT, DISTRICT, PROVINCE
+from chiso766.report.selection import Selection
 
 REPORT_LEVELS = (DEPARTMENT, DISTRICT, COMMUNE)
 

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from chiso766.cli import MethodOpt, StoreOpt, _fail
-from chiso766.periods import PeriodError, parse_period
+from chiso766.cli.common import MethodOpt, StoreOpt, fail
+from chiso766.compute.periods import PeriodError, parse_period
 from chiso766.store import Store, default_store_path, project_root
 
 
@@ -35,11 +35,11 @@ def render(
         if compare:
             compare = parse_period(compare).key
     except PeriodError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     formats = tuple(f.strip() for f in format.split(",") if f.strip())
     bad = set(formats) - {"html", "pdf", "xlsx"}
     if bad or not formats:
-        _fail(f"unknown format(s): {', '.join(sorted(bad))} (use html, pdf, xlsx)")
+        fail(f"unknown format(s): {', '.join(sorted(bad))} (use html, pdf, xlsx)")
     specs = [
         _Spec(key, compare or "", store, province or "", methodology, formats, out, rank or "")
         for key in keys
@@ -61,9 +61,9 @@ class _Spec:
 
 def _render(specs: list[_Spec]) -> None:
     """Check every report's parameters against its store, then render them all."""
-    from chiso766.render import RenderJob, render_many
-    from chiso766.reports import SCORE_SCOPES, parse_rank
-    from chiso766.selection import SelectionError, select_snapshots
+    from chiso766.render.pipeline import RenderJob, render_many
+    from chiso766.report.loading import SCORE_SCOPES, parse_rank
+    from chiso766.report.selection import SelectionError, select_snapshots
 
     problems = []
     for spec in specs:
@@ -86,7 +86,7 @@ def _render(specs: list[_Spec]) -> None:
         except (SelectionError, PeriodError) as exc:
             problems.append(f"{spec.period}: {exc}")
     if problems:
-        _fail("nothing rendered:\n  - " + "\n  - ".join(problems))
+        fail("nothing rendered:\n  - " + "\n  - ".join(problems))
     notebook = project_root() / "notebooks" / "province_report.ipynb"
     jobs = [
         RenderJob(
@@ -109,7 +109,7 @@ def _render(specs: list[_Spec]) -> None:
     try:
         results = render_many(jobs)
     except Exception as exc:  # the batch failed: say which reports
-        _fail(f"render failed: {exc}")
+        fail(f"render failed: {exc}")
     for result in results:
         for p in result.paths.values():
             typer.echo(str(p))
@@ -125,12 +125,12 @@ def run(
     """Render scheduled reports from YAML run files (for cron); all are checked first."""
     import datetime as dt
 
-    from chiso766.schedule import ScheduleError, load_run
+    from chiso766.render.schedule import ScheduleError, load_run
 
     try:
         day = dt.date.fromisoformat(today) if today else None
     except ValueError:
-        _fail(f"--today must be YYYY-MM-DD, not '{today}'")
+        fail(f"--today must be YYYY-MM-DD, not '{today}'")
     runs, problems = [], []
     for path in files:
         try:
@@ -138,7 +138,7 @@ def run(
         except ScheduleError as exc:
             problems.append(str(exc))
     if problems:
-        _fail("nothing rendered:\n  - " + "\n  - ".join(problems))
+        fail("nothing rendered:\n  - " + "\n  - ".join(problems))
     _render(
         [
             _Spec(r.period, r.compare, r.store, r.province, r.methodology, r.formats, r.out, r.rank)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chiso766.textnorm import fold_words, nfc, slug
+from chiso766.compute.textnorm import fold_words, nfc, slug
 
 PROVINCE, DEPARTMENT, DISTRICT, COMMUNE = "province", "department", "district", "commune"
 BRANCH = "branch"  # e.g. "Chi nhánh VPĐK đất đai": counted (overdue dossiers), never scored

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from chiso766.render_errors import RenderError
+from chiso766.render.errors import RenderError
 
 
 class ParameterError(RenderError, ValueError):

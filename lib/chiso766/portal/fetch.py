@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from chiso766.compute.periods import Period, PeriodError, parse_period
 from chiso766.ingest.portal import (
     ARCHIVE_KIND,
     ENDPOINTS,
@@ -36,8 +37,7 @@ from chiso766.ingest.portal import (
     PortalRead,
     read_portal_folder,
 )
-from chiso766.periods import Period, PeriodError, parse_period
-from chiso766.provinces import Province, find_province
+from chiso766.portal.provinces import Province, find_province
 from chiso766.store import IngestResult, Store, now_local, project_root
 
 DEFAULT_BASE_URL = "https://dichvucong.gov.vn/api/v1/reporting/evaluation"

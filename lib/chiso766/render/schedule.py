@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from chiso766.periods import PeriodError, resolve_period
+from chiso766.compute.periods import PeriodError, resolve_period
 
 KEYS = {
     "report",
@@ -80,7 +80,7 @@ def load_run(path: Path, today: dt.date | None = None, root: Path | None = None)
     if bad or not formats:
         problems.append(f"formats: use some of {', '.join(sorted(FORMATS))}")
     if data.get("rank"):
-        from chiso766.reports import parse_rank
+        from chiso766.report.loading import parse_rank
 
         try:
             parse_rank(str(data["rank"]))

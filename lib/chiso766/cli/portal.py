@@ -9,13 +9,10 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+from chiso766.cli.common import StoreOpt, fail
 from chiso766.ingest.errors import IngestError, Problem
 from chiso766.store import IngestResult, Store, StoreError, default_store_path
 
-StoreOpt = Annotated[
-    Path | None,
-    typer.Option("--store", help="DuckDB store file (default: $CHISO766_STORE or data/)"),
-]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json")]
 
 
@@ -44,8 +41,8 @@ def ingest_portal(path: Path, period: str | None, store: Store) -> str:
 
     Raises :class:`IngestError` (nothing stored) when the folder cannot be read.
     """
-    from chiso766.fetch import store_read
     from chiso766.ingest.portal import is_portal_folder, read_portal_folder
+    from chiso766.portal.fetch import store_read
 
     if not is_portal_folder(path):
         raise IngestError(
@@ -62,11 +59,6 @@ def ingest_portal(path: Path, period: str | None, store: Store) -> str:
         )
     read = read_portal_folder(path, period)
     return _summary(read, store_read(store, read))
-
-
-def _fail(message: str) -> None:
-    typer.echo(message, err=True)
-    raise typer.Exit(1)
 
 
 def fetch(
@@ -93,9 +85,9 @@ def fetch(
     format: FormatOpt = "table",
 ) -> None:
     """Fetch one period from the portal's evaluation API, archive it, and ingest it."""
-    from chiso766.fetch import FetchError, PortalClient, fetch_period
-    from chiso766.periods import PeriodError
-    from chiso766.provinces import UnknownProvince
+    from chiso766.compute.periods import PeriodError
+    from chiso766.portal.fetch import FetchError, PortalClient, fetch_period
+    from chiso766.portal.provinces import UnknownProvince
 
     client = PortalClient(base_url, timeout=timeout, min_interval=rate_limit, retries=retries)
     progress = None if format == "json" else (lambda msg: typer.echo(f"  {msg}", err=True))
@@ -111,7 +103,7 @@ def fetch(
                 progress=progress,
             )
     except (FetchError, IngestError, StoreError, PeriodError, UnknownProvince) as exc:
-        _fail(f"fetch failed, nothing stored: {exc}")
+        fail(f"fetch failed, nothing stored: {exc}")
     if format == "json":
         typer.echo(
             json.dumps(
@@ -137,8 +129,8 @@ def fetch(
 
 def check_report(measures: pd.DataFrame, tolerance: float, methodology: str) -> dict:
     """check-scores as data: summary per group/indicator, online split fit, differences."""
-    from chiso766.checks import DIFFERS, check_scores, online_split_fit, summarise
     from chiso766.methodology import load_catalogue
+    from chiso766.portal.checks import DIFFERS, check_scores, online_split_fit, summarise
 
     checks = check_scores(measures, load_catalogue(methodology), tolerance)
     diffs = checks[checks["status"] == DIFFERS]
@@ -165,24 +157,24 @@ def check_scores_cmd(
     ] = False,
 ) -> None:
     """List every unit × group (and indicator) where the portal's score and ours differ."""
+    from chiso766.compute.periods import PeriodError, parse_period
     from chiso766.methodology import MethodologyError
-    from chiso766.periods import PeriodError, parse_period
 
     try:
         key = parse_period(period).key
         with Store(store or default_store_path(), read_only=True) as st:
             measures = st.measures(snapshots=[key])
         if measures.empty:
-            _fail(f"the store holds no values for {key}")
+            fail(f"the store holds no values for {key}")
         report = check_report(measures, tolerance, methodology)
     except (StoreError, PeriodError, MethodologyError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if format == "json":
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
     elif format == "table":
         _print_report(report)
     else:
-        _fail(f"unknown format '{format}' (use table or json)")
+        fail(f"unknown format '{format}' (use table or json)")
     if strict and report["differences"]:
         raise typer.Exit(3)
 

@@ -11,14 +11,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from chiso766.page_templates import jinja_env, report_css
+from chiso766.render.page import jinja_env, report_css
 
 #: The formats a report is published in; the index lists files with these suffixes.
 FORMATS = ("html", "pdf", "xlsx", "ipynb")
 
 
 def _period_sort_key(name: str) -> tuple[int, str]:
-    from chiso766.periods import parse_period
+    from chiso766.compute.periods import parse_period
 
     try:
         return (1, parse_period(name).start.isoformat())
@@ -27,7 +27,7 @@ def _period_sort_key(name: str) -> tuple[int, str]:
 
 
 def _period_label(name: str) -> str:
-    from chiso766.periods import parse_period
+    from chiso766.compute.periods import parse_period
 
     try:
         return parse_period(name).label_vi

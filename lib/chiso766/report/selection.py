@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from chiso766.periods import Period, PeriodError, parse_period
+from chiso766.compute.periods import Period, PeriodError, parse_period
 
 
 class SelectionError(LookupError):

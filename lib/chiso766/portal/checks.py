@@ -3,7 +3,7 @@
 A portal score (a "points" row of scope group or indicator) is *recomputable* for a unit when
 the unit has its own counters or ratios ("rate" rows) for that indicator, or for at least one
 indicator of that group. The recomputation scores those rates with a catalogue
-(:func:`chiso766.scoring.score_indicators`, never the given points) and adds a group's
+(:func:`chiso766.compute.scoring.score_indicators`, never the given points) and adds a group's
 indicator points. A portal null and a recomputed 0 (or the reverse) match: both add nothing.
 """
 
@@ -14,8 +14,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from chiso766.compute.scoring import round_half_up, score_indicators
 from chiso766.methodology import Catalogue
-from chiso766.scoring import round_half_up, score_indicators
 
 MATCH, DIFFERS, NOT_RECOMPUTABLE = "match", "differs", "not recomputable"
 CHECK_COLUMNS = [

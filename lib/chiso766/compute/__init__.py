@@ -1,0 +1,1 @@
+"""Pure computation: periods, units, scoring, ranking, comparison."""

@@ -1,0 +1,1 @@
+"""The national portal's evaluation API: fetch, score checks, the provinces."""

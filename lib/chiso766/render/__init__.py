@@ -1,0 +1,1 @@
+"""The render pipeline: notebook execution, HTML, PDF, XLSX, manifests, atomic publish, index."""

@@ -1,0 +1,1 @@
+"""A report: its request, model (pure), view (HTML sections, charts, tables) and loading."""
