@@ -221,10 +221,6 @@ def score_groups(
     given_pts = _lookup(_pick(measures, "group", "points"))
     given_rate = _lookup(_pick(measures, "group", "rate"))
     scored = indicators[~indicators["tracked"].astype(bool)] if len(indicators) else indicators
-    by_group: dict[tuple, tuple[set, pd.Series]] = {}
-    if len(scored):
-        for key, sub in scored.groupby(["unit_id", "group"], sort=False):
-            by_group[key] = (set(sub["code"]), sub["points"])
     levels = _units(measures).set_index("unit_id")["level"].to_dict()
     applicable = {
         (level, g.code): {
@@ -235,6 +231,21 @@ def score_groups(
         for level in set(levels.values())
         for g in catalogue.groups
     }
+    # per (unit, group): how many applicable indicators have a row, the points' sum and count
+    by_group: dict[tuple, tuple[int, float, int]] = {}
+    if len(scored):
+        need_of = [
+            code in applicable.get((levels.get(uid), grp), ())
+            for uid, grp, code in zip(
+                scored["unit_id"], scored["group"], scored["code"], strict=True
+            )
+        ]
+        keyed = scored.assign(_need=need_of)
+        grouped = keyed.groupby(["unit_id", "group"], sort=False)
+        have = keyed[keyed["_need"]].groupby(["unit_id", "group"], sort=False)["code"].nunique()
+        sums, counts = grouped["points"].sum(), grouped["points"].count()
+        for key in sums.index:
+            by_group[key] = (int(have.get(key, 0)), float(sums[key]), int(counts[key]))
     rows = []
     for uid in _units(measures)["unit_id"]:
         for g in catalogue.groups:
@@ -248,10 +259,10 @@ def score_groups(
                 )
                 src = "rate"
             elif key in by_group:
-                codes, points = by_group[key]
+                n_have, total, n_points = by_group[key]
                 need = applicable.get((levels.get(uid), g.code), set())
-                if need <= codes and points.notna().any():
-                    pts = round_half_up(float(points.sum()), catalogue.points_decimals)
+                if n_have >= len(need) and n_points > 0:
+                    pts = round_half_up(total, catalogue.points_decimals)
                     src = "indicators"
                 else:
                     src = "incomplete"
@@ -288,18 +299,23 @@ def score_totals(
         .groupby("unit_id")["note"]
         .first()
     )
+    group_points: dict[str, list[float]] = {}
+    for uid, pts in zip(groups.get("unit_id", []), groups.get("points", []), strict=True):
+        group_points.setdefault(uid, []).append(float(pts))
+    tot_pts_v = tot_pts["value"].to_dict() if len(tot_pts) else {}
+    tot_rate_v = tot_rate["value"].to_dict() if len(tot_rate) else {}
     totals, sources = [], []
     for uid in units["unit_id"]:
         val, src = float("nan"), None
-        if uid in tot_pts.index and not np.isnan(tot_pts.at[uid, "value"]):
-            val, src = float(tot_pts.at[uid, "value"]), "points"
-        elif uid in tot_rate.index and not np.isnan(tot_rate.at[uid, "value"]):
-            val = round_half_up(tot_rate.at[uid, "value"] * catalogue.total_max / 100.0, 2)
+        if uid in tot_pts_v and not np.isnan(tot_pts_v[uid]):
+            val, src = float(tot_pts_v[uid]), "points"
+        elif uid in tot_rate_v and not np.isnan(tot_rate_v[uid]):
+            val = round_half_up(tot_rate_v[uid] * catalogue.total_max / 100.0, 2)
             src = "rate"
-        elif len(groups):
-            g = groups[groups["unit_id"] == uid]["points"]
-            if len(g) == len(catalogue.groups) and g.notna().all():
-                val, src = round_half_up(float(g.sum()), catalogue.points_decimals), "groups"
+        elif uid in group_points:
+            g = group_points[uid]
+            if len(g) == len(catalogue.groups) and not np.isnan(g).any():
+                val, src = round_half_up(float(sum(g)), catalogue.points_decimals), "groups"
         totals.append(val)
         sources.append(src)
     out = units.copy()
