@@ -777,7 +777,7 @@ def template_keys() -> set[tuple[str, str]]:
         (kind, branch)
         for kind, branches in table.items()
         # level nouns and headings, and how ingest warnings read: not sentence kinds
-        if kind not in ("levels", "source_warnings")
+        if kind not in ("levels", "source_warnings", "report_titles", "winback_objects")
         for branch in branches
     }
 

@@ -84,9 +84,7 @@ def score_indicators(
     base["level"] = base["unit_id"].map(levels)
     base = _copy_from_province(base, catalogue)
 
-    rows = []
-    for rec in base.to_dict("records"):
-        rows.append(_score_one(rec, catalogue))
+    rows = [_score_one(rec, catalogue) for rec in _records(base)]
     out = pd.DataFrame(rows, columns=_IND_COLS + ["_redistribute"])
     out = _redistribute(out, catalogue)
     if prefer_given:
@@ -112,6 +110,12 @@ _IND_COLS = [
     "note",
     "tracked",
 ]
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts, NaN/None as in the frame (faster than ``to_dict('records')``)."""
+    cols = {c: frame[c].tolist() for c in frame.columns}
+    return [dict(zip(cols, values, strict=True)) for values in zip(*cols.values(), strict=True)]
 
 
 def _nan(x) -> float:
@@ -244,8 +248,9 @@ def score_groups(
         grouped = keyed.groupby(["unit_id", "group"], sort=False)
         have = keyed[keyed["_need"]].groupby(["unit_id", "group"], sort=False)["code"].nunique()
         sums, counts = grouped["points"].sum(), grouped["points"].count()
-        for key in sums.index:
-            by_group[key] = (int(have.get(key, 0)), float(sums[key]), int(counts[key]))
+        have_of = have.to_dict()
+        for key, total, n in zip(sums.index, sums.to_numpy(), counts.to_numpy(), strict=True):
+            by_group[key] = (int(have_of.get(key, 0)), float(total), int(n))
     rows = []
     for uid in _units(measures)["unit_id"]:
         for g in catalogue.groups:

@@ -1,9 +1,13 @@
-"""Load what a report needs from the store and build it (the I/O side of report_model)."""
+"""Load what a report needs from the store and build it (the I/O side of the models).
+
+Scored snapshots are kept per process, keyed by the store file's identity: a warm kernel that
+renders a period's scorecards one after another scores each snapshot once."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -22,7 +26,10 @@ from chiso766.report.model import (
     catalogue_for,
     pick_province,
 )
+from chiso766.report.request import PROVINCE_REPORT, ReportRequest, parse_rank
+from chiso766.report.scorecard import UnitScorecard, build_unit_scorecard
 from chiso766.report.selection import select_snapshots
+from chiso766.report.trend import trend_snapshots, unit_trend
 from chiso766.store import Source, Store, default_store_path, project_root
 
 SCORE_SCOPES = ["total", "group", "indicator", "rank"]
@@ -63,15 +70,6 @@ def load_province_report(
         rank_source=rank_source(store, cur, uid),
         unit_links=store.unit_links(),
     )
-
-
-def parse_rank(text: str) -> tuple[int, int]:
-    """'20/63' → (20, 63); a clear ValueError otherwise."""
-
-    m = re.fullmatch(r"\s*(\d{1,3})\s*/\s*(\d{1,3})\s*", str(text))
-    if not m or not 1 <= int(m[1]) <= int(m[2]):
-        raise ValueError(f"a national rank is written like 20/63, not '{text}'")
-    return int(m[1]), int(m[2])
 
 
 def with_entered_rank(measures, snapshot: str, uid: str | None, name: str, rank: str):
@@ -205,3 +203,129 @@ def snapshot_scores(store: Store, snapshot: str = "", methodology: str = "auto")
         groups, left_on="unit_id", right_index=True, how="left"
     )
     return key, units.reset_index(drop=True), groups.reset_index(drop=True)
+
+
+# --- a request → its model -----------------------------------------------------------------
+_SCORED: dict[tuple, object] = {}
+_SCORED_MAX = 256
+
+
+def _store_identity(store: Store) -> tuple:
+    """The store file's identity: path, size and modification time (and its WAL's, if any)."""
+    out: list = [str(store.path.resolve())]
+    for path in (store.path, Path(str(store.path) + ".wal")):
+        try:
+            st = os.stat(path)
+            out += [st.st_size, st.st_mtime_ns]
+        except OSError:
+            out += [None, None]
+    return tuple(out)
+
+
+def scored_snapshots(
+    store: Store, keys: list[str], snapshots: pd.DataFrame, methodology: str
+) -> dict[str, object]:
+    """Each snapshot of ``keys`` scored whole (every unit), cached per process; a snapshot
+    without values maps to None. The missing ones are read in one query."""
+    ident = _store_identity(store)
+    todo = [k for k in dict.fromkeys(keys) if (ident, k, methodology) not in _SCORED]
+    if todo:
+        if len(_SCORED) + len(todo) > _SCORED_MAX:
+            _SCORED.clear()
+        rows = store.measures(todo, scopes=["total", "group", "indicator"])
+        parts = dict(tuple(rows.groupby("snapshot", sort=False))) if len(rows) else {}
+        for key in todo:
+            part = parts.get(key)
+            _SCORED[(ident, key, methodology)] = (
+                score_snapshot(part, catalogue_for(key, snapshots, methodology))
+                if part is not None and len(part)
+                else None
+            )
+    return {k: _SCORED[(ident, k, methodology)] for k in keys}
+
+
+def scored_snapshot(store: Store, key: str | None, snapshots: pd.DataFrame, methodology: str):
+    """The whole snapshot ``key`` scored (every unit), cached per process; None if no key or
+    no values."""
+    if key is None:
+        return None
+    return scored_snapshots(store, [key], snapshots, methodology)[key]
+
+
+def load_report(store: Store, request: ReportRequest) -> ProvinceReport | UnitScorecard:
+    """The model a request asks for: the province announcement or one unit's scorecard."""
+    if request.kind == PROVINCE_REPORT:
+        return load_province_report(
+            store,
+            request.period,
+            request.compare or None,
+            request.province or None,
+            request.methodology,
+            request.rank,
+        )
+    return load_unit_scorecard(store, request)
+
+
+def _unit_id(store: Store, asked: str) -> str:
+    units = store.units()
+    if asked in set(units["unit_id"]):
+        return asked
+    exact = units[units["name"] == asked]
+    if len(exact) == 1:
+        return str(exact["unit_id"].iloc[0])
+    return store.find_unit(asked)
+
+
+def load_unit_scorecard(store: Store, request: ReportRequest) -> UnitScorecard:
+    """One unit's scorecard for the request's period (``request.unit``: id or name)."""
+    from chiso766.report.model import _compare_label, _notes, _overdue
+
+    snaps = store.snapshots(scopes=SCORE_SCOPES)
+    all_snaps = store.snapshots()
+    selection = select_snapshots(snaps, request.period, request.compare or None)
+    uid = _unit_id(store, request.unit)
+    kind = selection.period.kind
+    keys = trend_snapshots(snaps, selection.current, kind)
+    wanted = [k for k in (selection.current, selection.compare) if k] + keys
+    scored = scored_snapshots(store, wanted, all_snaps, request.methodology)
+    cur = scored[selection.current]
+    if cur is None:
+        raise LookupError(f"no scores for {selection.current} in the store")
+    old = scored.get(selection.compare) if selection.compare else None
+    by_snapshot = {k: scored[k].units for k in keys if scored[k] is not None}
+    trend = unit_trend(by_snapshot, keys, kind, uid)
+    counts = store.measures(scopes=["count"], unit_ids=[uid])
+    overdue_rows = _overdue(counts, selection.period)
+    overdue, overdue_day = None, None
+    if len(overdue_rows):
+        overdue = float(overdue_rows["value"].iloc[0])
+        overdue_day = parse_period(overdue_rows["snapshot"].iloc[0]).end
+    elif _period_counts_overdue(store, selection.period):
+        overdue = 0.0
+    cur_rows = store.measures([selection.current], unit_ids=[uid])
+    prov_rows = store.measures([selection.current], scopes=SCORE_SCOPES)
+    _pid, province = pick_province(prov_rows, request.province or None)
+    links = store.unit_links()
+    return build_unit_scorecard(
+        uid,
+        cur,
+        old,
+        selection,
+        bands=load_bands(),
+        province=province,
+        compare_label=_compare_label(selection.compare, selection.compare_period, selection.period),
+        trend=trend,
+        overdue=overdue,
+        overdue_day=overdue_day,
+        links=links,
+        notes=_notes(
+            cur_rows, selection.current, all_snaps, list(source_warnings(store, cur_rows))
+        ),
+    )
+
+
+def _period_counts_overdue(store: Store, period) -> bool:
+    """Whether the store counts overdue dossiers for some unit in ``period``."""
+    rows = store.measures(scopes=["count"])
+    rows = rows[rows["code"] == "overdue"]
+    return any(period.contains_period(parse_period(k)) for k in rows["snapshot"].unique())
