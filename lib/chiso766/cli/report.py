@@ -1,150 +1,218 @@
-"""Report commands of `chiso766`: `render` (periods) and `run` (scheduled run files)."""
+"""Report commands of `chiso766`: `render` (periods, unit scorecards) and `run` (scheduled run
+files). Every request is resolved against the store before any kernel starts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from chiso766.cli.common import MethodOpt, StoreOpt, fail
-from chiso766.compute.periods import PeriodError, parse_period
-from chiso766.store import Store, default_store_path, project_root
+from chiso766.report.request import PROVINCE_REPORT, UNIT_SCORECARD, ReportRequest, RequestError
+from chiso766.store import project_root
+
+UnitsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--units",
+        "-u",
+        metavar="WHICH",
+        help="also render unit scorecards: all, departments, districts, communes, or a unit's "
+        "name (repeat the option for several)",
+    ),
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(metavar="N", help="reports rendered at once (default: the number of cores)"),
+]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="render again even if nothing changed since last time")
+]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What one command asks for: province requests, scorecards, formats, where."""
+
+    requests: tuple[ReportRequest, ...]
+    units: tuple[str, ...]
+    formats: tuple[str, ...]
+    out: Path | None
 
 
 def render(
     periods: Annotated[
-        list[str], typer.Argument(help="one or more: 2025-W15, 2024-04, 2024-Q2, 2024-H1, 2024")
+        list[str],
+        typer.Argument(
+            metavar="PERIOD...", help="one or more: 2025-W15, 2024-04, 2024-Q2, 2024-H1, 2024"
+        ),
     ],
     compare: Annotated[
-        str | None, typer.Option(help="comparison snapshot, e.g. 2025-03-27")
+        str | None,
+        typer.Option(metavar="DATE", help="compare with this stored snapshot, e.g. 2025-03-27"),
     ] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="html,pdf,xlsx")] = "html,pdf,xlsx",
+    format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMATS", help="html,pdf,xlsx")
+    ] = "html,pdf,xlsx",
     store: StoreOpt = None,
-    out: Annotated[Path | None, typer.Option(help="reports folder (default: reports/)")] = None,
-    province: Annotated[str | None, typer.Option(help="province name or id")] = None,
+    out: Annotated[
+        Path | None, typer.Option(metavar="FOLDER", help="reports folder (default: reports/)")
+    ] = None,
+    province: Annotated[
+        str | None, typer.Option(metavar="NAME", help="province name or id")
+    ] = None,
     methodology: MethodOpt = "auto",
     rank: Annotated[
-        str | None, typer.Option(help="national rank entered by hand, e.g. 20/63")
+        str | None, typer.Option(metavar="R/N", help="national rank entered by hand, e.g. 20/63")
     ] = None,
+    units: UnitsOpt = None,
+    workers: WorkersOpt = None,
+    force: ForceOpt = False,
 ) -> None:
-    """Render the province announcement for each period (HTML, PDF, XLSX) under reports/."""
+    """Render the province announcement for each period (HTML, PDF, XLSX) under reports/,
+    and the scorecards of the units asked for with --units."""
+    from chiso766.render.schedule import parse_formats, parse_units
+
     try:
-        keys = [parse_period(p).key for p in periods]
-        if compare:
-            compare = parse_period(compare).key
-    except PeriodError as exc:
+        formats = parse_formats(format)
+        unit_spec = parse_units(list(units or []))
+    except ValueError as exc:
         fail(str(exc))
-    formats = tuple(f.strip() for f in format.split(",") if f.strip())
-    bad = set(formats) - {"html", "pdf", "xlsx"}
-    if bad or not formats:
-        fail(f"unknown format(s): {', '.join(sorted(bad))} (use html, pdf, xlsx)")
-    specs = [
-        _Spec(key, compare or "", store, province or "", methodology, formats, out, rank or "")
-        for key in keys
-    ]
-    _render(specs)
-
-
-@dataclass(frozen=True)
-class _Spec:
-    period: str
-    compare: str
-    store: Path | None
-    province: str
-    methodology: str
-    formats: tuple[str, ...]
-    out: Path | None
-    rank: str = ""
-
-
-def _render(specs: list[_Spec]) -> None:
-    """Check every report's parameters against its store, then render them all."""
-    from chiso766.render.pipeline import RenderJob, render_many
-    from chiso766.report.loading import SCORE_SCOPES, parse_rank
-    from chiso766.report.selection import SelectionError, select_snapshots
-
-    problems = []
-    for spec in specs:
-        if spec.rank:
-            try:
-                parse_rank(spec.rank)
-            except ValueError as exc:
-                problems.append(f"{spec.period}: {exc}")
-        path = (spec.store or default_store_path()).resolve()
-        if not path.exists():
-            problems.append(
-                f"{spec.period}: no store at {path}; ingest files or run 'chiso766 demo' first"
-            )
-            continue
+    requests, problems = [], []
+    for period in periods:
         try:
-            with Store(path, read_only=True) as st:
-                select_snapshots(
-                    st.snapshots(scopes=SCORE_SCOPES), spec.period, spec.compare or None
+            requests.append(
+                ReportRequest.build(
+                    kind=PROVINCE_REPORT,
+                    period=period,
+                    compare=compare,
+                    province=province,
+                    methodology=methodology,
+                    rank=rank,
+                    store=store,
                 )
-        except (SelectionError, PeriodError) as exc:
-            problems.append(f"{spec.period}: {exc}")
+            )
+        except RequestError as exc:
+            problems.append(f"{period}: {exc}")
     if problems:
         fail("nothing rendered:\n  - " + "\n  - ".join(problems))
-    notebook = project_root() / "notebooks" / "province_report.ipynb"
-    jobs = [
-        RenderJob(
-            notebook,
-            {
-                "period": spec.period,
-                "compare": spec.compare,
-                "store_path": str((spec.store or default_store_path()).resolve()),
-                "province": spec.province,
-                "methodology": spec.methodology,
-                "national_rank": spec.rank,
-            },
-            (spec.out or project_root() / "reports") / spec.period,
-            "province_report",
-            spec.formats,
-            numbered=False,
-        )
-        for spec in specs
-    ]
-    try:
-        results = render_many(jobs)
-    except Exception as exc:  # the batch failed: say which reports
-        fail(f"render failed: {exc}")
-    for result in results:
-        for p in result.paths.values():
-            typer.echo(str(p))
-        typer.echo(f"  ({result.seconds:.1f} s)")
+    run_batches([Batch(tuple(requests), unit_spec, formats, out)], workers, force)
 
 
 def run(
-    files: Annotated[list[Path], typer.Argument(help="run files, e.g. params/weekly.yaml")],
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE...", help="run files, e.g. params/weekly.yaml")
+    ],
     today: Annotated[
-        str | None, typer.Option(help="resolve last-week etc. against this day (YYYY-MM-DD)")
+        str | None,
+        typer.Option(metavar="YYYY-MM-DD", help="resolve last-week etc. against this day"),
     ] = None,
+    workers: WorkersOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Render scheduled reports from YAML run files (for cron); all are checked first."""
-    import datetime as dt
-
     from chiso766.render.schedule import ScheduleError, load_run
 
     try:
         day = dt.date.fromisoformat(today) if today else None
     except ValueError:
         fail(f"--today must be YYYY-MM-DD, not '{today}'")
-    runs, problems = [], []
+    batches, problems = [], []
     for path in files:
         try:
-            runs.append(load_run(path, day, root=project_root()))
+            r = load_run(path, day, root=project_root())
+            batches.append(Batch((r.request,), r.units, r.formats, r.out))
         except ScheduleError as exc:
             problems.append(str(exc))
     if problems:
         fail("nothing rendered:\n  - " + "\n  - ".join(problems))
-    _render(
-        [
-            _Spec(r.period, r.compare, r.store, r.province, r.methodology, r.formats, r.out, r.rank)
-            for r in runs
-        ]
-    )
+    run_batches(batches, workers, force)
+
+
+def resolve_batches(batches: list[Batch]) -> list[tuple[Batch, list]]:
+    """Resolve every request of every batch against its store; exits with every problem
+    (and nothing written) if any request cannot be rendered."""
+    from chiso766.report.request import Resolver
+    from chiso766.store import Store, StoreError
+
+    problems: list[str] = []
+    resolved: list[tuple[Batch, list]] = []
+    by_store: dict[Path, list[tuple[Batch, ReportRequest]]] = {}
+    for batch in batches:
+        for req in batch.requests:
+            by_store.setdefault(req.store_path, []).append((batch, req))
+    done: dict[int, list] = {id(b): [] for b in batches}
+    for path, items in by_store.items():
+        if not path.exists():
+            problems.append(f"no store at {path}; ingest files or run 'chiso766 demo' first")
+            continue
+        try:
+            with Store(path, read_only=True) as st:
+                resolver = Resolver(st)
+                for batch, req in items:
+                    try:
+                        done[id(batch)].append(resolver.resolve(req))
+                    except RequestError as exc:
+                        problems.append(str(exc))
+                        continue
+                    if not batch.units:
+                        continue
+                    try:
+                        ids = resolver.units_for(batch.units, req.period)
+                    except RequestError as exc:
+                        problems.append(str(exc))
+                        continue
+                    for uid in ids:
+                        unit_req = replace(req, kind=UNIT_SCORECARD, unit=uid, rank="")
+                        try:
+                            done[id(batch)].append(resolver.resolve(unit_req))
+                        except RequestError as exc:
+                            problems.append(str(exc))
+        except StoreError as exc:
+            problems.append(str(exc))
+    if problems:
+        fail("nothing rendered:\n  - " + "\n  - ".join(problems))
+    for batch in batches:
+        resolved.append((batch, done[id(batch)]))
+    return resolved
+
+
+def run_batches(batches: list[Batch], workers: int | None, force: bool) -> None:
+    """Resolve, then render everything as one batch with a progress display; exit non-zero
+    naming every report that failed."""
+    from chiso766.render.errors import RenderError
+    from chiso766.render.pipeline import BatchError, plan, render_batch
+    from chiso766.render.progress import Progress
+
+    root = project_root()
+    resolved = resolve_batches(batches)
+    by_out: dict[Path, list] = {}
+    for batch, reports in resolved:
+        out = (batch.out or root / "reports").resolve()
+        by_out.setdefault(out, []).extend(plan(reports, out, batch.formats, root / "notebooks"))
+    failed = False
+    for out, jobs in by_out.items():
+        progress = Progress(len(jobs))
+        try:
+            outcomes = render_batch(jobs, out, workers=workers, force=force, progress=progress)
+        except BatchError as exc:
+            outcomes, failed = exc.outcomes, True
+            typer.echo(progress.finish(), err=True)
+            typer.echo(str(exc), err=True)
+        except RenderError as exc:
+            fail(f"nothing rendered: {exc}")
+        else:
+            typer.echo(progress.finish(), err=True)
+        for o in outcomes:
+            if o.status != "failed" and o.job.report.request.kind == PROVINCE_REPORT:
+                for p in o.paths.values():
+                    typer.echo(str(p))
+        typer.echo(f"index: {out / 'index.html'}")
+    if failed:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,10 +7,7 @@ nbconvert is imported inside the functions (one exporter per process).
 
 from __future__ import annotations
 
-import functools
-import html
-import re
-from datetime import datetime
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +16,23 @@ from markupsafe import Markup
 from chiso766.render.errors import RenderError
 from chiso766.render.page import jinja_env, report_css
 from chiso766.render.sanitize import remote_references, sanitize_html
+from chiso766.store import now_local
+
+_LOCAL = threading.local()
 
 
-@functools.cache
 def _exporter() -> Any:
-    """One HTMLExporter per process: a fresh one reloads its templates (~1 s); reused ~0,03 s."""
+    """One HTMLExporter per thread: a fresh one reloads its templates (~1 s); reused ~0,03 s."""
+    found = getattr(_LOCAL, "exporter", None)
+    if found is None:
+        found = _LOCAL.exporter = _new_exporter()
+    return found
+
+
+def _new_exporter() -> Any:
+    from chiso766.render.kernels import quiet_jupyter_imports
+
+    quiet_jupyter_imports()
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
@@ -58,19 +67,16 @@ def drop_stderr(nb: Any) -> list[str]:
     return dropped
 
 
-def _first_heading(body: str) -> str | None:
-    match = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.S | re.I)
-    if not match:
-        return None
-    text = html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip()
-    return text or None
-
-
 def notebook_to_html(
-    nb: Any, *, title: str | None = None, numbered: bool = True, base_dir: Path | None = None
+    nb: Any,
+    *,
+    title: str,
+    numbered: bool = True,
+    base_dir: Path | None = None,
+    doc_class: str = "",
 ) -> str:
-    """An executed notebook → one self-contained HTML page (no code, no prompts); markdown
-    images are read from ``base_dir`` and inlined."""
+    """An executed notebook → one self-contained HTML page titled ``title`` (no code, no
+    prompts); markdown images are read from ``base_dir`` and inlined."""
     resources = {"metadata": {"path": str(base_dir)}} if base_dir else None
     body, _resources = _exporter().from_notebook_node(nb, resources=resources)
     body = sanitize_html(body)
@@ -78,11 +84,12 @@ def notebook_to_html(
         jinja_env()
         .get_template("report.html.j2")
         .render(
-            title=title or _first_heading(body) or "Báo cáo Chỉ số 766",
+            title=title,
             body=Markup(body),
             css=report_css(),
             numbered=numbered,
-            generated=datetime.now().replace(microsecond=0),
+            doc_class=doc_class,
+            generated=now_local(),
         )
     )
     found = remote_references(page)

@@ -1,82 +1,130 @@
-"""``reports/index.html``: every published report per period folder, newest period first,
-with links to its files (:func:`update_index`, written atomically)."""
+"""``reports/index.html``, built from the reports' manifests (never from page titles or
+folder names): per period, newest first, the province report and every unit's scorecard by
+level, with demo/provisional marks, failed attempts and relative links that work from the
+file system and from any static web server."""
 
 from __future__ import annotations
 
-import html
 import os
-import re
 import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+from chiso766.render.manifest import FAILED, MANIFEST, Manifest, read_manifest
 from chiso766.render.page import jinja_env, report_css
 
-#: The formats a report is published in; the index lists files with these suffixes.
-FORMATS = ("html", "pdf", "xlsx", "ipynb")
+#: The formats a report is published in, in the order the index lists them.
+FORMATS = ("html", "pdf", "docx", "xlsx", "ipynb")
+_LEVEL_ORDER = {"department": 0, "district": 1, "commune": 2}
 
 
-def _period_sort_key(name: str) -> tuple[int, str]:
-    from chiso766.compute.periods import parse_period
+def _href(root: Path, path: Path) -> str:
+    return "/".join(quote(part) for part in path.relative_to(root).parts)
 
+
+def _when(text: str) -> datetime | None:
     try:
-        return (1, parse_period(name).start.isoformat())
-    except Exception:
-        return (0, name)
+        return datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
 
 
-def _period_label(name: str) -> str:
-    from chiso766.compute.periods import parse_period
+def _entry(root: Path, folder: Path, m: Manifest, failed: Manifest | None) -> dict[str, Any]:
+    files = []
+    for fmt in FORMATS:
+        info = m.files.get(fmt) if m.status == "published" else None
+        if info and (folder / info["name"]).exists():
+            files.append(
+                {
+                    "format": fmt.upper(),
+                    "href": _href(root, folder / info["name"]),
+                    "size": info["size"],
+                }  # fmt: skip
+            )
+    out = {
+        "kind": m.kind,
+        "title": m.title,
+        "unit": m.unit,
+        "level": m.level,
+        "files": files,
+        "rendered_at": _when(m.rendered_at),
+        "demo": m.demo,
+        "provisional": m.provisional,
+        "taken": m.taken,
+        "failed": None,
+    }
+    if failed is not None and failed.rendered_at >= (m.rendered_at if files else ""):
+        nb = folder / failed.files.get("ipynb", {}).get("name", "")
+        out["failed"] = {
+            "error": failed.error,
+            "at": failed.rendered_at,
+            "href": _href(root, nb) if nb.is_file() else None,
+        }
+    return out
 
-    try:
-        return parse_period(name).label_vi
-    except Exception:
-        return name
 
-
-def _report_title(page: Path) -> str | None:
-    head = page.read_text(encoding="utf-8", errors="replace")[:8192]
-    match = re.search(r"<title>(.*?)</title>", head, re.S | re.I)
-    return html.unescape(match.group(1)).strip() if match else None
+def collect(root: Path) -> list[dict[str, Any]]:
+    """Every report under ``root`` by period (newest first), from manifests."""
+    periods: dict[str, dict[str, Any]] = {}
+    for path in sorted(root.glob("*/**/" + MANIFEST)) + sorted(root.glob("*/**/" + FAILED)):
+        folder = path.parent
+        if any(part.startswith(".") for part in folder.relative_to(root).parts):
+            continue
+        if path.name == FAILED and (folder / MANIFEST).exists():
+            continue  # listed with its published version
+        m = read_manifest(folder, path.name)
+        if m is None:
+            continue
+        failed = read_manifest(folder, FAILED) if path.name == MANIFEST else m
+        entry = _entry(root, folder, m, failed)
+        p = periods.setdefault(
+            m.period,
+            {
+                "key": m.period,
+                "label": m.period_label,
+                "province": None,
+                "units": [],
+                "sort": m.snapshot or m.period,
+            },  # fmt: skip
+        )
+        if m.kind == "province":
+            p["province"] = entry
+            p["label"] = m.period_label
+        else:
+            p["units"].append(entry)
+    out = sorted(periods.values(), key=lambda p: (p["sort"], p["key"]), reverse=True)
+    for p in out:
+        p["label"] = p["label"][:1].upper() + p["label"][1:]
+        p["units"].sort(key=lambda e: (_LEVEL_ORDER.get(e["level"], 9), e["unit"]))
+        levels: dict[str, list] = {}
+        for e in p["units"]:
+            levels.setdefault(e["level"], []).append(e)
+        p["levels"] = [{"level": lv, "units": units} for lv, units in levels.items()]
+    return out
 
 
 def update_index(reports_dir: Path | str) -> Path:
-    """Rebuild ``reports_dir/index.html``: every report per period folder, newest period first,
-    with links to its HTML, PDF and XLSX (names escaped, links URL-quoted)."""
-    from urllib.parse import quote
+    """Rebuild ``reports_dir/index.html`` from the manifests, atomically."""
+    from chiso766.commentary.phrase import templates
+    from chiso766.store import now_local
 
-    reports_dir = Path(reports_dir)
-    periods = []
-    folders = [p for p in reports_dir.iterdir() if p.is_dir() and not p.name.startswith(".")]
-    for folder in sorted(folders, key=lambda p: _period_sort_key(p.name), reverse=True):
-        stems: dict[str, dict[str, Any]] = {}
-        for file in sorted(folder.iterdir()):
-            fmt = file.suffix.lstrip(".")
-            if file.name.startswith(".") or not file.is_file() or fmt not in FORMATS:
-                continue
-            entry = stems.setdefault(file.stem, {"name": file.stem, "files": [], "title": None})
-            stat = file.stat()
-            href = f"{quote(folder.name)}/{quote(file.name)}"
-            entry["files"].append({"format": fmt.upper(), "href": href, "size": stat.st_size})
-            entry["updated"] = max(entry.get("updated", 0.0), stat.st_mtime)
-            if fmt == "html":
-                entry["title"] = _report_title(file)
-        if stems:
-            for entry in stems.values():
-                entry["updated"] = datetime.fromtimestamp(entry["updated"]).replace(microsecond=0)
-            label = _period_label(folder.name)
-            label = label[:1].upper() + label[1:]
-            periods.append({"key": folder.name, "label": label, "reports": list(stems.values())})
+    root = Path(reports_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    headings = {k: v["title"] for k, v in templates()["levels"].items()}
     page = (
         jinja_env()
         .get_template("index.html.j2")
-        .render(periods=periods, css=report_css(), generated=datetime.now().replace(microsecond=0))
+        .render(periods=collect(root), headings=headings, css=report_css(), generated=now_local())
     )
-    target = reports_dir / "index.html"
-    fd, tmp = tempfile.mkstemp(prefix=".index.", suffix=".tmp", dir=reports_dir)
+    target = root / "index.html"
+    fd, tmp = tempfile.mkstemp(prefix=".index.", suffix=".tmp", dir=root)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(page)
     os.chmod(tmp, 0o644)
     os.replace(tmp, target)
     return target
+
+
+__all__ = ["FORMATS", "collect", "update_index"]

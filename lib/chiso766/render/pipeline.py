@@ -1,239 +1,378 @@
-"""Render reports: validated parameters → papermill (in-process) → HTML without code → one
-self-contained page → PDF (headless Chromium) and XLSX → atomic publish → reports/index.html.
+"""Render a batch of resolved reports: warm kernels → HTML → PDF through one browser → XLSX →
+manifest → atomic publish → ``reports/index.html``.
 
-This module runs the pipeline (:func:`render_report`, :func:`render_many`); the stages live in
-their own modules and are re-exported here:
-
-* :mod:`chiso766.render.parameters` — parameters checked against the notebook's ``parameters`` cell
-  before any kernel starts (:func:`validate_parameters`).
-* :mod:`chiso766.render.execute` — papermill in-process (:func:`execute_notebook`).
-* :mod:`chiso766.render.xlsx` — :func:`emit_tables` (called by notebooks) and :func:`write_xlsx`.
-  Tables may also be passed as ``xlsx_tables``.
-* :mod:`chiso766.render.html` and :mod:`chiso766.render.sanitize` — the executed notebook as one
-  self-contained page (:func:`notebook_to_html`, :func:`sanitize_html`,
-  :func:`remote_references`).
-* :mod:`chiso766.render.pdf` — :func:`html_to_pdf` with headless Chromium.
-* :mod:`chiso766.render.index` — :func:`update_index`.
-
-Publish: every file is built in a temporary directory inside ``out_dir`` and moved into place
-with :func:`os.replace`, so a report is either the old one or the new one, never half.
-
-Heavy imports (papermill, nbconvert, openpyxl) happen inside functions: notebooks import this
-module for :func:`emit_tables` and should not pay for them.
+* Requests arrive resolved (:class:`chiso766.report.request.ResolvedReport`): nothing here
+  checks parameters again.
+* A report whose manifest matches (same request, input-data hash, notebook, library) is not
+  run again; ``force`` renders it anyway.
+* Workers (default: one per core) each own a live kernel (:mod:`chiso766.render.kernels`);
+  every PDF is printed by one Chromium kept for the batch (:mod:`chiso766.render.chromium`).
+* Fail soft per report, loud per batch: a failing report keeps its executed notebook (the
+  failing cell marked) beside the previous good version, which stays published; the batch
+  ends with :class:`BatchError` naming what failed and why.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
+import queue
 import shutil
-import tempfile
+import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chiso766.render.errors import RenderError
-from chiso766.render.execute import execute_notebook
-from chiso766.render.html import drop_stderr, notebook_to_html
-from chiso766.render.index import FORMATS, update_index
-from chiso766.render.page import TEMPLATES
-from chiso766.render.parameters import (
-    ParameterError,
-    declared_parameters,
-    validate_parameters,
+from chiso766.render.manifest import (
+    FAILED,
+    MANIFEST,
+    Manifest,
+    file_entry,
+    library_fingerprint,
+    read_manifest,
+    sha256_file,
+    write_json,
 )
-from chiso766.render.pdf import CHROMIUM_FLAGS, ENV_CHROMIUM, find_chromium, html_to_pdf
-from chiso766.render.sanitize import remote_references, sanitize_html
-from chiso766.render.xlsx import ENV_TABLES, emit_tables, read_tables, write_xlsx
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-__all__ = [
-    "CHROMIUM_FLAGS",
-    "ENV_CHROMIUM",
-    "ENV_TABLES",
-    "FORMATS",
-    "TEMPLATES",
-    "BatchError",
-    "ParameterError",
-    "RenderError",
-    "RenderJob",
-    "RenderResult",
-    "declared_parameters",
-    "emit_tables",
-    "find_chromium",
-    "html_to_pdf",
-    "notebook_to_html",
-    "remote_references",
-    "render_many",
-    "render_report",
-    "sanitize_html",
-    "update_index",
-    "validate_parameters",
-    "write_xlsx",
-]
+from chiso766.render.publish import (
+    clean_stale,
+    clean_stale_private,
+    crash_hook,
+    publish_dir,
+    reports_lock,
+    staging_dir,
+    write_file_atomic,
+)
 
 log = logging.getLogger(__name__)
 
-_NAME = re.compile(r"^[\w][\w.-]*$")
-
-
-# --- results and batches ------------------------------------------------------------------
+FORMATS = ("html", "pdf", "xlsx")
 
 
 @dataclass(frozen=True)
-class RenderResult:
-    """Published files by format, wall time, time per stage and dropped stderr output."""
+class Job:
+    """One report to render: where it goes and what it is."""
 
-    name: str
-    paths: dict[str, Path]
-    seconds: float
-    timings: dict[str, float] = field(default_factory=dict)
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class RenderJob:
-    """The arguments of one :func:`render_report` call, for :func:`render_many`."""
-
+    report: Any  # ResolvedReport
     notebook: Path
-    parameters: Mapping[str, Any]
-    out_dir: Path
-    name: str
-    formats: tuple[str, ...] = ("html", "pdf", "xlsx")
-    xlsx_tables: Mapping[str, pd.DataFrame] | None = None
-    title: str | None = None
-    numbered: bool = True
+    folder: Path  # the published folder, e.g. reports/2026-W47/units/so-tu-phap
+    stem: str  # file names: <stem>.html, <stem>.pdf …
+    formats: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        r = self.report
+        return f"{r.request.period} {r.unit_name}" if r.unit_name else f"{r.request.period}"
+
+
+@dataclass
+class Outcome:
+    """What happened to one report."""
+
+    job: Job
+    status: str  # published, unchanged, failed
+    paths: dict[str, Path] = field(default_factory=dict)
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    error: str = ""
+    notebook: Path | None = None
 
 
 class BatchError(RuntimeError):
-    """Some reports of a batch failed; the others were published (see ``results``)."""
+    """Some reports of a batch failed; the others were published (see ``outcomes``)."""
 
-    def __init__(self, failures: list[tuple[RenderJob, BaseException]], results: list) -> None:
-        lines = "\n".join(f"  - {job.out_dir.name}/{job.name}: {exc}" for job, exc in failures)
-        done = len(results)
-        super().__init__(f"{len(failures)} of {len(failures) + done} reports failed:\n{lines}")
-        self.failures = failures
-        self.results = results
+    def __init__(self, outcomes: list[Outcome]) -> None:
+        self.outcomes = outcomes
+        failed = [o for o in outcomes if o.status == "failed"]
+        lines = "\n".join(
+            f"  - {o.job.label}: {o.error}"
+            + (f" (executed notebook: {o.notebook})" if o.notebook else "")
+            for o in failed
+        )
+        super().__init__(f"{len(failed)} of {len(outcomes)} reports failed:\n{lines}")
 
 
-# --- one report ---------------------------------------------------------------------------
+# --- planning ------------------------------------------------------------------------------
+def plan(reports: Sequence[Any], out_root: Path, formats: Sequence[str], notebooks_dir: Path):
+    """A job per resolved report: its notebook and its folder under ``out_root``
+    (``<period>/province`` or ``<period>/units/<unit>``)."""
+    return [
+        Job(
+            r,
+            notebooks_dir / r.notebook,
+            out_root / r.request.period / r.folder,
+            r.slug,
+            tuple(dict.fromkeys(formats)),
+        )
+        for r in reports
+    ]
 
 
-def render_report(
-    notebook: Path | str,
-    parameters: Mapping[str, Any],
-    out_dir: Path | str,
-    name: str,
-    formats: Sequence[str] = ("html", "pdf", "xlsx"),
-    xlsx_tables: Mapping[str, pd.DataFrame] | None = None,
-    *,
-    title: str | None = None,
-    numbered: bool = True,
-    index: bool = True,
-    cwd: Path | str | None = None,
-    timeout: float = 600.0,
-) -> RenderResult:
-    """Execute ``notebook`` with validated ``parameters`` and publish ``out_dir/name.<fmt>``.
+def _manifest_for(job: Job, nb_sha: str) -> Manifest:
+    r = job.report
+    return Manifest(
+        kind=r.request.kind,
+        title=r.title,
+        period=r.request.period,
+        period_label=r.period_label,
+        province=r.province,
+        request=_request_json(r.request),
+        input_hash=r.input_hash,
+        notebook=job.notebook.name,
+        notebook_sha256=nb_sha,
+        library=library_fingerprint(),
+        unit=r.unit_name,
+        unit_id=r.request.unit if r.unit_name else "",
+        level=r.level,
+        snapshot=r.selection.current,
+        taken=r.taken,
+        provisional=r.provisional,
+        demo=r.demo,
+    )
 
-    ``out_dir`` is a period folder such as ``reports/2025-W15``; with ``index`` its parent's
-    ``index.html`` is rebuilt. XLSX sheets come from ``xlsx_tables`` or else from the
-    notebook's :func:`emit_tables`. ``formats`` may also include "ipynb" (the executed
-    notebook). The kernel runs in ``cwd`` (default: the notebook's folder).
-    """
+
+def _request_json(request: Any) -> dict[str, Any]:
+    data = dict(request.__dict__)
+    data.pop("store", None)  # where the store lies does not change the report
+    return data
+
+
+def unchanged(job: Job, nb_sha: str) -> bool:
+    """The published report matches this job: same request, inputs, notebook and library,
+    and every asked format is there."""
+    current = read_manifest(job.folder)
+    if current is None:
+        return False
+    return current.key() == _manifest_for(job, nb_sha).key() and current.complete_in(
+        job.folder, job.formats
+    )
+
+
+# --- one report ----------------------------------------------------------------------------
+class _Worker:
+    """A thread's kernel; started lazily and replaced when it dies."""
+
+    def __init__(self, cwd: Path) -> None:
+        from chiso766.render.kernels import WarmKernel
+
+        self.kernel = WarmKernel(cwd)
+        self.started = False
+
+    def ensure(self) -> None:
+        if not self.started:
+            self.kernel.start()
+            self.started = True
+
+
+def _render_one(job: Job, worker: _Worker, browser: Any, nb_sha: str, timeout: float) -> Outcome:
+    from chiso766.render.html import drop_stderr, notebook_to_html
+    from chiso766.render.xlsx import tables_from_notebook, write_xlsx
+
     started = time.perf_counter()
-    notebook, out_dir = Path(notebook), Path(out_dir)
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise RenderError(f"formats must be among {FORMATS}, got {tuple(formats)}", name=name)
-    if not _NAME.match(name):
-        raise RenderError(f"report name {name!r} must be letters, digits, '.', '-', '_'")
     timings: dict[str, float] = {}
 
     def lap(stage: str, t0: float) -> float:
         now = time.perf_counter()
-        timings[stage] = timings.get(stage, 0.0) + now - t0
+        timings[stage] = round(now - t0, 3)
         return now
 
-    t = time.perf_counter()
-    params = validate_parameters(notebook, parameters)
-    t = lap("validate", t)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir))
+    staging = staging_dir(job.folder)
+    executed = staging / f"{job.stem}.ipynb"
     try:
-        run_dir = Path(cwd or notebook.parent)
-        nb = execute_notebook(notebook, params, work, name, run_dir, timeout)
+        t = time.perf_counter()
+        worker.ensure()
+        t = lap("kernel", t)
+        nb = worker.kernel.run(job.notebook, job.report.request.to_parameters(), executed, timeout)
         t = lap("execute", t)
-        warnings = tuple(drop_stderr(nb))
-        page = notebook_to_html(nb, title=title, numbered=numbered, base_dir=run_dir)
-        (work / f"{name}.html").write_text(page, encoding="utf-8")
+        warnings = [w for w in drop_stderr(nb) if w]
+        tables = tables_from_notebook(nb)
+        page = notebook_to_html(
+            nb,
+            title=job.report.title,
+            numbered=False,
+            base_dir=job.notebook.parent,
+            doc_class="scorecard" if job.report.request.kind == "unit" else "announcement",
+        )
+        html = staging / f"{job.stem}.html"
+        html.write_text(page, encoding="utf-8")
         t = lap("html", t)
-        if "pdf" in formats:
-            html_to_pdf(work / f"{name}.html", work / f"{name}.pdf", timeout=timeout)
+        if "pdf" in job.formats:
+            browser.print_pdf(html, staging / f"{job.stem}.pdf")
             t = lap("pdf", t)
-        if "xlsx" in formats:
-            tables = xlsx_tables
-            if tables is None and (work / "tables.pkl").exists():
-                tables = read_tables(work / "tables.pkl")
+        if "xlsx" in job.formats:
             if not tables:
-                raise RenderError(
-                    "xlsx requested but no tables: call emit_tables({...}) in "
-                    "the notebook or pass xlsx_tables",
-                    stage="xlsx",
-                    name=name,
-                )
-            write_xlsx(tables, work / f"{name}.xlsx")
+                raise RenderError("XLSX asked for, but the notebook published no tables",
+                                  stage="xlsx")  # fmt: skip
+            write_xlsx(tables, staging / f"{job.stem}.xlsx")
             t = lap("xlsx", t)
-        paths = {}
-        for fmt in formats:
-            target = out_dir / f"{name}.{fmt}"
-            os.replace(work / f"{name}.{fmt}", target)
-            paths[fmt] = target
-    except RenderError as exc:
-        exc.name = exc.name or name
-        raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    if index:
-        update_index(out_dir.parent)
-        t = lap("index", t)
-    seconds = time.perf_counter() - started
-    log.info("rendered %s/%s in %.1f s", out_dir.name, name, seconds)
-    return RenderResult(name, paths, seconds, timings, warnings)
+        manifest = _manifest_for(job, nb_sha)
+        manifest.files = {
+            fmt: file_entry(staging / f"{job.stem}.{fmt}") for fmt in (*job.formats, "ipynb")
+        }
+        manifest.warnings = warnings
+        manifest.timings = timings
+        manifest.rendered_at = _now()
+        crash_hook(job.folder.name)
+        write_json(staging / MANIFEST, manifest.to_json())
+        publish_dir(staging, job.folder)
+        timings["total"] = round(time.perf_counter() - started, 3)
+        paths = {fmt: job.folder / info["name"] for fmt, info in manifest.files.items()}
+        return Outcome(job, "published", paths, time.perf_counter() - started, timings, warnings)
+    except BaseException as exc:
+        kept = _keep_failure(job, staging, executed, exc, nb_sha)
+        shutil.rmtree(staging, ignore_errors=True)
+        if not isinstance(exc, Exception):
+            raise
+        return Outcome(job, "failed", {}, time.perf_counter() - started, timings, [],
+                       _plain_error(exc), kept)  # fmt: skip
 
 
-def render_many(jobs: Iterable[RenderJob], *, index: bool = True) -> list[RenderResult]:
-    """Render every job; a failing report does not stop the others. Indexes are rebuilt once
-    at the end; raises :class:`BatchError` listing the failures if there were any."""
-    results: list[RenderResult] = []
-    failures: list[tuple[RenderJob, BaseException]] = []
-    roots: set[Path] = set()
-    for job in jobs:
+def _now() -> str:
+    from chiso766.store import now_local
+
+    return now_local().isoformat()
+
+
+def _plain_error(exc: BaseException) -> str:
+    from chiso766.render.kernels import KernelDied
+
+    if isinstance(exc, KernelDied):
+        return "kernel died — out of memory?"
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:300]
+
+
+def _keep_failure(job: Job, staging: Path, executed: Path, exc: BaseException, nb_sha: str):
+    """Keep the failing run's executed notebook beside the published report (which stays)
+    with ``failed.json``; returns the notebook's path."""
+    try:
+        job.folder.mkdir(parents=True, exist_ok=True)
+        kept = None
+        if executed.exists():
+            kept = job.folder / f"{job.stem}.failed.ipynb"
+            write_file_atomic(kept, executed.read_bytes())
+        failed = _manifest_for(job, nb_sha)
+        failed.status = "failed"
+        failed.error = _plain_error(exc)
+        failed.rendered_at = _now()
+        if kept is not None:
+            failed.files = {"ipynb": file_entry(kept)}
+        write_json(job.folder / FAILED, failed.to_json())
+        return kept
+    except OSError as err:  # pragma: no cover - a full disk: say so in the log
+        log.error("could not keep the failed notebook of %s: %s", job.label, err)
+        return None
+
+
+# --- a batch -------------------------------------------------------------------------------
+def render_batch(
+    jobs: Sequence[Job],
+    out_root: Path,
+    *,
+    workers: int | None = None,
+    force: bool = False,
+    timeout: float = 600.0,
+    progress: Any = None,
+    index: bool = True,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Render ``jobs``; reports already up to date are skipped unless ``force``. Raises
+    :class:`BatchError` (after publishing every report that worked) if any failed."""
+    from chiso766.render.index import update_index
+
+    out_root = Path(out_root)
+    outcomes: list[Outcome] = []
+    with reports_lock(out_root):
+        clean_stale(out_root)
+        clean_stale_private()
+        shas = {nb: sha256_file(nb) for nb in {j.notebook for j in jobs}}
+        todo = []
+        for job in jobs:
+            if not force and unchanged(job, shas[job.notebook]):
+                outcome = Outcome(job, "unchanged", _published_paths(job))
+                outcomes.append(outcome)
+                _report(progress, on_outcome, outcome)
+            else:
+                todo.append(job)
+        if todo:
+            outcomes += _run(todo, shas, workers, timeout, progress, on_outcome)
+        if index:
+            update_index(out_root)
+    order = {id(j): i for i, j in enumerate(jobs)}
+    outcomes.sort(key=lambda o: order[id(o.job)])
+    if any(o.status == "failed" for o in outcomes):
+        raise BatchError(outcomes)
+    return outcomes
+
+
+def _published_paths(job: Job) -> dict[str, Path]:
+    m = read_manifest(job.folder)
+    return {fmt: job.folder / info["name"] for fmt, info in (m.files if m else {}).items()}
+
+
+def _report(progress: Any, on_outcome: Callable | None, outcome: Outcome) -> None:
+    if progress is not None:
+        progress.update(outcome.job.label, outcome.status, outcome.seconds, outcome.error)
+    if on_outcome is not None:
+        on_outcome(outcome)
+
+
+def _run(jobs, shas, workers, timeout, progress, on_outcome) -> list[Outcome]:
+    """Run jobs on ``workers`` threads, each with its kernel; one browser for every PDF."""
+    from chiso766.render.chromium import Browser
+
+    n = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    cwd = jobs[0].notebook.parent
+    # the province reports first: they take longest
+    pending: queue.Queue = queue.Queue()
+    for job in sorted(jobs, key=lambda j: j.report.request.kind != "province"):
+        pending.put(job)
+    browser = None
+    browser_ready: Future | None = None
+    pool = ThreadPoolExecutor(max_workers=n + 1, thread_name_prefix="render")
+    if any("pdf" in j.formats for j in jobs):
+        browser = Browser(timeout=timeout)
+        browser_ready = pool.submit(browser.start)
+    results: list[Outcome] = []
+    lock = threading.Lock()
+
+    def work() -> None:
+        worker = _Worker(cwd)
         try:
-            result = render_report(
-                job.notebook,
-                job.parameters,
-                job.out_dir,
-                job.name,
-                job.formats,
-                job.xlsx_tables,
-                title=job.title,
-                numbered=job.numbered,
-                index=False,
-            )
-        except Exception as exc:  # fail soft per report …
-            log.error("report %s/%s failed: %s", Path(job.out_dir).name, job.name, exc)
-            failures.append((job, exc))
-            continue
-        results.append(result)
-        roots.add(Path(job.out_dir).parent)
-    if index:
-        for root in sorted(roots):
-            update_index(root)
-    if failures:  # … loud per batch
-        raise BatchError(failures, results)
+            while True:
+                try:
+                    job = pending.get_nowait()
+                except queue.Empty:
+                    return
+                if browser_ready is not None and "pdf" in job.formats:
+                    try:
+                        browser_ready.result()
+                    except Exception as exc:  # noqa: BLE001 - reported per report
+                        outcome = Outcome(job, "failed", error=_plain_error(exc))
+                        with lock:
+                            results.append(outcome)
+                        _report(progress, on_outcome, outcome)
+                        continue
+                outcome = _render_one(job, worker, browser, shas[job.notebook], timeout)
+                with lock:
+                    results.append(outcome)
+                _report(progress, on_outcome, outcome)
+        finally:
+            worker.kernel.shutdown()
+
+    try:
+        threads = [pool.submit(work) for _ in range(n)]
+        for t in threads:
+            t.result()
+    finally:
+        if browser is not None:
+            browser.close()
+        pool.shutdown(wait=True)
     return results
+
+
+__all__ = ["FORMATS", "BatchError", "Job", "Outcome", "plan", "render_batch", "unchanged"]

@@ -1,14 +1,20 @@
-"""Scheduled runs: one YAML per run under params/, validated before any notebook starts."""
+"""Scheduled runs: one YAML per run under ``params/``, checked before any notebook starts.
+
+A run file names a period (fixed, or relative: ``last-week`` …), the formats, and optionally
+the unit scorecards to publish with the province report (``units: all``, ``departments``,
+``communes``, or a list of unit names). Every problem of every file is reported at once.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from chiso766.compute.periods import PeriodError, resolve_period
+from chiso766.report.request import PROVINCE_REPORT, ReportRequest, RequestError
 
 KEYS = {
     "report",
@@ -20,9 +26,10 @@ KEYS = {
     "methodology",
     "out",
     "rank",
+    "units",
 }
 REPORTS = {"province_report"}
-FORMATS = {"html", "pdf", "xlsx"}
+FORMATS = ("html", "pdf", "xlsx")
 
 
 class ScheduleError(ValueError):
@@ -31,80 +38,135 @@ class ScheduleError(ValueError):
 
 @dataclass(frozen=True)
 class Run:
-    """One scheduled report, resolved: the notebook and its parameters."""
+    """One scheduled run, checked: the province report's request, formats and scorecards."""
 
     source: Path
-    report: str
-    period: str
-    compare: str
-    store: Path | None
+    request: ReportRequest
     formats: tuple[str, ...]
-    province: str
-    methodology: str
     out: Path | None
-    rank: str = ""
+    units: tuple[str, ...] = ()
+    report: str = "province_report"
+
+    # the request's fields, for callers that read them directly
+    @property
+    def period(self) -> str:
+        return self.request.period
+
+    @property
+    def compare(self) -> str:
+        return self.request.compare
+
+    @property
+    def store(self) -> Path | None:
+        return Path(self.request.store) if self.request.store else None
+
+    @property
+    def province(self) -> str:
+        return self.request.province
+
+    @property
+    def methodology(self) -> str:
+        return self.request.methodology
+
+    @property
+    def rank(self) -> str:
+        return self.request.rank
+
+
+def parse_formats(value: Any, allowed: tuple[str, ...] = FORMATS) -> tuple[str, ...]:
+    """``"html,pdf"`` or ``[html, pdf]`` → ("html", "pdf"); ValueError in plain words."""
+    if isinstance(value, str):
+        items: list[Any] = [v.strip() for v in value.split(",") if v.strip()]
+    elif isinstance(value, list | tuple):
+        items = list(value)
+    else:
+        raise ValueError(f"formats must be a list such as [html, pdf], not {value!r}"[:200])
+    bad = [v for v in items if not isinstance(v, str) or v not in allowed]
+    if bad or not items:
+        shown = ", ".join(repr(b)[:40] for b in bad) or "none"
+        raise ValueError(f"formats: use some of {', '.join(allowed)} (got {shown})")
+    return tuple(dict.fromkeys(items))
+
+
+def parse_units(value: Any) -> tuple[str, ...]:
+    """``all`` / ``departments`` / ``communes`` / ``districts`` or a list of unit names."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        items: list[Any] = [v.strip() for v in value.split(",") if v.strip()]
+    elif isinstance(value, list | tuple):
+        items = list(value)
+    else:
+        raise ValueError("units must be all, departments, districts, communes or a list of names")
+    bad = [v for v in items if not isinstance(v, str) or not v.strip() or len(v) > 300]
+    if bad:
+        raise ValueError("units must be all, departments, districts, communes or a list of names")
+    return tuple(v.strip() for v in items)
 
 
 def load_run(path: Path, today: dt.date | None = None, root: Path | None = None) -> Run:
     """Read and check one run file; relative periods ('last-week') resolve against ``today``."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError:
+        raise ScheduleError(f"{path}: not a text file (save it as UTF-8 YAML)") from None
     except (OSError, yaml.YAMLError) as exc:
-        raise ScheduleError(f"{path}: cannot read it ({exc})") from None
-    problems = []
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ScheduleError(f"{path}: cannot read it ({first})") from None
     if not isinstance(data, dict):
         raise ScheduleError(f"{path}: expected keys such as 'period:' and 'formats:'")
-    unknown = sorted(set(data) - KEYS)
+    problems = []
+    unknown = sorted(str(k) for k in data if k not in KEYS)
     if unknown:
         problems.append(f"unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(KEYS))})")
-    report = str(data.get("report", "province_report"))
+    report = data.get("report", "province_report")
     if report not in REPORTS:
         problems.append(f"unknown report '{report}' (known: {', '.join(sorted(REPORTS))})")
-    period = compare = ""
     if "period" not in data:
         problems.append("'period' is missing (e.g. 2025-W15 or last-week)")
-    else:
-        try:
-            period = resolve_period(data["period"], today).key
-        except PeriodError as exc:
-            problems.append(f"period: {exc}")
-    if data.get("compare"):
-        try:
-            compare = resolve_period(data["compare"], today).key
-        except PeriodError as exc:
-            problems.append(f"compare: {exc}")
-    formats = data.get("formats", ["html", "pdf", "xlsx"])
-    if isinstance(formats, str):
-        formats = [f.strip() for f in formats.split(",")]
-    bad = [f for f in formats if f not in FORMATS]
-    if bad or not formats:
-        problems.append(f"formats: use some of {', '.join(sorted(FORMATS))}")
-    if data.get("rank"):
-        from chiso766.report.loading import parse_rank
-
-        try:
-            parse_rank(str(data["rank"]))
-        except ValueError as exc:
-            problems.append(f"rank: {exc}")
-    for key in ("province", "methodology", "store", "out"):
-        if key in data and data[key] is not None and not isinstance(data[key], str):
-            problems.append(f"{key}: expected text")
-    if problems:
-        raise ScheduleError(f"{path}: " + "; ".join(problems))
+    formats: tuple[str, ...] = ()
+    try:
+        formats = parse_formats(data.get("formats", list(FORMATS)))
+    except ValueError as exc:
+        problems.append(str(exc))
+    units: tuple[str, ...] = ()
+    try:
+        units = parse_units(data.get("units"))
+    except ValueError as exc:
+        problems.append(str(exc))
+    for key in ("province", "methodology", "store", "out", "compare", "rank"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            problems.append(f"{key}: expected text, not {type(value).__name__}")
     base = root or Path.cwd()
 
     def where(key: str) -> Path | None:
-        return (base / data[key]).resolve() if data.get(key) else None
+        value = data.get(key)
+        return (base / value).resolve() if isinstance(value, str) and value else None
 
-    return Run(
-        path,
-        report,
-        period,
-        compare,
-        where("store"),
-        tuple(formats),
-        str(data.get("province") or ""),
-        str(data.get("methodology") or "auto"),
-        where("out"),
-        str(data.get("rank") or ""),
-    )
+    request = None
+    if "period" in data:
+        period = data["period"]
+        try:
+            request = ReportRequest.build(
+                today=today,
+                kind=PROVINCE_REPORT,
+                period=period if isinstance(period, str) else str(period),
+                compare=_text(data.get("compare")),
+                province=_text(data.get("province")),
+                methodology=_text(data.get("methodology")) or "auto",
+                rank=_text(data.get("rank")),
+                store=str(where("store") or ""),
+            )
+        except RequestError as exc:
+            problems += list(exc.problems)
+    if problems or request is None:
+        raise ScheduleError(f"{path}: " + "; ".join(problems))
+    return Run(path, request, formats, where("out"), units, str(report))
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+__all__ = ["FORMATS", "Run", "ScheduleError", "load_run", "parse_formats", "parse_units"]

@@ -1,18 +1,11 @@
-"""The XLSX of a report: tables handed over by the notebook and the workbook written from them.
+"""The XLSX of a report: the tables a notebook published (:func:`tables_from_notebook`, from
+the executed notebook's outputs) and the workbook written from them (:func:`write_xlsx`).
 
-A notebook calls :func:`emit_tables` with its frames. Inside a render,
-:func:`chiso766.render.pipeline.render_report` sets ``CHISO766_TABLES_OUT`` for the kernel and
-emit_tables pickles the frames there (:func:`read_tables` reads them back); outside a render it
-does nothing. :func:`write_xlsx` writes one sheet per table.
-
-pandas and openpyxl are imported inside the functions: notebooks import this module for
-:func:`emit_tables` and should not pay for openpyxl.
+pandas and openpyxl are imported inside the functions.
 """
 
 from __future__ import annotations
 
-import os
-import pickle
 import re
 from collections.abc import Mapping
 from datetime import datetime
@@ -22,34 +15,48 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-ENV_TABLES = "CHISO766_TABLES_OUT"
+#: MIME type of a notebook's tables output (see chiso766.report.display.publish_tables)
+TABLES_MIME = "application/vnd.chiso766.tables+json"
 
 
-def emit_tables(tables: Mapping[str, pd.DataFrame]) -> None:
-    """Hand tables (sheet name → frame) to the render that runs this notebook.
-
-    Does nothing outside a render (``CHISO766_TABLES_OUT`` unset); several calls add up.
-    """
+def tables_from_notebook(nb: Any, *, remove: bool = True) -> dict[str, pd.DataFrame]:
+    """The tables an executed notebook published, as frames with their column types; with
+    ``remove`` their outputs are taken out of the notebook (they are not part of the page)."""
     import pandas as pd
 
-    for key, frame in tables.items():
-        if not isinstance(key, str) or not isinstance(frame, pd.DataFrame):
-            raise TypeError(f"emit_tables takes str → DataFrame, got {key!r}: {type(frame)}")
-    target = os.environ.get(ENV_TABLES)
-    if not target:
-        return
-    path = Path(target)
-    merged: dict[str, pd.DataFrame] = read_tables(path) if path.exists() else {}
-    merged.update(tables)
-    tmp = path.with_name(path.name + ".part")
-    with tmp.open("wb") as fh:
-        pickle.dump(merged, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    tables: dict[str, pd.DataFrame] = {}
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        keep = []
+        for out in cell.get("outputs", []):
+            data = out.get("data", {}) if out.get("output_type") == "display_data" else {}
+            if TABLES_MIME not in data:
+                keep.append(out)
+                continue
+            for sheet in data[TABLES_MIME].get("sheets", []):
+                frame = pd.DataFrame(sheet["data"], columns=sheet["columns"])
+                for col, kind in zip(sheet["columns"], sheet["dtypes"], strict=True):
+                    frame[col] = _typed(frame[col], kind)
+                tables[sheet["name"]] = frame
+        if remove:
+            cell["outputs"] = keep
+    return tables
 
 
-def read_tables(path: Path) -> dict[str, pd.DataFrame]:
-    with path.open("rb") as fh:  # our own file, written by emit_tables in our temp dir
-        return pickle.load(fh)  # noqa: S301
+def _typed(series: pd.Series, kind: str) -> pd.Series:
+    import pandas as pd
+
+    if kind == "float":
+        return pd.to_numeric(series, errors="coerce").astype("float64")
+    if kind == "int":
+        values = pd.to_numeric(series, errors="coerce")
+        return values.astype("int64") if values.notna().all() else values.astype("Int64")
+    if kind == "bool":
+        return series.astype("boolean") if series.isna().any() else series.astype(bool)
+    if kind == "datetime":
+        return pd.to_datetime(series, errors="coerce")
+    return series.astype(object)
 
 
 def _sheet_name(title: str, used: set[str]) -> str:

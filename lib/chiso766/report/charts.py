@@ -1,28 +1,24 @@
-"""Charts for reports: each function draws a tidy frame and returns a matplotlib Figure.
+"""Charts for reports: each function draws a tidy frame and returns a :class:`Chart` (inline
+SVG, text in the page's font).
 
-Data preparation (sorting of periods, shares, losses) stays with the caller; these functions
-only draw. Figures are built with :class:`matplotlib.figure.Figure` (no pyplot state, Agg
-canvas) in DejaVu Sans, which has every Vietnamese glyph; numbers use a decimal comma. Embed a
-figure in a report with :func:`figure_html` (a data: URI, so the page stays self-contained).
+Data preparation (sorting, shares, losses, splitting long lists into panels) stays with the
+caller; these functions only draw. Numbers use a decimal comma. Embed a chart with
+:func:`figure_html`; in JupyterLab a Chart displays itself.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-import matplotlib
 import numpy as np
 import pandas as pd
 from markupsafe import Markup
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from chiso766.formatting import fmt_number, fmt_rank, fmt_signed
+from chiso766.report.svg import Scale, Svg, fit_text, nice_ticks, polylines, text_width
 
 #: Class colours; report.css uses the same values for the chips (tested).
 CLASS_COLOURS: dict[str, str] = {
@@ -34,22 +30,18 @@ CLASS_COLOURS: dict[str, str] = {
 }
 OTHER_COLOUR = "#8c959f"
 RISE, FALL, SAME = "#1a7f37", "#c0392b", "#8c959f"
-DPI = 100
-ANNOTATE_MAX_UNITS = 40
-WIDTH = 8.0  # inches
-LABEL_CHARS = 48
-
-_RC = {
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "axes.titlesize": 11,
-    "axes.titleweight": "bold",
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "svg.fonttype": "path",
-    "figure.dpi": DPI,
-    "savefig.dpi": DPI,
-}
+INK, GRID, MUTED = "#24292f", "#d0d7de", "#57606a"
+TOTAL_COLOUR, RANK_COLOUR = "#2f81c7", "#e07b39"
+WIDTH = 720.0
+FONT = 11.0
+TITLE = 13.0
+ROW = 17.0
+#: units per panel of a long list (a panel fits one A4 page)
+PANEL_ROWS = 34
+#: largest level a heatmap is drawn for (beyond it the appendix table has the values)
+HEATMAP_MAX_UNITS = 40
+_HEAT = [(0, (165, 0, 38)), (25, (244, 109, 67)), (50, (254, 224, 139)), (75, (166, 217, 106))]
+_HEAT += [(100, (26, 152, 80))]
 
 
 class Band(Protocol):
@@ -59,19 +51,20 @@ class Band(Protocol):
     min: float
 
 
-@contextmanager
-def _style() -> Iterator[None]:
-    with matplotlib.rc_context(_RC):
-        yield
+@dataclass(frozen=True)
+class Chart:
+    """A drawn chart: inline SVG markup, its size in CSS pixels and its title."""
 
+    svg: Markup
+    width: float
+    height: float
+    title: str
 
-def _num(decimals: int = 2) -> FuncFormatter:
-    return FuncFormatter(lambda x, _pos: fmt_number(x, decimals))
+    def _repr_html_(self) -> str:
+        return str(figure_html(self, self.title))
 
-
-def _short(text: Any, limit: int = LABEL_CHARS) -> str:
-    text = str(text)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    def __str__(self) -> str:
+        return str(self.svg)
 
 
 def _need(df: pd.DataFrame, cols: Sequence[str]) -> None:
@@ -80,10 +73,34 @@ def _need(df: pd.DataFrame, cols: Sequence[str]) -> None:
         raise KeyError(f"the frame needs columns {list(cols)}; missing {missing}")
 
 
-def _empty(fig: Figure, ax: Any, text: str = "Không có dữ liệu") -> Figure:
-    ax.set_axis_off()
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color=SAME)
-    return fig
+def _f(x: Any) -> float:
+    try:
+        return float("nan") if x is None or pd.isna(x) else float(x)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _title(svg: Svg, title: str) -> None:
+    svg.text(0, 12, fit_text(title, TITLE, svg.width), size=TITLE, weight="bold")
+
+
+def _empty(title: str, text: str = "Không có dữ liệu") -> Chart:
+    svg = Svg(WIDTH, 70, title)
+    _title(svg, title)
+    svg.text(WIDTH / 2, 46, text, anchor="middle", fill=SAME)
+    return Chart(svg.markup(), WIDTH, 70, title)
+
+
+def _label_width(labels: Sequence[str], cap: float = 280.0) -> float:
+    widest = max((text_width(str(s), FONT) for s in labels), default=40.0)
+    return min(cap, widest + 10)
+
+
+def _x_axis(svg: Svg, x: Scale, y: float, top: float, ticks: list[float], decimals: int = 0):
+    for t in ticks:
+        px = x(t)
+        svg.line(px, top, px, y, GRID, stroke_width="0.6")
+        svg.text(px, y + 10, fmt_number(t, decimals), size=FONT - 1, anchor="middle", fill=MUTED)
 
 
 def missing_caption(df: pd.DataFrame, value: str = "total", name: str = "unit") -> str | None:
@@ -94,68 +111,64 @@ def missing_caption(df: pd.DataFrame, value: str = "total", name: str = "unit") 
     return f"Không có dữ liệu ({len(names)} đơn vị, không vẽ): {', '.join(names)}."
 
 
+def panels(df: pd.DataFrame, rows: int = PANEL_ROWS) -> list[pd.DataFrame]:
+    """A long frame cut into pieces of at most ``rows`` rows, evenly (a chart per piece)."""
+    n = len(df)
+    if n <= rows:
+        return [df]
+    k = math.ceil(n / rows)
+    size = math.ceil(n / k)
+    return [df.iloc[i : i + size] for i in range(0, n, size)]
+
+
+# --- units ---------------------------------------------------------------------------------
 def ranked_units(
     df: pd.DataFrame,
     bands: Sequence[Band],
     *,
     title: str = "Điểm và xếp loại các đơn vị",
     xlabel: str = "Tổng điểm",
-) -> Figure:
-    """Horizontal bars of ``df[unit, total, class]``, best on top, coloured by class.
-
-    Bands are shaded vertical regions. Units without a total are omitted from the bars and
-    counted in a note (name them with :func:`missing_caption`). Height grows with the units.
-    """
+    top: float = 100.0,
+) -> Chart:
+    """Horizontal bars of ``df[unit, total, class]``, best on top, coloured by class, over
+    shaded class bands. Units without a total are not drawn; a note counts them."""
     _need(df, ["unit", "total", "class"])
-    data = df[df["total"].notna()].sort_values("total", ascending=True, kind="stable")
+    data = df[df["total"].notna()].sort_values("total", ascending=False, kind="stable")
     n_missing = int(df["total"].isna().sum())
-    n = len(data)
-    with _style():
-        fig = Figure(figsize=(WIDTH, max(2.6, 0.26 * n + 1.5)), dpi=DPI, layout="constrained")
-        ax = fig.add_subplot()
-        ax.set_title(title, loc="left", pad=16)
-        if n == 0:
-            return _empty(fig, ax)
-        top = max(100.0, float(data["total"].max()))
-        edges = sorted(float(b.min) for b in bands)
-        for band in bands:
-            lo = float(band.min)
-            hi = min([e for e in edges if e > lo] + [top])
-            colour = CLASS_COLOURS.get(band.name, OTHER_COLOUR)
-            ax.axvspan(lo, hi, color=colour, alpha=0.07, lw=0, zorder=0)
-            if lo > 0:
-                ax.axvline(lo, color=colour, lw=0.8, ls="--", alpha=0.7, zorder=1)
-            ax.text(
-                (lo + hi) / 2,
-                1.0,
-                band.name,
-                transform=ax.get_xaxis_transform(),
-                ha="center",
-                va="bottom",
-                fontsize=7,
-                color=colour,
-            )
-        colours = [CLASS_COLOURS.get(str(c), OTHER_COLOUR) for c in data["class"]]
-        y = np.arange(n)
-        ax.barh(y, data["total"], color=colours, height=0.7, zorder=2)
-        for yi, value in zip(y, data["total"], strict=True):
-            ax.text(value + top * 0.005, yi, fmt_number(value), va="center", fontsize=7, zorder=3)
-        ax.set_yticks(y, [_short(u) for u in data["unit"]])
-        ax.set_ylim(-0.6, n - 0.4)
-        ax.set_xlim(0, top * 1.07)
-        ax.xaxis.set_major_formatter(_num())
-        ax.set_xlabel(xlabel)
-        if n_missing:
-            fig.text(
-                0.01,
-                0.0,
-                f"{n_missing} đơn vị không có dữ liệu (không vẽ).",
-                fontsize=7,
-                color=SAME,
-                ha="left",
-                va="bottom",
-            )
-    return fig
+    if data.empty:
+        return _empty(title)
+    top = max(top, float(data["total"].max()))
+    labels = [str(u) for u in data["unit"]]
+    left = _label_width(labels)
+    head, foot = 44.0, 34.0 + (14 if n_missing else 0)
+    height = head + ROW * len(data) + foot
+    svg = Svg(WIDTH, height, title)
+    _title(svg, title)
+    x = Scale(0, top * 1.02, left, WIDTH - 44)
+    bottom = head + ROW * len(data)
+    edges = sorted(float(b.min) for b in bands)
+    for band in bands:
+        lo = float(band.min)
+        hi = min([e for e in edges if e > lo] + [top])
+        colour = CLASS_COLOURS.get(band.name, OTHER_COLOUR)
+        svg.rect(x(lo), head - 4, x(hi) - x(lo), bottom - head + 4, colour, fill_opacity="0.08")
+        if lo > 0:
+            svg.line(x(lo), head - 4, x(lo), bottom, colour, stroke_dasharray="3 2")
+        name = fit_text(band.name, FONT - 2, max(8.0, x(hi) - x(lo)))
+        svg.text((x(lo) + x(hi)) / 2, head - 12, name, size=FONT - 2, anchor="middle", fill=colour)
+    _x_axis(svg, x, bottom, head - 4, nice_ticks(0, top, 5))
+    for i, (unit, total, klass) in enumerate(
+        zip(labels, data["total"], data["class"], strict=True)
+    ):
+        y = head + ROW * i
+        colour = CLASS_COLOURS.get(str(klass), OTHER_COLOUR)
+        svg.rect(x(0), y + 3, x(float(total)) - x(0), ROW - 6, colour)
+        svg.text(left - 6, y + ROW / 2, fit_text(unit, FONT, left - 8), anchor="end")
+        svg.text(x(float(total)) + 3, y + ROW / 2, fmt_number(total), size=FONT - 1)
+    svg.text((left + WIDTH - 44) / 2, bottom + 26, xlabel, size=FONT - 1, anchor="middle")
+    if n_missing:
+        svg.text(0, height - 6, f"{n_missing} đơn vị không có dữ liệu (không vẽ).", fill=MUTED)
+    return Chart(svg.markup(), WIDTH, height, title)
 
 
 def change_dumbbell(
@@ -164,41 +177,70 @@ def change_dumbbell(
     old_label: str = "Lần trước",
     new_label: str = "Lần này",
     title: str = "Thay đổi điểm giữa hai lần đánh giá",
-    xlabel: str = "Điểm",
-) -> Figure:
-    """One row per unit of ``df[unit, old, new]``: a segment from old to new, change noted.
-
-    Rows are drawn in the frame's order, first on top; a unit with one value shows one dot.
-    """
+    lo: float | None = None,
+) -> Chart:
+    """One row per unit of ``df[unit, old, new]`` in the frame's order: a segment from old
+    to new coloured by direction, the change written at the right."""
     _need(df, ["unit", "old", "new"])
     data = df[df["old"].notna() | df["new"].notna()]
-    n = len(data)
-    with _style():
-        fig = Figure(figsize=(WIDTH, max(2.6, 0.3 * n + 1.6)), dpi=DPI, layout="constrained")
-        ax = fig.add_subplot()
-        ax.set_title(title, loc="left")
-        if n == 0:
-            return _empty(fig, ax)
-        y = np.arange(n)[::-1]
-        old = data["old"].astype("float64").to_numpy()
-        new = data["new"].astype("float64").to_numpy()
-        hi = float(np.nanmax(np.concatenate([old, new])))
-        for yi, a, b in zip(y, old, new, strict=True):
-            if not (math.isnan(a) or math.isnan(b)):
-                colour = RISE if b > a else FALL if b < a else SAME
-                ax.plot([a, b], [yi, yi], color=colour, lw=2.2, zorder=1)
-                ax.text(hi * 1.03, yi, fmt_signed(b - a), va="center", fontsize=7, color=colour)
-        ax.scatter(old, y, s=28, facecolor="white", edgecolor="#57606a", zorder=2, label=old_label)
-        ax.scatter(new, y, s=28, color="#24292f", zorder=3, label=new_label)
-        ax.set_yticks(y, [_short(u) for u in data["unit"]])
-        ax.set_ylim(-0.7, n - 0.3)
-        lo = float(np.nanmin(np.concatenate([old, new])))
-        ax.set_xlim(max(0.0, lo - 5), hi * 1.1 + 1)
-        ax.xaxis.set_major_formatter(_num())
-        ax.set_xlabel(xlabel)
-        fig.legend(loc="outside upper right", ncols=2, frameon=False, fontsize=8)
-        ax.grid(axis="x", color="#d0d7de", lw=0.5)
-    return fig
+    if data.empty:
+        return _empty(title)
+    old = data["old"].map(_f).to_numpy()
+    new = data["new"].map(_f).to_numpy()
+    labels = [str(u) for u in data["unit"]]
+    left = _label_width(labels)
+    low = lo if lo is not None else max(0.0, math.floor(np.nanmin(np.r_[old, new]) / 5) * 5 - 5)
+    head, foot = 44.0, 30.0
+    height = head + ROW * len(data) + foot
+    svg = Svg(WIDTH, height, title)
+    _title(svg, title)
+    x = Scale(low, 100.0, left, WIDTH - 60)
+    bottom = head + ROW * len(data)
+    _x_axis(svg, x, bottom, head - 4, nice_ticks(low, 100, 5))
+    lx = WIDTH - 230
+    svg.circle(lx, 28, 4, "white", stroke=MUTED)
+    svg.text(lx + 8, 28, old_label, size=FONT - 1)
+    svg.circle(lx + 110, 28, 4, INK)
+    svg.text(lx + 118, 28, new_label, size=FONT - 1)
+    for i, (unit, a, b) in enumerate(zip(labels, old, new, strict=True)):
+        y = head + ROW * i + ROW / 2
+        svg.text(left - 6, y, fit_text(unit, FONT, left - 8), anchor="end")
+        if not (math.isnan(a) or math.isnan(b)):
+            colour = RISE if b > a else FALL if b < a else SAME
+            svg.line(x(a), y, x(b), y, colour, stroke_width="2.5")
+            svg.text(WIDTH - 4, y, fmt_signed(b - a), size=FONT - 1, anchor="end", fill=colour)
+        if not math.isnan(a):
+            svg.circle(x(a), y, 3.5, "white", stroke=MUTED)
+        if not math.isnan(b):
+            svg.circle(x(b), y, 3.5, INK)
+    return Chart(svg.markup(), WIDTH, height, title)
+
+
+def _heat_colour(v: float) -> str:
+    if math.isnan(v):
+        return "#eaeef2"
+    v = min(100.0, max(0.0, v))
+    for (a, ca), (b, cb) in zip(_HEAT, _HEAT[1:], strict=False):
+        if v <= b:
+            t = (v - a) / (b - a)
+            rgb = [round(p + (q - p) * t) for p, q in zip(ca, cb, strict=True)]
+            return "#{:02x}{:02x}{:02x}".format(*rgb)
+    return "#1a9850"
+
+
+def _wrap(text: str, size: float, width: float, lines: int = 2) -> list[str]:
+    words, out, cur = str(text).split(), [], ""
+    for word in words:
+        trial = f"{cur} {word}".strip()
+        if text_width(trial, size) <= width or not cur:
+            cur = trial
+        else:
+            out.append(cur)
+            cur = word
+    out.append(cur)
+    if len(out) > lines:
+        out = out[: lines - 1] + [fit_text(" ".join(out[lines - 1 :]), size, width)]
+    return [fit_text(s, size, width) for s in out]
 
 
 def group_heatmap(
@@ -206,15 +248,14 @@ def group_heatmap(
     *,
     title: str = "Tỷ lệ điểm đạt được theo nhóm chỉ số (%)",
     legend: str = "% điểm tối đa của nhóm",
-) -> Figure:
-    """Units × groups of ``df[unit, group, share]`` (share in %, 0–100), values written in
-    (up to :data:`ANNOTATE_MAX_UNITS` units).
-
-    Units and groups keep their order of first appearance; a missing cell is grey with "—".
-    """
+) -> Chart:
+    """Units × groups of ``df[unit, group, share]`` (share in %, 0–100), values written in;
+    units and groups in their order of first appearance; a missing cell is grey with "—"."""
     _need(df, ["unit", "group", "share"])
     units = list(dict.fromkeys(df["unit"]))
     groups = list(dict.fromkeys(df["group"]))
+    if not units or not groups:
+        return _empty(title)
     grid = (
         df.pivot_table(
             index="unit", columns="group", values="share", aggfunc="first", dropna=False, sort=False
@@ -222,175 +263,239 @@ def group_heatmap(
         .reindex(index=units, columns=groups)
         .astype("float64")
     )
-    with _style():
-        height = max(2.4, 0.3 * len(units) + 1.8)
-        width = min(WIDTH + 4, max(WIDTH, 1.1 * len(groups) + 3.5))
-        fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
-        ax = fig.add_subplot()
-        ax.set_title(title, loc="left")
-        if grid.empty:
-            return _empty(fig, ax)
-        cmap = matplotlib.colormaps["RdYlGn"].with_extremes(bad="#eaeef2")
-        values = np.ma.masked_invalid(grid.to_numpy())
-        image = ax.imshow(values, cmap=cmap, vmin=0, vmax=100, aspect="auto")
-        # values are written in for up to 40 units; beyond that the appendix table has them
-        # (hundreds of text objects make the figure slow to lay out and hard to read)
-        if len(units) <= ANNOTATE_MAX_UNITS:
-            for (i, j), v in np.ndenumerate(grid.to_numpy()):
-                text = "—" if math.isnan(v) else fmt_number(v, 1)
-                ax.text(j, i, text, ha="center", va="center", fontsize=7, color="#24292f")
-        ax.set_xticks(range(len(groups)), [_short(g, 24) for g in groups], rotation=0)
-        ax.set_yticks(range(len(units)), [_short(u) for u in units])
-        ax.tick_params(length=0)
-        ax.xaxis.tick_top()
-        for side in ("left", "bottom", "top", "right"):
-            ax.spines[side].set_visible(False)
-        bar = fig.colorbar(image, ax=ax, shrink=0.8, format=_num(0))
-        bar.set_label(legend)
-    return fig
+    left = _label_width([str(u) for u in units])
+    cell_w = (WIDTH - left) / len(groups)
+    head = 30.0 + 2 * (FONT + 2) + 6
+    height = head + ROW * len(units) + 36
+    svg = Svg(WIDTH, height, title)
+    _title(svg, title)
+    for j, g in enumerate(groups):
+        cx = left + cell_w * (j + 0.5)
+        for k, line in enumerate(_wrap(g, FONT - 1, cell_w - 6)):
+            svg.text(cx, 30 + k * (FONT + 2), line, size=FONT - 1, anchor="middle")
+    for i, unit in enumerate(units):
+        y = head + ROW * i
+        svg.text(left - 6, y + ROW / 2, fit_text(unit, FONT, left - 8), anchor="end")
+        for j, g in enumerate(groups):
+            v = float(grid.at[unit, g])
+            svg.rect(left + cell_w * j + 1, y + 1, cell_w - 2, ROW - 2, _heat_colour(v))
+            text = "—" if math.isnan(v) else fmt_number(v, 1)
+            svg.text(left + cell_w * (j + 0.5), y + ROW / 2, text, size=FONT - 1, anchor="middle")
+    ly = head + ROW * len(units) + 14
+    svg.text(left, ly + 6, legend, size=FONT - 1, fill=MUTED)
+    x0 = left + text_width(legend, FONT - 1) + 12
+    for k, v in enumerate(range(0, 101, 10)):
+        svg.rect(x0 + k * 22, ly, 22, 12, _heat_colour(float(v)))
+        if v % 50 == 0:
+            svg.text(x0 + k * 22 + 11, ly + 22, str(v), size=FONT - 2, anchor="middle")
+    return Chart(svg.markup(), WIDTH, height, title)
 
 
+# --- over time -----------------------------------------------------------------------------
 def trend(
     df: pd.DataFrame,
     *,
     title: str = "Tổng điểm và xếp hạng toàn quốc qua các kỳ",
     total_label: str = "Tổng điểm",
     rank_label: str = "Xếp hạng toàn quốc",
-) -> Figure:
-    """Total (left axis) and national rank (right axis, 1 on top) of ``df[label, total, rank,
-    of]``, one point per row in the frame's order; points are labelled "75,45" and "20/63"."""
+    height: float = 250.0,
+) -> Chart:
+    """Total (left axis, up to 100) and rank (right axis, 1 on top) of ``df[label, total,
+    rank, of]``, one point per row in the frame's order; the first and last points are
+    labelled ("75,45", "20/63"); a missing value breaks the line."""
     _need(df, ["label", "total", "rank", "of"])
-    x = np.arange(len(df))
-    total = df["total"].astype("float64").to_numpy()
-    rank = df["rank"].astype("float64").to_numpy()
-    # With many periods, label only the first and last points and thin the x ticks.
-    step = max(1, math.ceil(len(df) / 12))
-    shown = set(range(len(df))) if step == 1 else {0, len(df) - 1}
-    ticks = [i for i in range(0, len(df), step) if len(df) - 1 - i >= step / 2 or step == 1]
-    ticks = sorted(set(ticks) | ({len(df) - 1} if len(df) else set()))
-    with _style():
-        fig = Figure(figsize=(WIDTH, 3.8), dpi=DPI, layout="constrained")
-        ax = fig.add_subplot()
-        ax.set_title(title, loc="left")
-        if len(df) == 0:
-            return _empty(fig, ax)
-        ax.plot(x, total, marker="o", color="#2f81c7", lw=2, label=total_label)
-        for xi, v in zip(x, total, strict=True):
-            if not math.isnan(v) and xi in shown:
-                ax.annotate(
-                    fmt_number(v),
-                    (xi, v),
-                    textcoords="offset points",
-                    xytext=(0, 7),
-                    ha="center",
-                    fontsize=7,
-                    color="#2f81c7",
-                )
-        ax.set_ylabel(total_label, color="#2f81c7")
-        finite = total[~np.isnan(total)]
-        lo = float(finite.min()) if finite.size else 0.0
-        ax.set_ylim(max(0.0, lo - 10), 105)
-        ax.yaxis.set_major_formatter(_num())
-        labels = [str(v) for v in df["label"]]
-        ax.set_xticks(ticks, [labels[i] for i in ticks])
-        ax.set_xlim(-0.5, len(df) - 0.5)
-        ax.grid(axis="y", color="#d0d7de", lw=0.5)
-        right = ax.twinx()
-        right.spines["right"].set_visible(True)
-        right.plot(x, rank, marker="s", color="#e07b39", lw=1.5, ls="--", label=rank_label)
-        for xi, r, of in zip(x, rank, df["of"], strict=True):
-            if not math.isnan(r) and xi in shown:
-                right.annotate(
-                    fmt_rank(r, of),
-                    (xi, r),
-                    textcoords="offset points",
-                    xytext=(0, -12),
-                    ha="center",
-                    fontsize=7,
-                    color="#e07b39",
-                )
-        ranks = rank[~np.isnan(rank)]
-        worst = float(np.nanmax(df["of"].astype("float64"))) if df["of"].notna().any() else 0.0
-        worst = max(worst, float(ranks.max()) if ranks.size else 1.0)
-        right.set_ylim(worst + 0.5, 0.5)  # inverted: rank 1 on top
-        right.yaxis.set_major_locator(MaxNLocator(integer=True))
-        right.yaxis.set_major_formatter(_num(0))
-        right.set_ylabel(rank_label, color="#e07b39")
-        handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
-        fig.legend(handles=handles, loc="outside upper right", ncols=2, frameon=False, fontsize=8)
-    return fig
+    if df.empty:
+        return _empty(title)
+    n = len(df)
+    total = [_f(v) for v in df["total"]]
+    rank = [_f(v) for v in df["rank"]]
+    of = [_f(v) for v in df["of"]]
+    svg = Svg(WIDTH, height, title)
+    _title(svg, title)
+    left, right, top, bottom = 48.0, WIDTH - 48, 44.0, height - 34
+    finite = [v for v in total if not math.isnan(v)]
+    lo = max(0.0, math.floor((min(finite) if finite else 0) / 10) * 10 - 10)
+    y = Scale(lo, 100.0, bottom, top)
+    x = Scale(0, max(1, n - 1), left + 12, right - 12)
+    for t in nice_ticks(lo, 100, 5):
+        svg.line(left, y(t), right, y(t), GRID, stroke_width="0.6")
+        svg.text(left - 6, y(t), fmt_number(t, 0), size=FONT - 1, anchor="end", fill=TOTAL_COLOUR)
+    worst = max([v for v in rank + of if not math.isnan(v)] + [1.0])
+    r = Scale(1, max(2.0, worst), top, bottom)
+    for t in nice_ticks(1, max(2.0, worst), 4):
+        t = max(1.0, t)
+        svg.text(right + 6, r(t), fmt_number(t, 0), size=FONT - 1, fill=RANK_COLOUR)
+    step = max(1, math.ceil(n / 12))
+    ticks = [i for i in range(0, n, step) if n - 1 - i >= step / 2 or step == 1] + [n - 1]
+    labels = [str(v) for v in df["label"]]
+    for i in sorted(set(ticks)):
+        svg.text(x(i), bottom + 14, labels[i], size=FONT - 1, anchor="middle", fill=MUTED)
+    for run in polylines((x(i), v) for i, v in enumerate(total)):
+        svg.polyline([(px, y(v)) for px, v in run], TOTAL_COLOUR, stroke_width="2")
+    for run in polylines((x(i), v) for i, v in enumerate(rank)):
+        svg.polyline([(px, r(v)) for px, v in run], RANK_COLOUR, stroke_dasharray="5 3")
+    dots = n <= 24
+    for i in range(n):
+        if not math.isnan(total[i]) and (dots or i in (0, n - 1)):
+            svg.circle(x(i), y(total[i]), 3, TOTAL_COLOUR)
+        if not math.isnan(rank[i]) and (dots or i in (0, n - 1)):
+            svg.rect(x(i) - 2.5, r(rank[i]) - 2.5, 5, 5, RANK_COLOUR)
+    for i in sorted({0, n - 1}):
+        anchor = "start" if i == 0 and n > 1 else "end" if n > 1 else "middle"
+        if not math.isnan(total[i]):
+            svg.text(x(i), y(total[i]) - 9, fmt_number(total[i]), size=FONT - 1, anchor=anchor,
+                     fill=TOTAL_COLOUR)  # fmt: skip
+        if not math.isnan(rank[i]):
+            svg.text(x(i), r(rank[i]) + 12, fmt_rank(rank[i], of[i]), size=FONT - 1,
+                     anchor=anchor, fill=RANK_COLOUR)  # fmt: skip
+    lx = left
+    svg.line(lx, 28, lx + 18, 28, TOTAL_COLOUR, stroke_width="2")
+    svg.text(lx + 22, 28, f"{total_label} (trục trái)", size=FONT - 1)
+    lx += 40 + text_width(f"{total_label} (trục trái)", FONT - 1)
+    svg.line(lx, 28, lx + 18, 28, RANK_COLOUR, stroke_dasharray="5 3")
+    svg.text(lx + 22, 28, f"{rank_label} (trục phải, hạng 1 ở trên cùng)", size=FONT - 1)
+    return Chart(svg.markup(), WIDTH, height, title)
 
 
+# --- points --------------------------------------------------------------------------------
 def points_lost(
+    df: pd.DataFrame, *, title: str = "Điểm bị mất theo chỉ số", xlabel: str = "Điểm bị mất"
+) -> Chart:
+    """Sorted horizontal bars of ``df[name, lost]``, the largest loss on top; total in the
+    title."""
+    _need(df, ["name", "lost"])
+    data = df[df["lost"].notna()].sort_values("lost", ascending=False, kind="stable")
+    total = float(data["lost"].sum()) if len(data) else 0.0
+    full = f"{title} (tổng {fmt_number(total)} điểm)"
+    if data.empty:
+        return _empty(full)
+    labels = [str(s) for s in data["name"]]
+    left = _label_width(labels, cap=340)
+    head, foot = 30.0, 34.0
+    height = head + ROW * len(data) + foot
+    svg = Svg(WIDTH, height, full)
+    _title(svg, full)
+    hi = max(float(data["lost"].max()), 1.0)
+    x = Scale(0, hi * 1.1, left, WIDTH - 44)
+    bottom = head + ROW * len(data)
+    _x_axis(svg, x, bottom, head - 4, nice_ticks(0, hi * 1.05, 5), decimals=1)
+    for i, (name, lost) in enumerate(zip(labels, data["lost"], strict=True)):
+        yy = head + ROW * i
+        svg.rect(x(0), yy + 3, x(float(lost)) - x(0), ROW - 6, FALL)
+        svg.text(left - 6, yy + ROW / 2, fit_text(name, FONT, left - 8), anchor="end")
+        svg.text(x(float(lost)) + 3, yy + ROW / 2, fmt_number(lost), size=FONT - 1)
+    svg.text((left + WIDTH - 44) / 2, bottom + 26, xlabel, size=FONT - 1, anchor="middle")
+    return Chart(svg.markup(), WIDTH, height, full)
+
+
+def group_bars(
     df: pd.DataFrame,
     *,
-    title: str = "Điểm bị mất theo chỉ số",
-    xlabel: str = "Điểm bị mất",
-) -> Figure:
-    """Sorted horizontal bars of ``df[name, lost]``, the largest loss on top; total in the title."""
-    _need(df, ["name", "lost"])
-    data = df[df["lost"].notna()].sort_values("lost", ascending=True, kind="stable")
-    n = len(data)
-    with _style():
-        fig = Figure(figsize=(WIDTH, max(2.4, 0.3 * n + 1.4)), dpi=DPI, layout="constrained")
-        ax = fig.add_subplot()
-        total = float(data["lost"].sum()) if n else 0.0
-        ax.set_title(f"{title} (tổng {fmt_number(total)} điểm)", loc="left")
-        if n == 0:
-            return _empty(fig, ax)
-        y = np.arange(n)
-        ax.barh(y, data["lost"], color=FALL, height=0.65)
-        top = max(float(data["lost"].max()), 1.0)
-        for yi, v in zip(y, data["lost"], strict=True):
-            ax.text(v + top * 0.01, yi, fmt_number(v), va="center", fontsize=7)
-        ax.set_yticks(y, [_short(s, 60) for s in data["name"]])
-        ax.set_ylim(-0.6, n - 0.4)
-        ax.set_xlim(0, top * 1.12)
-        ax.xaxis.set_major_formatter(_num())
-        ax.set_xlabel(xlabel)
-    return fig
+    title: str = "Điểm theo nhóm chỉ số so với điểm tối đa",
+    median_label: str = "Trung vị cùng cấp",
+) -> Chart:
+    """One row per group of ``df[name, points, max, median]``: the share of the group's
+    maximum reached, the points written as "11,37/18", the level's median as a tick."""
+    _need(df, ["name", "points", "max", "median"])
+    if df.empty:
+        return _empty(title)
+    labels = [str(s) for s in df["name"]]
+    left = _label_width(labels)
+    head, foot = 44.0, 30.0
+    row = ROW + 2
+    height = head + row * len(df) + foot
+    svg = Svg(WIDTH, height, title)
+    _title(svg, title)
+    x = Scale(0, 100, left, WIDTH - 90)
+    bottom = head + row * len(df)
+    _x_axis(svg, x, bottom, head - 4, [0, 25, 50, 75, 100])
+    svg.line(WIDTH - 250, 28, WIDTH - 250, 38, INK, stroke_width="2")
+    svg.text(WIDTH - 244, 33, median_label, size=FONT - 1)
+    for i, rec in enumerate(df.to_dict("records")):
+        yy = head + row * i
+        mx, pts, med = _f(rec["max"]), _f(rec["points"]), _f(rec["median"])
+        svg.rect(x(0), yy + 4, x(100) - x(0), row - 8, "#eaeef2")
+        svg.text(left - 6, yy + row / 2, fit_text(labels[i], FONT, left - 8), anchor="end")
+        if mx and not math.isnan(pts):
+            share = 100 * pts / mx
+            colour = RISE if share >= 90 else TOTAL_COLOUR if share >= 70 else RANK_COLOUR
+            svg.rect(x(0), yy + 4, x(share) - x(0), row - 8, colour)
+            text = f"{fmt_number(pts)}/{fmt_number(mx)}"
+            svg.text(x(100) + 6, yy + row / 2, text, size=FONT - 1)
+        else:
+            svg.text(x(100) + 6, yy + row / 2, "—", size=FONT - 1, fill=MUTED)
+        if mx and not math.isnan(med):
+            mxp = x(100 * med / mx)
+            svg.line(mxp, yy + 1, mxp, yy + row - 1, INK, stroke_width="2")
+    svg.text((left + WIDTH - 90) / 2, bottom + 24, "% điểm tối đa của nhóm", size=FONT - 1,
+             anchor="middle")  # fmt: skip
+    return Chart(svg.markup(), WIDTH, height, title)
 
 
-# --- embedding ----------------------------------------------------------------------------
+def position_strip(
+    totals: Sequence[float],
+    mine: float,
+    *,
+    median: float | None = None,
+    p75: float | None = None,
+    name: str = "Đơn vị",
+    title: str = "Vị trí so với các đơn vị cùng cấp",
+) -> Chart:
+    """Every unit of a level as a dot on the score axis, the unit highlighted and named, the
+    median (label to its left) and the upper quartile (label to its right) marked."""
+    values = [v for v in (_f(t) for t in totals) if not math.isnan(v)]
+    if not values:
+        return _empty(title)
+    m = _f(mine)
+    height = 124.0
+    svg = Svg(WIDTH, height, title)
+    _title(svg, title)
+    lowest = min(values + ([m] if not math.isnan(m) else []))
+    low = max(0.0, math.floor(lowest / 10) * 10 - 5)
+    x = Scale(low, 100, 20, WIDTH - 20)
+    top, axis = 40.0, 92.0
+    _x_axis(svg, x, axis, top, nice_ticks(low, 100, 6))
+    for k, v in enumerate(sorted(values)):
+        svg.circle(x(v), axis - 10 - (k % 4) * 9, 3.2, OTHER_COLOUR, fill_opacity="0.7")
+    marks = ((median, "Trung vị", "end", -4), (p75, "Từ đây: 25% cao nhất", "start", 4))
+    for value, label, anchor, dx in marks:
+        if value is not None and not math.isnan(_f(value)):
+            svg.line(x(value), top - 6, x(value), axis, INK, stroke_dasharray="3 2")
+            svg.text(x(value) + dx, top - 8, f"{label} {fmt_number(value)}", size=FONT - 1,
+                     anchor=anchor)  # fmt: skip
+    if not math.isnan(m):
+        svg.circle(x(m), axis - 24, 6, FALL, stroke="white", stroke_width="1.5")
+        anchor = "end" if x(m) > WIDTH * 0.6 else "start"
+        text = f"{fit_text(name, FONT, 300)}: {fmt_number(m)}"
+        svg.text(x(m), axis + 24, text, size=FONT, anchor=anchor, weight="bold", fill=FALL)
+    return Chart(svg.markup(), WIDTH, height, title)
 
 
-def figure_bytes(fig: Figure, fmt: str = "png", dpi: float | None = None) -> bytes:
-    """The figure saved as PNG or SVG bytes (white background)."""
-    if fmt not in ("png", "svg"):
-        raise ValueError(f"fmt must be 'png' or 'svg', got {fmt!r}")
-    buf = io.BytesIO()
-    with _style():
-        fig.savefig(
-            buf,
-            format=fmt,
-            dpi=dpi or fig.dpi,
-            facecolor="white",
-            metadata={"Software": None} if fmt == "png" else {"Date": None},
-        )
-    return buf.getvalue()
-
-
-def figure_to_data_uri(fig: Figure, fmt: str = "png", dpi: float | None = None) -> str:
-    """``data:image/png;base64,…`` (or ``image/svg+xml``) for an ``<img src>``."""
-    mime = "image/png" if fmt == "png" else "image/svg+xml"
-    return f"data:{mime};base64,{base64.b64encode(figure_bytes(fig, fmt, dpi)).decode('ascii')}"
-
-
-def figure_svg(fig: Figure) -> Markup:
-    """The figure as inline ``<svg>`` markup (text drawn as paths, no XML prolog)."""
-    text = figure_bytes(fig, "svg").decode("utf-8")
-    return Markup(text[text.index("<svg") :])
-
-
-def figure_html(
-    fig: Figure, alt: str, caption: str | None = None, fmt: str = "png", dpi: float = 150
-) -> Markup:
-    """``<figure class="chart"><img src="data:…" alt="…"><figcaption>…`` with alt/caption
-    escaped, drawn at ``dpi`` but shown at the figure's size (sharp in print); display it in a
-    notebook with ``display(HTML(figure_html(fig, "…")))``."""
-    width = round(fig.get_figwidth() * 96)  # CSS pixels are 1/96 inch
-    img = Markup('<img src="{}" alt="{}" width="{}">').format(
-        figure_to_data_uri(fig, fmt, dpi), alt, width
-    )
+# --- embedding -----------------------------------------------------------------------------
+def figure_html(chart: Chart | None, alt: str, caption: str | None = None) -> Markup:
+    """``<figure class="chart">`` holding the chart's inline SVG (``alt`` as its label) and an
+    escaped caption; empty for no chart."""
+    if chart is None:
+        return Markup("")
     cap = Markup("<figcaption>{}</figcaption>").format(caption) if caption else Markup("")
-    return Markup('<figure class="chart">{}{}</figure>').format(img, cap)
+    return Markup('<figure class="chart" aria-label="{}">{}{}</figure>').format(
+        alt or chart.title, chart.svg, cap
+    )
+
+
+__all__ = [
+    "CLASS_COLOURS",
+    "HEATMAP_MAX_UNITS",
+    "PANEL_ROWS",
+    "Chart",
+    "change_dumbbell",
+    "figure_html",
+    "group_bars",
+    "group_heatmap",
+    "missing_caption",
+    "panels",
+    "points_lost",
+    "position_strip",
+    "ranked_units",
+    "trend",
+]

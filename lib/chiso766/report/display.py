@@ -1,10 +1,25 @@
-"""Small display helpers for notebooks (kept here so notebooks stay a few lines each)."""
+"""Small display helpers for notebooks (kept here so notebooks stay a few lines each).
+
+:func:`publish_tables` hands a report's tables to the render pipeline the Jupyter way: as a
+display output of their own MIME type, kept in the executed notebook (the report's record)
+and read back by :func:`chiso766.render.xlsx.tables_from_notebook` — no file or environment
+variable on the side.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
 from IPython.display import HTML, display
 
 from chiso766.report.charts import figure_html
+
+#: MIME type of the tables output (JSON)
+TABLES_MIME = "application/vnd.chiso766.tables+json"
 
 
 def show(html: str) -> None:
@@ -14,7 +29,62 @@ def show(html: str) -> None:
 
 
 def show_figure(fig, alt: str, caption: str | None = None) -> None:
-    """Display a figure as an embedded image (nothing if ``fig`` is None)."""
+    """Display a chart (nothing if ``fig`` is None)."""
     if fig is None:
         return
     display(HTML(str(figure_html(fig, alt, caption))))
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NaT or (not isinstance(value, str) and pd.api.types.is_scalar(value)
+                           and pd.isna(value)):  # fmt: skip
+        return None
+    if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
+        return value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, str):
+        return value.item()
+    return value if isinstance(value, bool | int | float | str) else str(value)
+
+
+def _dtype(series: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(series):
+        return "bool"
+    if pd.api.types.is_integer_dtype(series):
+        return "int"
+    if pd.api.types.is_float_dtype(series):
+        return "float"
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return "datetime"
+    return "text"
+
+
+def tables_payload(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
+    """Tables (sheet name → frame) as JSON-ready data with each column's type."""
+    sheets = []
+    for name, frame in tables.items():
+        if not isinstance(name, str) or not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"tables are str → DataFrame, got {name!r}: {type(frame)}")
+        if not isinstance(frame.index, pd.RangeIndex) or any(frame.index.names):
+            frame = frame.reset_index()
+        sheets.append(
+            {
+                "name": name,
+                "columns": [str(c) for c in frame.columns],
+                "dtypes": [_dtype(frame[c]) for c in frame.columns],
+                "data": [[_cell(v) for v in row] for row in frame.itertuples(index=False)],
+            }
+        )
+    return {"sheets": sheets}
+
+
+def publish_tables(tables: Mapping[str, pd.DataFrame]) -> None:
+    """Hand the report's tables (sheet name → frame) to the render that runs the notebook;
+    in JupyterLab the output shows nothing."""
+    display({TABLES_MIME: tables_payload(tables)}, raw=True)
+
+
+__all__ = ["TABLES_MIME", "publish_tables", "show", "show_figure", "tables_payload"]

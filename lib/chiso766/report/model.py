@@ -27,6 +27,7 @@ from chiso766.compute.textnorm import fold_words
 from chiso766.compute.units import COMMUNE, DEPARTMENT, DISTRICT, PROVINCE
 from chiso766.methodology import Catalogue, ClassBand, load_bands, load_catalogue, version_for_date
 from chiso766.report.selection import Selection
+from chiso766.report.trend import trend_frame, trend_snapshots
 
 REPORT_LEVELS = (DEPARTMENT, DISTRICT, COMMUNE)
 
@@ -229,7 +230,7 @@ def build_province_report(
         groups=groups,
         indicators=indicators,
         levels=levels,
-        trend=_trend(trend_measures, uid, cur_key, snapshots, methodology),
+        trend=_trend(trend_measures, uid, cur_key, snapshots, methodology, period.kind),
         points_lost=points_lost,
         overdue=overdue,
         sentences=sentences,
@@ -422,15 +423,14 @@ def _overdue(frame: pd.DataFrame | None, period: Period) -> pd.DataFrame:
     return frame[frame["snapshot"] == latest][cols].reset_index(drop=True)
 
 
-def _trend(frame, uid, cur_key, snapshots, methodology) -> pd.DataFrame:
-    """The province's total and national rank in every snapshot of the current one's kind."""
+def _trend(frame, uid, cur_key, snapshots, methodology, kind: str) -> pd.DataFrame:
+    """The province's total and national rank for each period of the report's kind (the
+    period's own snapshot, else the latest inside it)."""
     cols = ["snapshot", "end", "label", "total", "rank", "of"]
     if frame is None or uid is None or frame.empty:
         return pd.DataFrame(columns=cols)
-    cur = parse_period(cur_key)
     frame = frame[frame["unit_id"] == uid]
-    periods = {k: parse_period(k) for k in frame["snapshot"].unique()}
-    keep = [k for k, p in periods.items() if p.kind == cur.kind and p.end <= cur.end]
+    keep = trend_snapshots(sorted(frame["snapshot"].unique()), cur_key, kind)
     frame = frame[frame["snapshot"].isin(keep)]
     totals = _totals_by_snapshot(frame, snapshots, methodology)
     ranks = (
@@ -438,18 +438,11 @@ def _trend(frame, uid, cur_key, snapshots, methodology) -> pd.DataFrame:
         .drop_duplicates("snapshot")
         .set_index("snapshot")
     )
-    rows = [
-        {
-            "snapshot": key,
-            "end": periods[key].end,
-            "label": _short_label(periods[key]),
-            "total": totals.get(key, float("nan")),
-            "rank": ranks["value"].get(key, float("nan")),
-            "of": ranks["denominator"].get(key, float("nan")),
-        }
-        for key in keep
-    ]
-    return pd.DataFrame(rows, columns=cols).sort_values("end").reset_index(drop=True)
+    out = trend_frame(keep, kind)
+    out["total"] = out["snapshot"].map(totals).astype("float64")
+    out["rank"] = out["snapshot"].map(ranks["value"]).astype("float64")
+    out["of"] = out["snapshot"].map(ranks["denominator"]).astype("float64")
+    return out[cols].sort_values("end").reset_index(drop=True)
 
 
 def _totals_by_snapshot(frame: pd.DataFrame, snapshots, methodology) -> dict[str, float]:
@@ -467,12 +460,6 @@ def _totals_by_snapshot(frame: pd.DataFrame, snapshots, methodology) -> dict[str
         units = score_snapshot(stacked, load_catalogue(version)).units
         out.update(zip(units["unit_id"].str.split("|").str[0], units["total"], strict=True))
     return out
-
-
-def _short_label(p: Period) -> str:
-    if p.kind == "day":
-        return f"{p.end.day:02d}/{p.end.month}"
-    return p.key
 
 
 def _notes(

@@ -216,7 +216,8 @@ class ResolvedReport:
     demo: bool = False
     taken: str = ""  # the date of the data, "17/11/2026"
     input_hash: str = ""
-    slug: str = ""  # file-name stem, ascii
+    slug: str = ""  # file-name stem, ascii: "so-tu-phap-2026-W47"
+    folder: str = ""  # under reports/<period>/: "province" or "units/so-tu-phap"
 
     @property
     def notebook(self) -> str:
@@ -280,6 +281,20 @@ class Resolver:
         return self.store.unit_links()
 
     @cached_property
+    def unit_folders(self) -> dict[str, str]:
+        """unit id → an ascii folder name from its name; names that fold to the same letters
+        ("Hòa An", "Hóa An") get a short suffix from their id, so none collide."""
+        names = {u: slug(n) or "don-vi" for u, n in zip(self.units["unit_id"], self.units["name"],
+                                                          strict=True)}  # fmt: skip
+        seen: dict[str, int] = {}
+        for s in names.values():
+            seen[s] = seen.get(s, 0) + 1
+        return {
+            u: s if seen[s] == 1 else f"{s}-{hashlib.sha1(u.encode()).hexdigest()[:6]}"
+            for u, s in names.items()
+        }
+
+    @cached_property
     def demo_sources(self) -> bool:
         src = self.store.sources()
         return bool(len(src)) and bool((src["kind"] == "demo").any())
@@ -331,7 +346,11 @@ class Resolver:
         title = words[request.kind].format(unit=who, period=label)
         if provisional:
             title += words["provisional"]
-        stem = slug(who) if request.kind == UNIT_SCORECARD else slug(province_name or "tinh")
+        if request.kind == UNIT_SCORECARD:
+            stem = self.unit_folders.get(unit_id) or slug(unit_name) or "don-vi"
+            folder = f"units/{stem}"
+        else:
+            stem, folder = slug(province_name) or "tinh", "province"
         return ResolvedReport(
             request=canonical,
             selection=selection,
@@ -344,7 +363,8 @@ class Resolver:
             demo=self.demo_sources,
             taken=_day_label(selection.current),
             input_hash=self._input_hash(canonical, selection, level, provisional),
-            slug=f"{stem or 'don-vi'}-{period.key}",
+            slug=f"{stem}-{period.key}",
+            folder=folder,
         )
 
     def resolve_all(

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from chiso766.commentary import facts as F
 from chiso766.commentary import unit_facts as U
 from chiso766.commentary.phrase import Sentence
 from chiso766.compute.periods import Period
@@ -115,7 +114,11 @@ def peer_stats(units: pd.DataFrame, uid: str) -> dict:
     """The level's median, upper quartile and best (with their units), and the unit's total."""
     has = units[units["total"].notna()]
     mine = _row(units, uid)
-    out: dict = {"n": len(has), "total": mine["total"] if mine else float("nan")}
+    out: dict = {
+        "n": len(has),
+        "total": mine["total"] if mine else float("nan"),
+        "values": [round(float(v), 2) for v in has["total"]],
+    }
     if has.empty:
         return out
     totals = has["total"].astype(float)
@@ -337,10 +340,21 @@ def build_unit_scorecard(
         overdue=overdue,
         overdue_day=overdue_day,
         sentences=sentences,
-        recommendations=F.recommendations(codes)[: len(codes) + 1] if codes else [],
+        recommendations=_recommendations(codes),
         bands=bands,
         notes=list(notes or []),
     )
+
+
+def _recommendations(codes: list[str]) -> list[str]:
+    """One recommendation per win-back indicator (the first written for it), then the ones
+    every announcement carries."""
+    from chiso766.commentary.phrase import load_recommendations
+
+    texts = load_recommendations()
+    out = [texts[c][0] for c in codes if texts.get(c)]
+    out += [t for t in texts.get("always", ()) if t not in out]
+    return list(dict.fromkeys(out))
 
 
 __all__ = ["UnitScorecard", "build_unit_scorecard", "peer_stats", "winback"]

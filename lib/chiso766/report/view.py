@@ -228,24 +228,39 @@ class ReportView:
             ]
         )
 
-    def level_figures(self, section: LevelSection):
+    def level_figures(self, section: LevelSection) -> list[charts.Chart]:
+        """The level's ranked bars and, with a comparison, its changes — in panels of at most
+        :data:`charts.PANEL_ROWS` units, so that no chart is taller than a page."""
         t = section.table[section.table["status"] != "gone"]
-        figs = [
-            charts.ranked_units(
-                t[["unit", "total", "class"]],
-                self.r.bands,
-                title=f"{section.heading}: điểm và xếp loại",
-            )
-        ]
-        if self.cmp_label and t["old"].notna().any():
+        has = t[t["total"].notna()].sort_values("total", ascending=False, kind="stable")
+        parts = charts.panels(has)
+        parts[-1] = pd.concat([parts[-1], t[t["total"].isna()]])
+        figs = []
+        for k, part in enumerate(parts, start=1):
+            suffix = f" ({k}/{len(parts)})" if len(parts) > 1 else ""
             figs.append(
-                charts.change_dumbbell(
-                    t[["unit", "old", "total"]].rename(columns={"total": "new"}),
-                    old_label=self.cmp_label,
-                    new_label=self.cur_label,
-                    title=f"{section.heading}: thay đổi điểm",
+                charts.ranked_units(
+                    part[["unit", "total", "class"]],
+                    self.r.bands,
+                    title=f"{section.heading}: điểm và xếp loại{suffix}",
                 )
             )
+        if self.cmp_label and t["old"].notna().any():
+            both = pd.concat([has, t[t["total"].isna()]])
+            lows = pd.concat([both["old"], both["total"]]).dropna()
+            lo = max(0.0, float(lows.min()) // 5 * 5 - 5) if len(lows) else 0.0
+            moved = charts.panels(both)
+            for k, part in enumerate(moved, start=1):
+                suffix = f" ({k}/{len(moved)})" if len(moved) > 1 else ""
+                figs.append(
+                    charts.change_dumbbell(
+                        part[["unit", "old", "total"]].rename(columns={"total": "new"}),
+                        old_label=self.cmp_label,
+                        new_label=self.cur_label,
+                        title=f"{section.heading}: thay đổi điểm{suffix}",
+                        lo=lo,
+                    )
+                )
         return figs
 
     # -- problems and recommendations -----------------------------------------------------
@@ -297,9 +312,11 @@ class ReportView:
             ]
         )
 
-    def appendix_figure(self, section: LevelSection):
+    def appendix_figure(self, section: LevelSection) -> charts.Chart | None:
+        """The level's groups as a heatmap — only where it fits a page (the appendix table
+        has every value)."""
         a = section.appendix
-        if a.empty:
+        if a.empty or len(a) > charts.HEATMAP_MAX_UNITS:
             return None
         cat_max = {g.name: g.max for g in load_catalogue(self.r.methodology).groups}
         rows = []
