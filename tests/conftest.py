@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chiso766.render.pdf import CHROMIUM_FLAGS
+from chiso766.render.chromium import CHROMIUM_FLAGS
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -79,3 +79,36 @@ SEED004_DISTRICTS = [
     ("UBND huyện Đồng Phú", 81.8),
     ("UBND huyện Bù Gia Mập", 80.43),
 ]
+
+
+# ---- a real store of seed 004's tables (Bình Phước, 27/3 and 08/4/2025) --------------------
+SEED004 = DATA / "seed004"
+SEED004_FILES = ("indicators", "departments", "districts", "province-rank", "overdue")
+
+
+def ingest_files(store: Path, *files: Path) -> None:
+    """Ingest files into ``store`` through the command line (as an analyst would)."""
+    from typer.testing import CliRunner
+
+    from chiso766.cli import app
+
+    res = CliRunner().invoke(app, ["ingest", *map(str, files), "--store", str(store)])
+    assert res.exit_code == 0, res.output
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory) -> Path:
+    """A DuckDB store holding seed 004's five tables (read only: copy it to change it)."""
+    store = tmp_path_factory.mktemp("seed004") / "seed.duckdb"
+    ingest_files(store, *(SEED004 / f"004-{n}.csv" for n in SEED004_FILES))
+    return store
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory) -> Path:
+    """The merged demo province (a year of weekly snapshots), generated once per session."""
+    from chiso766.report.loading import ensure_demo_store
+
+    store = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    ensure_demo_store(store)
+    return store

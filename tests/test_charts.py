@@ -1,21 +1,18 @@
-"""charts: each chart draws a tidy frame (NaN, one unit, many units) and saves cleanly; one
-chart is compared with a baseline image. Regenerate it with CHISO766_REGEN_BASELINE=1."""
+"""charts: each chart draws a tidy frame (NaN, one unit, many units) as well-formed inline SVG
+with every name escaped; long lists come in panels; one chart is compared with a baseline.
+Regenerate the baseline with CHISO766_REGEN_BASELINE=1."""
 
 from __future__ import annotations
 
-import base64
 import math
 import os
 import re
-import warnings
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.figure import Figure
-from matplotlib.testing.compare import compare_images
 
 from chiso766.compute.ranking import add_classes
 from chiso766.methodology import ClassBand, load_bands
@@ -23,8 +20,9 @@ from chiso766.report import charts
 
 BASELINE = Path(__file__).parent / "data" / "baseline"
 CSS = Path(charts.__file__).parents[1] / "templates" / "report.css"
-PNG = b"\x89PNG\r\n\x1a\n"
 BANDS = load_bands()
+SVG_NS = "{http://www.w3.org/2000/svg}"
+HOSTILE = 'Sở <script>alert(1)</script> & "x"'
 
 
 def ranked_frame(n: int = 6, nan: bool = True) -> pd.DataFrame:
@@ -35,18 +33,23 @@ def ranked_frame(n: int = 6, nan: bool = True) -> pd.DataFrame:
     return add_classes(df, BANDS)
 
 
-def save(fig: Figure, path: Path) -> bytes:
-    """Save as PNG with every warning an error (a missing glyph warns)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        data = charts.figure_bytes(fig)
-    path.write_bytes(data)
-    assert data.startswith(PNG) and len(data) > 2000
-    return data
+def parse(chart: charts.Chart) -> ET.Element:
+    """The chart's SVG as XML (fails on anything not well-formed)."""
+    root = ET.fromstring(str(chart.svg))
+    assert root.tag == f"{SVG_NS}svg"
+    w, h = float(root.get("width")), float(root.get("height"))
+    assert (w, h) == (chart.width, chart.height) and root.get(
+        "viewBox"
+    ) == f"0 0 {root.get('width')} {root.get('height')}"
+    return root
 
 
-def texts(fig: Figure) -> list[str]:
-    return [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+def texts(chart: charts.Chart) -> list[str]:
+    return [t.text or "" for t in parse(chart).iter(f"{SVG_NS}text")]
+
+
+def fills(chart: charts.Chart, tag: str = "rect") -> list[str]:
+    return [e.get("fill") for e in parse(chart).iter(f"{SVG_NS}{tag}")]
 
 
 FRAMES = {
@@ -82,134 +85,129 @@ FRAMES = {
         )
     ),
     "lost": lambda: charts.points_lost(
+        pd.DataFrame({"name": ["Đồng bộ", "Công bố đúng hạn", "Số hóa"], "lost": [2.8, 4.3, 0.5]})
+    ),
+    "groups": lambda: charts.group_bars(
         pd.DataFrame(
             {
-                "name": [
-                    "Tỷ lệ công bố TTHC đúng hạn",
-                    "Tỷ lệ hồ sơ trực tuyến",
-                    "Mức độ hài lòng",
-                ],
-                "lost": [12.5, math.nan, 0.3],
+                "name": ["Công khai, minh bạch", "Tiến độ"],
+                "points": [11.37, math.nan],
+                "max": [18.0, 20.0],
+                "median": [9.42, 17.16],
             }
         )
+    ),
+    "strip": lambda: charts.position_strip(
+        [70.0, 80.0, 82.3, 90.0], 82.3, median=81.15, p75=84.2, name="Sở Tư pháp"
     ),
 }
 
 
-@pytest.mark.parametrize("kind", sorted(FRAMES))
-def test_each_chart_draws_and_saves(kind: str, tmp_path: Path) -> None:
-    save(FRAMES[kind](), tmp_path / f"{kind}.png")
-
-
-def test_ranked_units_values_bands_and_missing() -> None:
-    fig = charts.ranked_units(ranked_frame(), BANDS)
-    ax = fig.axes[0]
-    labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[-1] == "Sở số 0 Ủy ban"  # best on top
-    assert "Sở số 1 Ủy ban" not in labels  # no total: not drawn …
-    assert any("1 đơn vị không có dữ liệu" in t for t in texts(fig))  # … but noted
-    shown = texts(fig)
-    assert {"95,5", "75,45", "Xuất sắc", "Yếu"} <= set(shown)
-    assert ax.xaxis.get_major_formatter()(22.5, 0) == "22,5"
-    assert charts.missing_caption(ranked_frame()) == (
-        "Không có dữ liệu (1 đơn vị, không vẽ): Sở số 1 Ủy ban."
-    )
-    assert charts.missing_caption(ranked_frame(nan=False)) is None
-
-
-def test_ranked_units_colours_follow_classes() -> None:
-    fig = charts.ranked_units(ranked_frame(nan=False), BANDS)
-    bars = fig.axes[0].patches
-    colours = {matplotlib.colors.to_hex(p.get_facecolor()) for p in bars if p.get_height() < 1}
-    assert charts.CLASS_COLOURS["Xuất sắc"] in colours
-    assert charts.CLASS_COLOURS["Yếu"] in colours
-
-
-@pytest.mark.parametrize("n", [1, 120])
-def test_ranked_units_one_and_many(n: int, tmp_path: Path) -> None:
-    fig = charts.ranked_units(ranked_frame(n, nan=False), BANDS)
-    assert len(fig.axes[0].get_yticklabels()) == n
-    if n == 120:
-        assert fig.get_figheight() > 30
-    save(fig, tmp_path / "units.png")
-
-
-def test_all_missing_and_empty_frames_draw_a_note(tmp_path: Path) -> None:
-    df = ranked_frame(3)
-    df["total"] = math.nan
-    fig = charts.ranked_units(df, BANDS)
-    assert "Không có dữ liệu" in texts(fig)
-    save(fig, tmp_path / "none.png")
-    empty = pd.DataFrame({"name": [], "lost": []})
-    save(charts.points_lost(empty), tmp_path / "empty.png")
-
-
-def test_single_unit_other_charts(tmp_path: Path) -> None:
-    one = {"unit": ["Sở Nội vụ"]}
-    save(
-        charts.change_dumbbell(pd.DataFrame({**one, "old": [80.0], "new": [75.0]})),
-        tmp_path / "a.png",
-    )
-    save(
-        charts.group_heatmap(pd.DataFrame({**one, "group": ["G1"], "share": [50.0]})),
-        tmp_path / "b.png",
-    )
-    trend = pd.DataFrame({"label": ["08/4/2025"], "total": [75.45], "rank": [20], "of": [63]})
-    save(charts.trend(trend), tmp_path / "c.png")
-    save(
-        charts.points_lost(pd.DataFrame({"name": ["Chỉ số 1"], "lost": [2.0]})), tmp_path / "d.png"
+@pytest.mark.parametrize("kind", FRAMES)
+def test_each_chart_is_well_formed_svg(kind: str) -> None:
+    chart = FRAMES[kind]()
+    parse(chart)
+    assert chart.width == charts.WIDTH and 60 < chart.height < 2000
+    assert "<script" not in str(chart.svg) and " on" not in str(chart.svg).lower().replace(
+        " on ", ""
     )
 
 
-def test_dumbbell_changes_are_signed() -> None:
-    shown = texts(FRAMES["dumbbell"]())
-    assert {"+5,25", "-10,5", "0"} <= set(shown)
+def test_ranked_units_values_bands_classes_and_missing() -> None:
+    chart = charts.ranked_units(ranked_frame(), BANDS)
+    words = texts(chart)
+    assert "95,5" in words and "42,1" in words and "75,45" in words
+    assert {b.name for b in BANDS} <= set(words)
+    assert "1 đơn vị không có dữ liệu (không vẽ)." in words
+    assert "Sở số 1 Ủy ban" not in words  # the unit without a total is not drawn
+    bar_fills = fills(chart)
+    assert (
+        charts.CLASS_COLOURS["Xuất sắc"] in bar_fills and charts.CLASS_COLOURS["Yếu"] in bar_fills
+    )
+
+
+def test_names_are_escaped_not_cut_into_markup() -> None:
+    df = add_classes(pd.DataFrame({"unit": [HOSTILE], "total": [80.0]}), BANDS)
+    chart = charts.ranked_units(df, BANDS, title=HOSTILE)
+    assert "<script>" not in str(chart.svg) and "&lt;script&gt;" in str(chart.svg)
+    assert any("<script>" in t for t in texts(chart))  # the text itself survives, as text
+    html = str(charts.figure_html(chart, alt=HOSTILE, caption="Nguồn: <Cổng DVC>"))
+    assert "<figcaption>Nguồn: &lt;Cổng DVC&gt;</figcaption>" in html
+    assert 'aria-label="Sở &lt;script&gt;' in html
+
+
+def test_long_lists_come_in_panels_that_fit_a_page() -> None:
+    frame = ranked_frame(100, nan=False)
+    parts = charts.panels(frame)
+    assert len(parts) == 3 and sum(map(len, parts)) == 100
+    assert max(map(len, parts)) <= charts.PANEL_ROWS
+    heights = [charts.ranked_units(p, BANDS).height for p in parts]
+    assert max(heights) < 720  # a panel stays shorter than an A4 page at print scale
+    assert len(charts.panels(frame.head(10))) == 1  # short lists stay whole
+
+
+def test_all_missing_and_empty_frames_draw_a_note() -> None:
+    empty = pd.DataFrame({"unit": [], "total": [], "class": []})
+    for chart in (
+        charts.ranked_units(empty, BANDS),
+        charts.ranked_units(ranked_frame(3).assign(total=math.nan), BANDS),
+        charts.points_lost(pd.DataFrame({"name": [], "lost": []})),
+        charts.trend(pd.DataFrame({"label": [], "total": [], "rank": [], "of": []})),
+        charts.position_strip([], math.nan),
+    ):
+        assert "Không có dữ liệu" in texts(chart)
+
+
+def test_dumbbell_changes_are_signed_and_coloured() -> None:
+    chart = FRAMES["dumbbell"]()
+    words = texts(chart)
+    assert "+5,25" in words and "-10,5" in words and "0" in words
+    assert "27/3/2025" in words and "08/4/2025" in words
+    lines = [e.get("stroke") for e in parse(chart).iter(f"{SVG_NS}line")]
+    assert charts.RISE in lines and charts.FALL in lines
 
 
 def test_heatmap_cells_and_missing() -> None:
-    fig = FRAMES["heatmap"]()
-    shown = texts(fig)
-    assert {"95,5", "60", "—"} <= set(shown)
-    assert fig.axes[0].get_images()[0].get_array().mask.sum() == 2  # B × Tiến độ, C × first
+    chart = FRAMES["heatmap"]()
+    words = texts(chart)
+    assert "95,5" in words and "—" in words and "Tiến độ" in words
+    assert "#eaeef2" in fills(chart)  # the missing cell
+    assert charts._heat_colour(0) == "#a50026" and charts._heat_colour(100) == "#1a9850"
 
 
-def test_trend_rank_axis_is_inverted_and_labelled() -> None:
-    fig = FRAMES["trend"]()
-    left, right = fig.axes
-    assert right.yaxis_inverted() and not left.yaxis_inverted()
-    assert {"75,45", "08/63", "20/63"} <= set(texts(fig))
-    assert right.get_ylabel() == "Xếp hạng toàn quốc"
+def test_trend_axis_ends_at_100_rank_inverted_first_and_last_labelled() -> None:
+    chart = FRAMES["trend"]()
+    words = texts(chart)
+    assert "100" in words and "70,1" in words and "73,2" in words
+    assert "30/63" in words and "20/63" in words
+    root = parse(chart)
+    ranks = {
+        t.text: float(t.get("y"))
+        for t in root.iter(f"{SVG_NS}text")
+        if t.get("fill") == charts.RANK_COLOUR and (t.text or "").isdigit()
+    }
+    assert ranks["1"] < ranks["60"]  # the rank axis is inverted: 1 on top
+    lines = [e for e in root.iter(f"{SVG_NS}polyline")]
+    assert len(lines) >= 2  # the missing total breaks the total line in two
 
 
 def test_points_lost_sorted_with_total() -> None:
-    fig = FRAMES["lost"]()
-    ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_yticklabels()] == [
-        "Mức độ hài lòng",
-        "Tỷ lệ công bố TTHC đúng hạn",
-    ]  # largest on top (last tick)
-    assert ax.get_title(loc="left").endswith("(tổng 12,8 điểm)")
+    chart = FRAMES["lost"]()
+    assert chart.title == "Điểm bị mất theo chỉ số (tổng 7,6 điểm)"
+    words = texts(chart)
+    assert words.index("Công bố đúng hạn") < words.index("Đồng bộ") < words.index("Số hóa")
+
+
+def test_group_bars_and_strip() -> None:
+    words = texts(FRAMES["groups"]())
+    assert "11,37/18" in words and "—" in words and "Trung vị cùng cấp" in words
+    words = texts(FRAMES["strip"]())
+    assert "Sở Tư pháp: 82,3" in words and "Trung vị 81,15" in words
 
 
 def test_missing_columns_are_reported() -> None:
-    with pytest.raises(KeyError, match="total"):
+    with pytest.raises(KeyError, match="missing"):
         charts.ranked_units(pd.DataFrame({"unit": ["A"]}), BANDS)
-
-
-def test_embedding_helpers() -> None:
-    fig = charts.points_lost(pd.DataFrame({"name": ["A"], "lost": [1.0]}))
-    uri = charts.figure_to_data_uri(fig)
-    assert uri.startswith("data:image/png;base64,")
-    assert base64.b64decode(uri.split(",", 1)[1]).startswith(PNG)
-    assert charts.figure_to_data_uri(fig, "svg").startswith("data:image/svg+xml;base64,")
-    svg = charts.figure_svg(fig)
-    assert svg.startswith("<svg") and "<?xml" not in svg
-    html = charts.figure_html(fig, alt='Biểu đồ "A" <b>', caption="Nguồn: <Cổng DVC>")
-    assert 'alt="Biểu đồ &#34;A&#34; &lt;b&gt;"' in html
-    assert "<figcaption>Nguồn: &lt;Cổng DVC&gt;</figcaption>" in html
-    assert 'width="768"' in html
-    with pytest.raises(ValueError):
-        charts.figure_bytes(fig, "jpg")
 
 
 def test_chip_css_uses_the_chart_colours() -> None:
@@ -221,53 +219,31 @@ def test_chip_css_uses_the_chart_colours() -> None:
         assert rule and colour in rule.group(1), name
 
 
-def test_bands_may_be_any_objects_with_name_and_min(tmp_path: Path) -> None:
+def test_bands_may_be_any_objects_with_name_and_min() -> None:
     bands = (ClassBand("Đạt", 50.0), ClassBand("Chưa đạt", 0.0))
     df = pd.DataFrame({"unit": ["A", "B"], "total": [70.0, 20.0], "class": ["Đạt", "Chưa đạt"]})
-    save(charts.ranked_units(df, bands), tmp_path / "x.png")
+    assert "Đạt" in texts(charts.ranked_units(df, bands))
 
 
-# --- baseline image -----------------------------------------------------------------------
+def test_a_chart_shows_itself_in_jupyterlab() -> None:
+    chart = FRAMES["lost"]()
+    assert chart._repr_html_().startswith('<figure class="chart"')
+    assert str(chart).startswith("<svg")
+    assert charts.figure_html(None, "x") == ""
 
 
-def baseline_figure() -> Figure:
+def test_ranked_units_matches_baseline() -> None:
     df = pd.DataFrame(
         {
             "unit": ["Sở Nội vụ", "Sở Tư pháp", "Sở Y tế", "UBND huyện Đồng Phú", "Sở Xây dựng"],
             "total": [92.5, 84.25, 71.0, 55.75, np.nan],
         }
     )
-    return charts.ranked_units(add_classes(df, BANDS), BANDS, title="Điểm các đơn vị")
-
-
-def test_ranked_units_matches_baseline(tmp_path: Path) -> None:
-    expected = BASELINE / "ranked_units.png"
-    with matplotlib.rc_context({"text.hinting": "none", "text.antialiased": True}):
-        data = charts.figure_bytes(baseline_figure(), dpi=80)
+    svg = str(charts.ranked_units(add_classes(df, BANDS), BANDS, title="Điểm các đơn vị").svg)
+    expected = BASELINE / "ranked_units.svg"
     if os.environ.get("CHISO766_REGEN_BASELINE"):
         expected.parent.mkdir(parents=True, exist_ok=True)
-        expected.write_bytes(data)
+        expected.write_text(svg, encoding="utf-8")
         pytest.skip(f"baseline written to {expected}")
     assert expected.exists(), "no baseline: run with CHISO766_REGEN_BASELINE=1 once"
-    actual = tmp_path / "ranked_units.png"
-    actual.write_bytes(data)
-    result = compare_images(str(expected), str(actual), tol=6)
-    assert result is None, result
-
-
-def test_heatmap_writes_values_only_for_small_levels():
-    from chiso766.report import charts
-
-    def frame(n):
-        return pd.DataFrame(
-            [
-                {"unit": f"UBND xã {i}", "group": g, "share": 50.0}
-                for i in range(n)
-                for g in ("A", "B")
-            ]
-        )
-
-    small = charts.group_heatmap(frame(charts.ANNOTATE_MAX_UNITS))
-    big = charts.group_heatmap(frame(charts.ANNOTATE_MAX_UNITS + 1))
-    assert len(small.axes[0].texts) == 2 * charts.ANNOTATE_MAX_UNITS
-    assert len(big.axes[0].texts) == 0
+    assert svg == expected.read_text(encoding="utf-8")

@@ -19,6 +19,7 @@ import yaml
 
 from chiso766.commentary import Sentence, load_recommendations, phrase, templates
 from chiso766.commentary import facts as F
+from chiso766.commentary import unit_facts as U
 from chiso766.compute.compare import compare_values
 from chiso766.compute.periods import parse_period
 from chiso766.compute.ranking import add_classes, rank_within
@@ -197,6 +198,19 @@ POINTS = pd.DataFrame(
     ],
     columns=["name", "points", "max"],
 )
+
+
+WINBACK = pd.DataFrame(
+    [
+        ("ONLINE_DOSSIERS", "3.3", "Tỷ lệ hồ sơ nộp trực tuyến", 1.2, 6.0, 40.0, 50.0, 10.0, 10),
+        ("ONLINE_SERVICE_WITH_DOSSIERS", "3.2", "Tỷ lệ dịch vụ công trực tuyến có phát sinh hồ sơ",
+         2.45, 4.0, 38.63, 100.0, 61.37, NAN),
+        ("PUBLISH_ON_TIME", "1.1", "Tỷ lệ TTHC công bố đúng hạn", 6.0, 6.0, NAN, 100.0, NAN, NAN),
+    ],
+    columns=["code", "number", "name", "missing", "max", "ratio", "need_ratio", "gap",
+             "need_count"],
+)  # fmt: skip
+BANDS = load_bands()
 
 
 # ---- the cases -----------------------------------------------------------------------------
@@ -749,6 +763,211 @@ CASES: list[Case] = [
         "(giảm 3,51 điểm).",
     ),
     Case("fallers", "none", lambda: F.fallers(moved(NOI_VU, TAI_CHINH)), ""),
+    # ---- a unit's scorecard ----------------------------------------------------------------
+    Case(
+        "unit_total",
+        "rise",
+        lambda: U.total("Sở Nội vụ", 95.59, "Xuất sắc", 90.41, "so với tuần 14", W15),
+        "Sở Nội vụ đạt 95,59 điểm, xếp loại Xuất sắc, tăng 5,18 điểm so với tuần 14 (90,41 điểm).",
+    ),
+    Case(
+        "unit_total",
+        "fall",
+        lambda: U.total("Sở Tư pháp", 82.3, "Tốt", 88.27, "so với kết quả ngày 27/3/2025", W15),
+        "Sở Tư pháp đạt 82,3 điểm, xếp loại Tốt, giảm 5,97 điểm so với kết quả ngày 27/3/2025 "
+        "(88,27 điểm).",
+    ),
+    Case(
+        "unit_total",
+        "unchanged",
+        lambda: U.total("Sở Y tế", 87.17, "Tốt", 87.17, "so với tuần 14", W15),
+        "Sở Y tế đạt 87,17 điểm, xếp loại Tốt, không thay đổi so với tuần 14.",
+    ),
+    Case(
+        "unit_total",
+        "first",
+        lambda: U.total("Sở Y tế", 87.17, "Tốt", NAN, None, W15),
+        "Sở Y tế đạt 87,17 điểm, xếp loại Tốt.",
+    ),
+    Case(
+        "unit_total",
+        "no_data",
+        lambda: U.total("Sở Ngoại vụ", NAN, None, NAN, None, W15, None),
+        "Hệ thống không thông báo dữ liệu: Sở Ngoại vụ chưa có điểm tuần thứ 15, tháng 4/2025, "
+        "nên chưa được xếp loại và xếp hạng.",
+    ),
+    Case(
+        "unit_rank",
+        "rise",
+        lambda: U.rank(DISTRICT, 9, 11, 11, 11),
+        "Xếp hạng 09/11 UBND cấp huyện, tăng 2 bậc (xếp hạng 11/11).",
+    ),
+    Case(
+        "unit_rank",
+        "fall",
+        lambda: U.rank(DEPARTMENT, 8, 11, 7, 11),
+        "Xếp hạng 08/11 cơ quan, giảm 1 bậc (xếp hạng 07/11).",
+    ),
+    Case(
+        "unit_rank",
+        "unchanged",
+        lambda: U.rank(DEPARTMENT, 1, 11, 1, 11),
+        "Xếp hạng 01/11 cơ quan, giữ nguyên thứ hạng.",
+    ),
+    Case(
+        "unit_rank",
+        "first",
+        lambda: U.rank(DEPARTMENT, 3, 13, None, None),
+        "Xếp hạng 03/13 cơ quan.",
+    ),  # fmt: skip
+    Case("unit_rank", "none", lambda: U.rank(DEPARTMENT, None, None, 2, 13), ""),
+    Case(
+        "unit_class",
+        "up",
+        lambda: U.class_change("Khá", "Tốt", [b.name for b in BANDS]),
+        "Xếp loại được nâng từ Khá lên Tốt.",
+    ),
+    Case(
+        "unit_class",
+        "down",
+        lambda: U.class_change("Xuất sắc", "Tốt", [b.name for b in BANDS]),
+        "Xếp loại giảm từ Xuất sắc xuống Tốt.",
+    ),
+    Case("unit_class", "same", lambda: U.class_change("Tốt", "Tốt", [b.name for b in BANDS]), ""),
+    Case(
+        "unit_peers",
+        "some",
+        lambda: U.peers(
+            "Sở Tư pháp",
+            DEPARTMENT,
+            {"n": 11, "median": 86.57, "p75": 87.69, "best": 95.59, "best_units": ["Sở Nội vụ"]},
+        ),
+        "Trong 11 cơ quan có số liệu, điểm trung vị là 86,57; một phần tư số cơ quan đạt từ "
+        "87,69 điểm trở lên; cao nhất là Sở Nội vụ (95,59 điểm).",
+    ),
+    Case(
+        "unit_peers",
+        "single",
+        lambda: U.peers("Sở Y tế", DEPARTMENT, {"n": 1, "total": 80.0}),
+        "Sở Y tế là cơ quan duy nhất có số liệu trong kỳ.",
+    ),
+    Case("unit_peers", "none", lambda: U.peers("Sở Y tế", DEPARTMENT, {"n": 0}), ""),
+    Case(
+        "unit_position",
+        "best",
+        lambda: U.position(
+            "Sở Nội vụ", DEPARTMENT, {"n": 11, "total": 95.59, "median": 86.57, "best": 95.59}
+        ),  # fmt: skip
+        "Sở Nội vụ có điểm cao nhất trong các cơ quan.",
+    ),
+    Case(
+        "unit_position",
+        "above",
+        lambda: U.position(
+            "Sở Y tế", DEPARTMENT, {"n": 11, "total": 87.17, "median": 86.57, "best": 95.59}
+        ),  # fmt: skip
+        "Sở Y tế cao hơn trung vị 0,6 điểm.",
+    ),
+    Case(
+        "unit_position",
+        "equal",
+        lambda: U.position(
+            "Sở Văn hóa", DEPARTMENT, {"n": 11, "total": 86.57, "median": 86.57, "best": 95.59}
+        ),  # fmt: skip
+        "Sở Văn hóa bằng điểm trung vị.",
+    ),
+    Case(
+        "unit_position",
+        "below",
+        lambda: U.position(
+            "Sở Tư pháp", DEPARTMENT, {"n": 11, "total": 82.3, "median": 86.57, "best": 95.59}
+        ),  # fmt: skip
+        "Sở Tư pháp thấp hơn trung vị 4,27 điểm, thấp hơn mức cao nhất 13,29 điểm.",
+    ),
+    Case("unit_position", "none", lambda: U.position("Sở Y tế", DEPARTMENT, {"n": 1}), ""),
+    Case(
+        "unit_detail",
+        "total_only",
+        lambda: U.detail("Sở Y tế", False, True),
+        "Số liệu kỳ này của Sở Y tế chỉ có tổng điểm; chưa có điểm theo nhóm, chỉ số để xác định "
+        "điểm còn thiếu.",
+    ),
+    Case("unit_detail", "full", lambda: U.detail("Sở Y tế", True, True), ""),
+    Case(
+        "unit_winback",
+        "count",
+        lambda: U.winback(WINBACK.iloc[[0]])[0],
+        "Tỷ lệ hồ sơ nộp trực tuyến: còn thiếu 1,2/6 điểm; cần thêm 10 hồ sơ nộp trực tuyến "
+        "(+10 điểm phần trăm, lên 50%) để đạt điểm tối đa.",
+    ),
+    Case(
+        "unit_winback",
+        "rate",
+        lambda: U.winback(WINBACK.iloc[[1]])[0],
+        "Tỷ lệ dịch vụ công trực tuyến có phát sinh hồ sơ: còn thiếu 2,45/4 điểm; cần tăng tỷ lệ "
+        "thêm 61,37 điểm phần trăm (lên 100%) để đạt điểm tối đa.",
+    ),
+    Case(
+        "unit_winback",
+        "no_base",
+        lambda: U.winback(WINBACK.iloc[[2]])[0],
+        "Tỷ lệ TTHC công bố đúng hạn: còn thiếu 6/6 điểm vì trong kỳ chưa phát sinh TTHC công bố "
+        "đúng hạn.",
+    ),
+    Case(
+        "unit_winback_intro",
+        "some",
+        lambda: U.winback_intro(3, True),
+        "Ba chỉ số có thể lấy lại nhiều điểm nhất:",
+    ),  # fmt: skip
+    Case(
+        "unit_winback_intro",
+        "one",
+        lambda: U.winback_intro(1, True),
+        "Chỉ số có thể lấy lại nhiều điểm nhất:",
+    ),  # fmt: skip
+    Case(
+        "unit_winback_intro",
+        "none",
+        lambda: U.winback_intro(0, True),
+        "Đơn vị đã đạt điểm tối đa ở mọi chỉ số có số liệu.",
+    ),
+    Case(
+        "unit_overdue",
+        "some",
+        lambda: U.overdue("UBND thị xã Bình Long", 204, dt.date(2025, 4, 10)),
+        "UBND thị xã Bình Long có 204 hồ sơ quá hạn giải quyết (đến 10/4/2025).",
+    ),
+    Case(
+        "unit_overdue",
+        "none",
+        lambda: U.overdue("Sở Y tế", 0, dt.date(2025, 4, 10)),
+        "Sở Y tế không có trong danh sách đơn vị có hồ sơ quá hạn giải quyết (đến 10/4/2025).",
+    ),
+    Case(
+        "unit_trend",
+        "some",
+        lambda: U.trend(
+            pd.DataFrame(
+                {
+                    "label": ["13/3", "20/3", "27/3", "08/4"],
+                    "total": [85.0, 90.0, 88.27, 82.3],
+                    "rank": [9.0, 3.0, 7.0, 8.0],
+                    "of": [11.0] * 4,
+                }
+            )
+        ),
+        "Qua 04 kỳ có số liệu, tổng điểm cao nhất 90 (20/3), thấp nhất 82,3 (08/4); thứ hạng tốt "
+        "nhất 03/11 (20/3).",
+    ),
+    Case(
+        "unit_trend",
+        "short",
+        lambda: U.trend(
+            pd.DataFrame({"label": ["27/3"], "total": [88.27], "rank": [7.0], "of": [11.0]})
+        ),  # fmt: skip
+        "",
+    ),
 ]
 
 

@@ -309,6 +309,15 @@ def render_batch(
     return outcomes
 
 
+def _preload() -> None:
+    """What every report needs in this process, loaded while the kernels start."""
+    from chiso766.render import html
+    from chiso766.render.kernels import _register_engine
+
+    _register_engine()
+    html.preload()
+
+
 def _published_paths(job: Job) -> dict[str, Path]:
     m = read_manifest(job.folder)
     return {fmt: job.folder / info["name"] for fmt, info in (m.files if m else {}).items()}
@@ -337,6 +346,7 @@ def _run(jobs, shas, workers, timeout, progress, on_outcome) -> list[Outcome]:
     if any("pdf" in j.formats for j in jobs):
         browser = Browser(timeout=timeout)
         browser_ready = pool.submit(browser.start)
+    preloaded = pool.submit(_preload)
     results: list[Outcome] = []
     lock = threading.Lock()
 
@@ -368,6 +378,7 @@ def _run(jobs, shas, workers, timeout, progress, on_outcome) -> list[Outcome]:
         threads = [pool.submit(work) for _ in range(n)]
         for t in threads:
             t.result()
+        preloaded.result()
     finally:
         if browser is not None:
             browser.close()

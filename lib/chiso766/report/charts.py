@@ -322,8 +322,8 @@ def trend(
         svg.text(left - 6, y(t), fmt_number(t, 0), size=FONT - 1, anchor="end", fill=TOTAL_COLOUR)
     worst = max([v for v in rank + of if not math.isnan(v)] + [1.0])
     r = Scale(1, max(2.0, worst), top, bottom)
-    for t in nice_ticks(1, max(2.0, worst), 4):
-        t = max(1.0, t)
+    rank_ticks = [1.0] + [t for t in nice_ticks(1, max(2.0, worst), 4) if t > 1.5]
+    for t in rank_ticks:
         svg.text(right + 6, r(t), fmt_number(t, 0), size=FONT - 1, fill=RANK_COLOUR)
     step = max(1, math.ceil(n / 12))
     ticks = [i for i in range(0, n, step) if n - 1 - i >= step / 2 or step == 1] + [n - 1]

@@ -232,6 +232,7 @@ def scored_snapshots(
     if todo:
         if len(_SCORED) + len(todo) > _SCORED_MAX:
             _SCORED.clear()
+            _RANKED.clear()
         rows = store.measures(todo, scopes=["total", "group", "indicator"])
         parts = dict(tuple(rows.groupby("snapshot", sort=False))) if len(rows) else {}
         for key in todo:
@@ -242,6 +243,29 @@ def scored_snapshots(
                 else None
             )
     return {k: _SCORED[(ident, k, methodology)] for k in keys}
+
+
+_RANKED: dict[tuple, pd.DataFrame] = {}
+
+
+def ranked_units(
+    store: Store, keys: list[str], snapshots: pd.DataFrame, methodology: str
+) -> dict[str, pd.DataFrame]:
+    """Each snapshot's units with total, rank and ``of`` within their level, indexed by
+    unit id (cached per process, like :func:`scored_snapshots`)."""
+    ident = _store_identity(store)
+    todo = [k for k in keys if (ident, k, methodology) not in _RANKED]
+    if todo:
+        scored = scored_snapshots(store, todo, snapshots, methodology)
+        for key in todo:
+            s = scored[key]
+            frame = (
+                rank_within(s.units[["unit_id", "level", "total"]]).set_index("unit_id")
+                if s is not None
+                else pd.DataFrame(columns=["level", "total", "rank", "of"])
+            )
+            _RANKED[(ident, key, methodology)] = frame
+    return {k: _RANKED[(ident, k, methodology)] for k in keys}
 
 
 def scored_snapshot(store: Store, key: str | None, snapshots: pd.DataFrame, methodology: str):
@@ -292,16 +316,18 @@ def load_unit_scorecard(store: Store, request: ReportRequest) -> UnitScorecard:
     if cur is None:
         raise LookupError(f"no scores for {selection.current} in the store")
     old = scored.get(selection.compare) if selection.compare else None
-    by_snapshot = {k: scored[k].units for k in keys if scored[k] is not None}
-    trend = unit_trend(by_snapshot, keys, kind, uid)
+    trend = unit_trend(ranked_units(store, keys, all_snaps, request.methodology), keys, kind, uid)
     counts = store.measures(scopes=["count"], unit_ids=[uid])
     overdue_rows = _overdue(counts, selection.period)
     overdue, overdue_day = None, None
     if len(overdue_rows):
         overdue = float(overdue_rows["value"].iloc[0])
         overdue_day = parse_period(overdue_rows["snapshot"].iloc[0]).end
-    elif _period_counts_overdue(store, selection.period):
-        overdue = 0.0
+    else:
+        listed = _overdue(store.measures(scopes=["count"]), selection.period)
+        if len(listed):  # the period's overdue list does not name this unit
+            overdue = 0.0
+            overdue_day = parse_period(listed["snapshot"].iloc[0]).end
     cur_rows = store.measures([selection.current], unit_ids=[uid])
     prov_rows = store.measures([selection.current], scopes=SCORE_SCOPES)
     _pid, province = pick_province(prov_rows, request.province or None)
@@ -322,10 +348,3 @@ def load_unit_scorecard(store: Store, request: ReportRequest) -> UnitScorecard:
             cur_rows, selection.current, all_snaps, list(source_warnings(store, cur_rows))
         ),
     )
-
-
-def _period_counts_overdue(store: Store, period) -> bool:
-    """Whether the store counts overdue dossiers for some unit in ``period``."""
-    rows = store.measures(scopes=["count"])
-    rows = rows[rows["code"] == "overdue"]
-    return any(period.contains_period(parse_period(k)) for k in rows["snapshot"].unique())

@@ -337,7 +337,7 @@ class Resolver:
             request,
             unit=unit_id,
             province=province_id or "",
-            store=str(request.store_path),
+            store=str(Path(self.store.path).resolve()),
         )
         provisional = self._provisional(selection.current, period)
         label = period.label_vi
@@ -481,6 +481,7 @@ class Resolver:
             parts += [(s, lv) for s in set(inside) | set(trend) for lv in (level, PROVINCE)]
         keys = sorted(set(parts))
         meta = self.all_snapshots[self.all_snapshots["snapshot"].isin({s for s, _ in keys})]
+        meta = meta.drop(columns=["source_id"], errors="ignore")  # who wrote it last: no matter
         payload = {
             "partitions": [[s, lv, self.partitions.get((s, lv), "")] for s, lv in keys],
             "snapshots": json.loads(meta.astype(str).to_json(orient="records")),

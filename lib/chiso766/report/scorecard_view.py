@@ -202,7 +202,10 @@ class ScorecardView:
         if overdue:
             parts += [_h(2, "HỒ SƠ QUÁ HẠN"), _p(overdue)]
         if c.recommendations:
-            parts += [_h(2, "KIẾN NGHỊ", numbered=False), _ul(c.recommendations[:MAX_RECOMMENDATIONS])]
+            parts += [
+                _h(2, "KIẾN NGHỊ", numbered=False),
+                _ul(c.recommendations[:MAX_RECOMMENDATIONS]),
+            ]
         return _join(parts)
 
     # -- XLSX ------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 import pandas as pd
 
 from chiso766.compute.periods import KINDS, Period, PeriodError, parse_period, period_of_date
-from chiso766.compute.ranking import rank_within
 
 TREND_COLUMNS = ["snapshot", "period", "end", "label", "total", "rank", "of"]
 _ORDER = {k: i for i, k in enumerate(KINDS)}
@@ -84,26 +83,31 @@ def trend_frame(keys: list[str], kind: str) -> pd.DataFrame:
 
 
 def unit_trend(
-    units_by_snapshot: Mapping[str, pd.DataFrame], keys: list[str], kind: str, unit_id: str
+    ranked_by_snapshot: Mapping[str, pd.DataFrame], keys: list[str], kind: str, unit_id: str
 ) -> pd.DataFrame:
     """A unit's total and rank within its level in each snapshot of ``keys``.
 
-    ``units_by_snapshot`` maps a snapshot to its scored units (unit_id, level, total)."""
+    ``ranked_by_snapshot`` maps a snapshot to its units indexed by unit id, with total, rank
+    and of (:func:`chiso766.compute.ranking.rank_within` by level)."""
     frame = trend_frame(keys, kind)
-    for i, key in enumerate(frame["snapshot"]):
-        units = units_by_snapshot.get(key)
-        if units is None or units.empty:
+    totals, ranks, ofs = [], [], []
+    for key in frame["snapshot"]:
+        ranked = ranked_by_snapshot.get(key)
+        if ranked is None or unit_id not in ranked.index:
+            totals.append(float("nan"))
+            ranks.append(float("nan"))
+            ofs.append(float("nan"))
             continue
-        mine = units[units["unit_id"] == unit_id]
-        if mine.empty:
-            continue
-        level = mine["level"].iloc[0]
-        ranked = rank_within(units[units["level"] == level][["unit_id", "level", "total"]])
-        row = ranked[ranked["unit_id"] == unit_id].iloc[0]
-        frame.loc[i, "total"] = row["total"]
-        frame.loc[i, "rank"] = row["rank"]
-        frame.loc[i, "of"] = row["of"]
+        row = ranked.loc[unit_id]
+        totals.append(_float(row["total"]))
+        ranks.append(_float(row["rank"]))
+        ofs.append(_float(row["of"]))
+    frame["total"], frame["rank"], frame["of"] = totals, ranks, ofs
     return frame
+
+
+def _float(x) -> float:
+    return float("nan") if x is None or pd.isna(x) else float(x)
 
 
 __all__ = ["TREND_COLUMNS", "short_label", "trend_frame", "trend_snapshots", "unit_trend"]
