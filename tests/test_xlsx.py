@@ -1,9 +1,8 @@
-"""xlsx: the workbook (types, formats, sheet names, formula safety) and emit_tables, which
-hands tables over only inside a render."""
+"""xlsx: the workbook (types, formats, sheet names, formula safety) and the tables a notebook
+publishes as an output of their own MIME type, read back with their column types."""
 
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 
 import openpyxl
@@ -11,7 +10,7 @@ import pandas as pd
 import pytest
 
 from chiso766.render import xlsx
-from chiso766.render.xlsx import emit_tables, write_xlsx
+from chiso766.render.xlsx import write_xlsx
 
 
 def test_write_xlsx_types_formats_and_safety(tmp_path: Path) -> None:
@@ -44,15 +43,34 @@ def test_write_xlsx_types_formats_and_safety(tmp_path: Path) -> None:
         write_xlsx({}, tmp_path / "none.xlsx")
 
 
-def test_emit_tables_only_inside_a_render(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    target = tmp_path / "tables.pkl"
-    monkeypatch.delenv(xlsx.ENV_TABLES, raising=False)
-    emit_tables({"a": pd.DataFrame({"x": [1]})})
-    assert not target.exists()
-    monkeypatch.setenv(xlsx.ENV_TABLES, str(target))
-    emit_tables({"a": pd.DataFrame({"x": [1]})})
-    emit_tables({"b": pd.DataFrame({"y": [2]})})
-    with target.open("rb") as fh:
-        assert sorted(pickle.load(fh)) == ["a", "b"]
+def test_tables_come_back_from_the_notebook_outputs_with_their_types() -> None:
+    import nbformat
+
+    from chiso766.report.display import TABLES_MIME, tables_payload
+
+    frame = pd.DataFrame(
+        {
+            "Đơn vị": ["Sở Y tế", "=cmd|' /C calc'!A0"],
+            "Tổng điểm": [75.45, float("nan")],
+            "Xếp hạng": pd.array([1, None], dtype="Int64"),
+            "STT": [1, 2],
+            "Ngày": pd.to_datetime(["2025-04-08", "2025-03-27"]),
+            "Có": [True, False],
+        }
+    )
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("publish_tables(...)")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={TABLES_MIME: tables_payload({"A": frame})}),
+        nbformat.v4.new_output("stream", name="stdout", text="x"),
+    ]
+    nb.cells = [cell]
+    tables = xlsx.tables_from_notebook(nb)
+    back = tables["A"]
+    assert list(back.columns) == list(frame.columns)
+    assert back["Tổng điểm"].dtype == "float64" and pd.isna(back["Tổng điểm"][1])
+    assert str(back["Xếp hạng"].dtype) == "Int64" and back["STT"].dtype == "int64"
+    assert back["Ngày"][0] == pd.Timestamp("2025-04-08") and bool(back["Có"][0]) is True
+    assert [o["output_type"] for o in nb.cells[0].outputs] == ["stream"]  # taken out of the page
     with pytest.raises(TypeError):
-        emit_tables({"c": [1, 2]})  # type: ignore[dict-item]
+        tables_payload({"c": [1, 2]})  # type: ignore[dict-item]

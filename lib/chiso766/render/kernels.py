@@ -131,9 +131,15 @@ class WarmKernel:
         self.km.start_kernel(
             cwd=str(self.cwd), env=env, extra_arguments=["--HistoryManager.enabled=False"]
         )
-        self.kc = self.km.client()
+        # an asynchronous client, as nbclient expects: a blocking one would stall its event
+        # loop, and a kernel that dies mid-cell would never be noticed
+        from jupyter_client.asynchronous import AsyncKernelClient
+        from jupyter_core.utils import run_sync
+
+        self.kc = AsyncKernelClient()
+        self.kc.load_connection_file(self.km.connection_file)
         self.kc.start_channels()
-        self.kc.wait_for_ready(timeout=60)
+        run_sync(self.kc.wait_for_ready)(timeout=60)
         if self.warmup:
             self.kc.execute(self.warmup, silent=True, store_history=False)
         return self
@@ -168,7 +174,9 @@ class WarmKernel:
 
     # --- running -----------------------------------------------------------------------------
     def _reset(self, timeout: float) -> None:
-        reply = self.kc.execute_interactive(
+        from jupyter_core.utils import run_sync
+
+        reply = run_sync(self.kc.execute_interactive)(
             RESET, silent=True, store_history=False, timeout=timeout, output_hook=lambda m: None
         )
         if reply["content"].get("status") != "ok":
@@ -196,6 +204,7 @@ class WarmKernel:
                 km=self.km,
                 kc=self.kc,
                 kernel_name="python3",
+                language="python",
                 cwd=None,
                 progress_bar=False,
                 log_output=False,
