@@ -18,22 +18,9 @@ FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json")]
 
 def _summary(read, result: IngestResult) -> str:
     """One line: what was read and stored, with the warnings the user must see."""
-    where = f"{read.province_label} {read.snapshot}"
-    if read.provisional:
-        where += " (provisional)"
-    if result.status == "unchanged":
-        line = f"{where}: already ingested from the same responses; nothing changed"
-    else:
-        units = read.measures["unit_id"].nunique()
-        line = (
-            f"{where}: {result.rows} values of {units} units from {len(read.files)} portal "
-            f"file(s) → snapshot {read.snapshot}"
-        )
-    if read.warnings:
-        line += f"; {len(read.warnings)} warning(s): " + " | ".join(
-            w.problem for w in read.warnings
-        )
-    return line
+    from chiso766.ingest.portal import summary_line
+
+    return summary_line(read, result)
 
 
 def ingest_portal(path: Path, period: str | None, store: Store) -> str:

@@ -793,3 +793,23 @@ def _taken_at(manifest: dict) -> dt.datetime | None:
         return max(dt.datetime.fromisoformat(s) for s in stamps)
     except ValueError:
         return None
+
+
+def summary_line(read: PortalRead, result) -> str:  # noqa: ANN001
+    """One line: what was read and stored, with the warnings the user must see."""
+    where = f"{read.province_label} {read.snapshot}"
+    if read.provisional:
+        where += " (provisional)"
+    if result.status == "unchanged":
+        line = f"{where}: already ingested from the same responses; nothing changed"
+    else:
+        units = read.measures["unit_id"].nunique()
+        line = (
+            f"{where}: {result.rows} values of {units} units from {len(read.files)} portal "
+            f"file(s) → snapshot {read.snapshot}"
+        )
+    if read.warnings:
+        line += f"; {len(read.warnings)} warning(s): " + " | ".join(
+            w.problem for w in read.warnings
+        )
+    return line
