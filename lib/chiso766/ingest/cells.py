@@ -38,6 +38,10 @@ MSG_NOT_XLSX = (
     "save it as .xlsx"
 )
 MSG_BAD_XLSX = "the XLSX workbook cannot be read ({reason}): open it in Excel and save it again"
+MSG_BAD_ROW = (
+    "a cell of this row cannot be read ({reason}); a number cell may hold text such as "
+    "'nan': correct it in Excel and save the file again"
+)
 MSG_NO_SHEET = "no sheet named '{sheet}' (sheets: {sheets})"
 MSG_EMPTY_BOOK = "the workbook has no sheet"
 MSG_FORMULA = (
@@ -124,12 +128,14 @@ def _load_sheet(path: Path, sheet: str | None, data_only: bool) -> list[list]:
                 path, MSG_NO_SHEET.format(sheet=sheet, sheets=", ".join(wb.sheetnames)), sheet
             )
         ws = wb[sheet] if sheet else wb.worksheets[0]
+        rows: list[list] = []
         try:
-            return [list(r) for r in ws.iter_rows(values_only=True)]
-        except IngestError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - a damaged sheet part
-            raise _fail(path, MSG_BAD_XLSX.format(reason=_reason(exc))) from None
+            for row in ws.iter_rows(values_only=True):
+                rows.append(list(row))
+        except Exception as exc:  # noqa: BLE001 - a damaged sheet part or cell
+            problem = MSG_BAD_ROW.format(reason=_reason(exc))
+            raise _fail(path, problem, row=len(rows) + 1) from None
+        return rows
     finally:
         wb.close()
 

@@ -145,8 +145,8 @@ def read_table(
                     None,
                     None,
                     None,
-                    "no header row found: a table needs a unit column ('Đơn vị') "
-                    "or an indicator column ('Chỉ số') and value columns",
+                    "no header row found in the first 20 rows: a table needs a unit column "
+                    "('Đơn vị') or an indicator column ('Chỉ số') and value columns",
                 )
             ]
         )

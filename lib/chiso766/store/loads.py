@@ -115,7 +115,7 @@ def check_unit_names(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, path: 
     (:class:`~chiso766.ingest.errors.IngestError`); a name with tone marks is a new unit,
     returned as a warning when its twin differs only in tone marks.
     """
-    from chiso766.compute.units import folded_name_key
+    from chiso766.compute.units import folded_name_key, name_key
     from chiso766.ingest.errors import IngestError, Problem
 
     new = frame[["unit_id", "unit", "level"]].drop_duplicates("unit_id")
@@ -129,7 +129,7 @@ def check_unit_names(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, path: 
     errors, notes = [], []
     for uid, name, level in new.itertuples(index=False):
         twins = stored[(stored["key"] == folded_name_key(name)) & (stored["level"] == level)]
-        twins = twins[twins["unit_id"] != uid]
+        twins = twins[(twins["unit_id"] != uid) & (twins["name"].map(name_key) != name_key(name))]
         if twins.empty:
             continue
         known = ", ".join(f"'{n}'" for n in twins["name"])
