@@ -329,7 +329,54 @@ def status(store: StoreOpt = None) -> None:
             )
 
 
+HISTORY_COLUMNS = [
+    "snapshot",
+    "unit",
+    "scope",
+    "code",
+    "kind",
+    "value",
+    "current",
+    "source",
+    "recorded_at",
+]
+
+
+def history(
+    unit: Annotated[str | None, typer.Option(help="a unit's name or id")] = None,
+    snapshot: Annotated[str | None, typer.Option(help="a snapshot, e.g. 2025-03-27")] = None,
+    scope: Annotated[str | None, typer.Option(help="total, group, indicator, rank, count")] = None,
+    store: StoreOpt = None,
+    format: FormatOpt = "table",
+) -> None:
+    """Every value the store ever held (oldest first) and the source each came from."""
+    try:
+        with Store(store or default_store_path(), read_only=True) as st:
+            unit_ids = [st.find_unit(unit)] if unit else None
+            keys = [parse_period(snapshot).key] if snapshot else None
+            frame = st.history(keys, unit_ids, [scope] if scope else None)
+    except (StoreError, PeriodError) as exc:
+        fail(str(exc))
+    if frame.empty:
+        fail("the store holds no value for this selection")
+    records = [
+        {
+            "snapshot": r["snapshot"],
+            "unit": r["unit"],
+            "scope": r["scope"],
+            "code": r["code"],
+            "kind": r["kind"],
+            "value": None if pd.isna(r["value"]) else r["value"],
+            "current": bool(r["current"]),
+            "source": r["source_path"],
+            "recorded_at": None if pd.isna(r["recorded_at"]) else str(r["recorded_at"]),
+        }
+        for r in frame.to_dict("records")
+    ]
+    _emit(records, format, HISTORY_COLUMNS)
+
+
 def register(app: typer.Typer) -> None:
     """Add the data commands to the `chiso766` command."""
-    for command in (ingest, score, compare, demo, rename, status):
+    for command in (ingest, score, compare, demo, rename, status, history):
         app.command()(command)

@@ -144,5 +144,6 @@ def read_history(
             params += list(values)
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY h.snapshot, h.unit_id, h.scope, h.code, h.kind, h.recorded_at, h.seq"
+    tiebreak = "h.rowid" if table == "measure_history" else "h.seq"  # rowid: insertion order
+    sql += f" ORDER BY h.snapshot, h.unit_id, h.scope, h.code, h.kind, h.recorded_at, {tiebreak}"
     return con.execute(sql, params).df()
