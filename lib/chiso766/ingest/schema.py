@@ -47,6 +47,12 @@ def _kind(frame: pd.DataFrame, kind: str) -> pd.Series:
     return frame["kind"] == kind
 
 
+def _v(frame: pd.DataFrame) -> pd.Series:
+    """The values, an infinite one as NaN (it breaks only the finiteness rule)."""
+    v = frame["value"].astype("float64")
+    return v.where(np.isfinite(v))
+
+
 def _maximum(frame: pd.DataFrame) -> pd.Series:
     """The maximum a points value may reach: the source's own, else the reader's, else none."""
     own = frame["max_score"].astype("float64")
@@ -65,23 +71,23 @@ RULES: tuple[Rule, ...] = (
     (
         "value_negative",
         MSG_NEGATIVE,
-        lambda f: ~(f["kind"].isin(["rate", "points"]) & (f["value"] < 0)),
+        lambda f: ~(f["kind"].isin(["rate", "points"]) & (_v(f) < 0)),
     ),
-    ("rate_max", MSG_RATE_ABOVE_100, lambda f: ~(_kind(f, "rate") & (f["value"] > 100 + EPS))),
+    ("rate_max", MSG_RATE_ABOVE_100, lambda f: ~(_kind(f, "rate") & (_v(f) > 100 + EPS))),
     (
         "points_max",
         MSG_POINTS_ABOVE_MAX,
-        lambda f: ~(_kind(f, "points") & (f["value"] > _maximum(f) + EPS)),
+        lambda f: ~(_kind(f, "points") & (_v(f) > _maximum(f) + EPS)),
     ),
-    ("rank_whole", MSG_RANK_WHOLE, lambda f: ~_kind(f, "rank") | _whole(f["value"])),
-    ("rank_start", MSG_RANK_START, lambda f: ~(_kind(f, "rank") & (f["value"] < 1))),
+    ("rank_whole", MSG_RANK_WHOLE, lambda f: ~_kind(f, "rank") | _whole(_v(f))),
+    ("rank_start", MSG_RANK_START, lambda f: ~(_kind(f, "rank") & (_v(f) < 1))),
     (
         "rank_of",
         MSG_RANK_ABOVE_OF,
-        lambda f: ~(_kind(f, "rank") & (f["value"] > f["denominator"])),
+        lambda f: ~(_kind(f, "rank") & (_v(f) > f["denominator"])),
     ),
-    ("count_whole", MSG_COUNT_WHOLE, lambda f: ~_kind(f, "count") | _whole(f["value"])),
-    ("count_negative", MSG_COUNT_NEGATIVE, lambda f: ~(_kind(f, "count") & (f["value"] < 0))),
+    ("count_whole", MSG_COUNT_WHOLE, lambda f: ~_kind(f, "count") | _whole(_v(f))),
+    ("count_negative", MSG_COUNT_NEGATIVE, lambda f: ~(_kind(f, "count") & (_v(f) < 0))),
 )
 # other numbers: (column, check name, message, rows that pass)
 NUMBER_RULES: tuple[tuple[str, str, str, Callable[[pd.Series], pd.Series]], ...] = (
@@ -105,9 +111,9 @@ def measures_schema():  # noqa: ANN201 - pandera is imported only when values ar
     columns = {
         "snapshot": pa.Column(str, nullable=False, coerce=True),
         "unit_id": pa.Column(str, nullable=False),
-        "level": pa.Column(str, pa.Check.isin(LEVELS, name="level_known")),
-        "scope": pa.Column(str, pa.Check.isin(SCOPES, name="scope_known")),
-        "kind": pa.Column(str, pa.Check.isin(KINDS, name="kind_known")),
+        "level": pa.Column(str, pa.Check.isin(LEVELS)),
+        "scope": pa.Column(str, pa.Check.isin(SCOPES)),
+        "kind": pa.Column(str, pa.Check.isin(KINDS)),
         "value": pa.Column(float, nullable=True, coerce=True),
         **{
             c: pa.Column(float, checks=checks, nullable=True, coerce=True, required=False)
@@ -145,7 +151,9 @@ def _problems(frame: pd.DataFrame, cases: pd.DataFrame, file: str) -> list[Probl
             continue
         i = int(index)
         name = str(check).split("(")[0]
-        field = column if name in MESSAGES and column in _NUMBER_COLUMNS else "value"
+        if name == "isin":
+            name = f"{column}_known"
+        field = column if name in _NUMBER_CHECKS else "value"
         key = (i, name, field)
         if key in seen:
             continue
@@ -154,7 +162,7 @@ def _problems(frame: pd.DataFrame, cases: pd.DataFrame, file: str) -> list[Probl
     return sorted(out, key=lambda p: (p.file, p.row or 0, p.column or ""))
 
 
-_NUMBER_COLUMNS = {c for c, *_ in NUMBER_RULES}
+_NUMBER_CHECKS = {name for _, name, *_ in NUMBER_RULES}
 
 
 def _origin(row: pd.Series, key: str, default=None):  # noqa: ANN001, ANN202
@@ -168,10 +176,10 @@ def _problem(row: pd.Series, check: str, field: str, file: str) -> Problem:
     value = row.get(field)
     if check in MESSAGES:
         message = MESSAGES[check]
-    else:  # an isin check on level/scope/kind
-        field = check.split("_")[0]
-        value = row.get(field)
-        message = MSG_UNKNOWN.format(what=field)
+    else:  # an isin check on level/scope/kind ("level_known")
+        what = check.removesuffix("_known")
+        value = row.get(what)
+        message = MSG_UNKNOWN.format(what=what)
     if check == "points_max":
         maximum = _maximum(row.to_frame().T).iloc[0]
         message = message.format(maximum=f"{float(maximum):g}")

@@ -47,15 +47,17 @@ class Change:
 
 
 def snapshot_label(key: str) -> str:
-    """'27/3/2025' for a day, else the period as announcements write it ('tháng 8/2026')."""
+    """'27/3/2025', '08/4/2025' for a day (as announcements write it), else the period
+    ('tháng 8/2026')."""
     from chiso766.compute.periods import PeriodError, parse_period
+    from chiso766.formatting import fmt_date
 
     try:
         period = parse_period(key)
     except PeriodError:
         return key
     if period.kind == "day":
-        return f"{period.start.day}/{period.start.month}/{period.start.year}"
+        return fmt_date(period.start)
     return period.label_vi
 
 
