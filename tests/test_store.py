@@ -270,3 +270,27 @@ def test_replacement_scans_cannot_reach_python_variables(tmp_path):
         invoices = pd.DataFrame({"a": [1]})  # noqa: F841 - what a replacement scan would find
         with pytest.raises(duckdb.CatalogException):
             st.con.execute("SELECT * FROM invoices")
+
+
+def test_units_under_the_former_ids_move_to_ids_that_keep_tone_marks(tmp_path, write_csv):
+    path = tmp_path / "old.duckdb"
+    a = write_csv("Đơn vị,Điểm đánh giá (27/3/2025)\nSở Nội vụ,81\nUBND xã Hòa An,70\n", "a.csv")
+    with Store(path) as st:
+        st.ingest_many([_load(a)])
+        for old, new in (
+            ("department:so-noi-vu", "department:sở-nội-vụ"),
+            ("commune:xa-hoa-an", "commune:xã-hòa-an"),
+        ):  # as the previous version named them
+            for table in ("units", "measures", "measure_history"):
+                st.con.execute(f"UPDATE {table} SET unit_id = ? WHERE unit_id = ?", [old, new])
+    b = write_csv("Đơn vị,Điểm đánh giá (08/4/2025)\nSở Nội vụ,82\nUBND xã Hóa An,60\n", "b.csv")
+    with Store(path) as st:
+        st.ingest_many([_load(b)])
+        units = dict(zip(st.units()["name"], st.units()["unit_id"], strict=True))
+        assert units == {
+            "Sở Nội vụ": "department:sở-nội-vụ",
+            "UBND xã Hòa An": "commune:xã-hòa-an",
+            "UBND xã Hóa An": "commune:xã-hóa-an",
+        }
+        noi_vu = st.history(unit_ids=["department:sở-nội-vụ"])
+        assert noi_vu["value"].tolist() == [81, 82]

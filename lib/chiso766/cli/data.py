@@ -287,8 +287,12 @@ def demo(
     digest = hashlib.sha256(
         pd.util.hash_pandas_object(data.measures, index=False).values.tobytes()
     ).hexdigest()
-    with Store(target) as st:
-        res = st.ingest(data.measures, Source(f"demo:{variant}", digest, "demo", data.methodology))
+    try:
+        with Store(target) as st:
+            source = Source(f"demo:{variant}", digest, "demo", data.methodology)
+            res = st.ingest(data.measures, source)
+    except StoreError as exc:
+        fail(str(exc))
     state = "unchanged" if res.status == "unchanged" else f"{res.rows} values"
     typer.echo(
         f"demo {variant} ({data.province}): {len(res.snapshots)} snapshots "

@@ -96,7 +96,8 @@ def has_history(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
-    """Create what is missing (inside the caller's transaction); seed the history once."""
+    """Create what is missing (inside the caller's transaction); seed the history once;
+    move units still under the former identifiers (diacritics folded) to today's."""
     con.execute(SCHEMA)
     if not has_history(con):
         con.execute(HISTORY)
@@ -105,3 +106,39 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
             f"INSERT INTO measure_history SELECT {cols}, s.ingested_at FROM measures m "
             "LEFT JOIN sources s USING (source_id)"
         )
+    migrate_unit_ids(con)
+
+
+# where a unit's id appears
+UNIT_ID_COLUMNS = (
+    ("units", "unit_id"),
+    ("measures", "unit_id"),
+    ("measure_history", "unit_id"),
+    ("unit_links", "old_id"),
+    ("unit_links", "new_id"),
+)
+
+
+def migrate_unit_ids(con: duckdb.DuckDBPyConnection) -> int:
+    """Re-key units whose id is the former '<level>:<slug without diacritics>' of their name
+    to :func:`chiso766.compute.units.unit_id` (which keeps tone marks); the number moved.
+
+    The former ids never told apart names that differ in tone marks, so each maps to one
+    name, and one new id; a unit whose new id is already taken is left as it is.
+    """
+    from chiso766.compute.units import folded_name_key, unit_id
+
+    rows = con.execute("SELECT unit_id, name, level FROM units").fetchall()
+    taken = {uid for uid, _, _ in rows}
+    moves = {}
+    for uid, name, level in rows:
+        if not name or not level or uid != f"{level}:{folded_name_key(name)}":
+            continue
+        new = unit_id(name, level)
+        if new != uid and new not in taken:
+            moves[uid] = new
+            taken.add(new)
+    for old, new in moves.items():
+        for table, column in UNIT_ID_COLUMNS:
+            con.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", [new, old])
+    return len(moves)
