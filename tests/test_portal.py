@@ -607,3 +607,19 @@ def test_malformed_manifests_are_errors(folder, manifest, field):
     with pytest.raises(IngestError) as err:
         read_portal_folder(folder)
     assert any(field in (p.column or "") for p in err.value.problems), err.value.summary()
+
+
+def test_a_score_that_disagrees_with_its_parts_is_a_warning_kept_with_it(folder):
+    def change(doc):
+        unit = doc["data"]["evaluation"][0]
+        for m in unit["metrics"]:
+            m.update(score=1, maxScore=6, numerator=1, denominator=6, ratio=16.67)
+        unit["totalScore"] = 9  # the four parts sum to 4
+
+    edit(folder / "transparency.json", change)
+    read = read_portal_folder(folder, "2026-08")
+    text = "evaluation[0].totalScore: the score 9 differs from the sum of its parts 4"
+    assert any(w.problem.startswith(text) for w in read.warnings)
+    row = one(read.measures, unit_id=DEPT, scope="group", code="CKMB")
+    assert row["flag"] == "total_differs_from_parts" and text in row["note"]
+    assert text in " ".join(read.source().meta["warnings"])

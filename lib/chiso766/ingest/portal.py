@@ -427,7 +427,35 @@ def _metric_rows(u: _Unit, item: dict, group: str, problems: Problems, where: st
                 _column_max_score=f"{at}.maxScore",
             )
         )
+    parts = [r["value"] for r in rows[1:] if r["kind"] == "points"]
+    _check_total(rows[0], parts, f"{where}.metrics[*].score", problems)
     return rows
+
+
+FLAG_TOTAL_PARTS = "total_differs_from_parts"
+MSG_TOTAL_PARTS = (
+    "{field}: the score {total} differs from the sum of its parts {parts} ({parts_field}); "
+    "the portal's score is kept"
+)
+
+
+def _check_total(total: dict, parts: list[float], parts_field: str, problems: Problems) -> None:
+    """A total that disagrees with the sum of its parts (all of them given): a warning, and
+    the flag and note on the total's row so reports can show it."""
+    value = total["value"]
+    if not parts or math.isnan(value) or any(math.isnan(p) for p in parts):
+        return
+    if abs(sum(parts) - value) <= 0.01 * len(parts) + 1e-9:
+        return
+    text = MSG_TOTAL_PARTS.format(
+        field=total["_column"],
+        total=f"{value:g}",
+        parts=f"{round(sum(parts), 2):g}",
+        parts_field=parts_field,
+    )
+    total["flag"] = FLAG_TOTAL_PARTS
+    total["note"] = "; ".join(x for x in (total.get("note"), text) if x)
+    problems.warn(None, total["_column"], value, text)
 
 
 def _quality(m: dict, problems: Problems, at: str) -> tuple[str | None, str | None]:
@@ -620,6 +648,9 @@ def read_service_results(
         rows.append(
             _row(u, "total", "", "points", total, max_score=100.0, _column=f"{where}.totalScore")
         )
+        if all(g in groups for g in GROUP_CODES):
+            parts = [rec[g] for g in GROUP_CODES]
+            _check_total(rows[-1], parts, f"{where}.groupScores", problems)
     if not table:
         problems.warn(None, "evaluation", None, "service-results lists no province")
         return NationalRead(rows, units, {})
