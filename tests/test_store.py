@@ -294,3 +294,10 @@ def test_units_under_the_former_ids_move_to_ids_that_keep_tone_marks(tmp_path, w
         }
         noi_vu = st.history(unit_ids=["department:sở-nội-vụ"])
         assert noi_vu["value"].tolist() == [81, 82]
+
+
+def test_a_store_whose_folder_cannot_be_made_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="cannot create the folder of the store"):
+        Store(blocker / "sub" / "s.duckdb")

@@ -99,6 +99,7 @@ _FILE_RE = re.compile(r"(?P<ep>[a-z][a-z-]*?)(?P<head>\.head)?(?:\.page-(?P<page
 _NAN = float("nan")
 MSG_NOT_FINITE = "not a finite number (infinite, NaN or too large)"
 MSG_NOT_TEXT = "expected text"
+MSG_NO_VALUES = "the responses hold no values (no unit is listed)"
 MSG_NOT_LIST = "expected a list"
 MSG_BAD_ID = "a departmentId must be text or a whole number"
 
@@ -915,6 +916,8 @@ def _read_files(
         rows += national.rows
         _compare_groups(rows, national.province_groups, province_id, problems)
     problems.items += check_measures(_checked(rows, units, period), str(folder))
+    if not rows:
+        problems.error(None, None, None, MSG_NO_VALUES)
     problems.raise_if_errors()
     frame = _frame(rows, units, period)
     cat = catalogue or load_catalogue(METHODOLOGY)

@@ -338,9 +338,7 @@ def fetch_period(
     return FetchResult(final, read, result, client.requests, time.monotonic() - t0)
 
 
-MSG_KEPT = (
-    "the portal's answers are kept in this archive folder for inspection; nothing was stored"
-)
+MSG_KEPT = "the portal's answers are kept in this archive folder for inspection; nothing was stored"
 
 
 def _publish(tmp: Path, root: Path, per: Period, stamp: str) -> Path:

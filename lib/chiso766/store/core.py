@@ -19,6 +19,7 @@ from chiso766.store.history import Change
 from chiso766.store.paths import default_store_path, now_local
 
 MSG_NO_STORE = "no store at {path}; ingest a file or run 'chiso766 demo'"
+MSG_NO_FOLDER = "cannot create the folder of the store {path} ({reason})"
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,11 @@ class Store:
         if read_only and not self.path.exists():
             raise StoreError(MSG_NO_STORE.format(path=self.path))
         if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                reason = exc.strerror or type(exc).__name__
+                raise StoreError(MSG_NO_FOLDER.format(path=self.path, reason=reason)) from None
         self.read_only = read_only
         self.con = connect(self.path, read_only, wait)
         try:
