@@ -288,13 +288,13 @@ def test_a_total_that_disagrees_with_its_groups_is_a_warning_kept_with_the_value
     assert [(w.row, w.problem) for w in read.warnings] == [
         (
             2,
-            "the total 85 differs from the sum of the group columns 82.2 (snapshot 2025-04-08); "
+            "the total 85 differs from the sum of the group columns 82,2 (snapshot 2025-04-08); "
             "the total is kept as written",
         )
     ]
     totals = read.measures[read.measures["scope"] == "total"].set_index("unit")
     assert totals.at["Sở Nội vụ", "flag"] == "total_differs_from_groups"
-    assert "82.2" in totals.at["Sở Nội vụ", "note"]
+    assert "82,2" in totals.at["Sở Nội vụ", "note"]
     assert totals.at["Sở Y tế", "flag"] is None
 
 
@@ -370,3 +370,14 @@ def test_property_any_cells_are_read_or_refused_with_problems(write_csv, cells):
         assert exc.problems and all(p.file == str(path) for p in exc.problems)
     else:
         assert read.measures["value"].map(lambda v: v != v or 0 <= v <= 100).all()
+
+
+def test_the_total_warning_reads_in_vietnamese_in_reports():
+    from chiso766.report.loading import warning_vi
+
+    text = warning_vi(
+        "the total 85 differs from the sum of the group columns 82,2 (snapshot 2025-04-08); "
+        "the total is kept as written"
+    )
+    assert text.startswith("Bảng số liệu ghi tổng điểm 85, khác tổng điểm các nhóm chỉ số 82,2")
+    assert warning_vi("published change differs from the computed change +5.18 (…)") == ""

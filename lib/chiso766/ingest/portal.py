@@ -41,6 +41,7 @@ from chiso766.compute.ranking import rank_within
 from chiso766.compute.scoring import ratio_from_counts
 from chiso766.compute.textnorm import nfc
 from chiso766.compute.units import COMMUNE, DEPARTMENT, PROVINCE
+from chiso766.formatting import fmt_number
 from chiso766.ingest.errors import Problem, Problems
 from chiso766.ingest.schema import check_measures
 from chiso766.ingest.text import note_problem, text_problem
@@ -450,8 +451,8 @@ def _check_total(total: dict, parts: list[float], parts_field: str, problems: Pr
         return
     text = MSG_TOTAL_PARTS.format(
         field=total["_column"],
-        total=f"{value:g}",
-        parts=f"{round(sum(parts), 2):g}",
+        total=fmt_number(value),
+        parts=fmt_number(sum(parts)),
         parts_field=parts_field,
     )
     total["flag"] = FLAG_TOTAL_PARTS

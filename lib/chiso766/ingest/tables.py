@@ -26,6 +26,7 @@ from chiso766.compute.units import (
     parse_level,
     unit_id,
 )
+from chiso766.formatting import fmt_number
 from chiso766.ingest.cells import read_rows
 from chiso766.ingest.errors import IngestError, Problem, Problems
 from chiso766.ingest.headers import (
@@ -407,8 +408,8 @@ class _UnitsLayout(_Layout):
             if abs(sum(values) - total["value"]) <= tolerance:
                 continue
             text = MSG_TOTAL_PARTS.format(
-                total=f"{total['value']:g}",
-                parts=f"{round(sum(values), 2):g}",
+                total=fmt_number(total["value"]),
+                parts=fmt_number(sum(values)),
                 snapshot=total["snapshot"],
             )
             total["flag"] = FLAG_TOTAL_PARTS
