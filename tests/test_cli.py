@@ -239,3 +239,15 @@ def test_the_command_never_shows_a_traceback(tmp_path, monkeypatch, capsys):
     with pytest.raises(SystemExit):
         cli.main(["explode", "--debug"])
     assert "Traceback" in capsys.readouterr().err
+
+
+def test_a_store_error_a_command_did_not_catch_is_said_plainly(tmp_path, capsys):
+    from chiso766.cli import main
+
+    folder = tmp_path / "folder.duckdb"
+    folder.mkdir()
+    with pytest.raises(SystemExit) as stop:
+        main(["render", "2025-W15", "--store", str(folder), "--format", "html"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 1 and "is a folder, not a store file" in err
+    assert "unexpected" not in err and "Traceback" not in err

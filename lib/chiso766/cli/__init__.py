@@ -10,6 +10,8 @@ import typer
 
 from chiso766.cli import data, portal, report
 from chiso766.cli.crash import DEBUG_FLAG, handle_unexpected, wants_debug
+from chiso766.ingest.errors import IngestError
+from chiso766.store import StoreError
 
 app = typer.Typer(
     help="Chỉ số 766 Workbook: ingest, score, compare and publish the Bộ chỉ số 766.",
@@ -45,6 +47,9 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted; nothing more was done", err=True)
         raise SystemExit(130) from None
+    except (StoreError, IngestError) as exc:  # expected failures a command did not catch
+        typer.echo(str(exc), err=True)
+        raise SystemExit(1) from None
     except BaseException as exc:  # noqa: BLE001 - the one place that catches everything
         raise SystemExit(handle_unexpected(exc, args, debug)) from None
 
