@@ -19,6 +19,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 MAX_BYTES = 50 * 1024 * 1024
 FIELD_LIMIT = csv.field_size_limit()
 MAX_FORMULA_CELLS = 20
+MAX_UNPACKED = 200 * 1024 * 1024
 
 MSG_TYPE = "unsupported file type; use .csv or .xlsx"
 MSG_TOO_BIG = "the file is larger than {mb} MB; split it"
@@ -36,6 +37,10 @@ MSG_PROTECTED = (
 MSG_NOT_XLSX = (
     "not an XLSX workbook (the file is damaged or of another type): open it in Excel and "
     "save it as .xlsx"
+)
+MSG_UNPACKED = (
+    "the workbook unpacks to more than {mb} MB (a damaged or hostile file); open it in Excel, "
+    "keep only the table and save it again"
 )
 MSG_BAD_XLSX = "the XLSX workbook cannot be read ({reason}): open it in Excel and save it again"
 MSG_BAD_ROW = (
@@ -107,6 +112,13 @@ def _xlsx_rows(path: Path, sheet: str | None) -> list[list]:
         raise _fail(path, MSG_PROTECTED)
     if not head.startswith(ZIP_MAGIC) or not zipfile.is_zipfile(path):
         raise _fail(path, MSG_NOT_XLSX)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _fail(path, MSG_BAD_XLSX.format(reason=_reason(exc))) from None
+    if unpacked > MAX_UNPACKED:
+        raise _fail(path, MSG_UNPACKED.format(mb=MAX_UNPACKED // (1024 * 1024)))
     values = _load_sheet(path, sheet, data_only=True)
     formulas = _load_sheet(path, sheet, data_only=False)
     _refuse_formulas_without_values(path, values, formulas)

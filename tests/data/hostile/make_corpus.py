@@ -193,6 +193,15 @@ def xlsx_cases() -> None:
             "row 2",
         ),
     }
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        src = zipfile.ZipFile(io.BytesIO(good))
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"<sheetData>", b"<sheetData>" + b" " * (210 * 1024 * 1024))
+            z.writestr(item.filename, body)
+    books["zip-bomb.xlsx"] = (bomb.getvalue(), "200 MB")
     for name, (data, place) in books.items():
         rel = f"xlsx/{name}"
         write(rel, data)
