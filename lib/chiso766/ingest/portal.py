@@ -244,6 +244,16 @@ def load_json(body: bytes | str) -> Any:
         raise BadJson(str(exc)[:120]) from None
 
 
+MAX_BYTES = 100 * 1024 * 1024
+
+
+def _body(path: Path) -> bytes:
+    """A response's bytes; one larger than :data:`MAX_BYTES` is read as not JSON."""
+    if path.stat().st_size > MAX_BYTES:
+        return b"<the file is larger than 100 MB>"
+    return path.read_bytes()
+
+
 def _max_depth(text: str) -> int:
     """How deep brackets nest outside strings (a cheap scan before parsing)."""
     depth = deepest = 0
@@ -773,7 +783,7 @@ def _manifest_files(folder: Path, manifest: dict, problems: Problems) -> list[Po
 
 def _read_manifest(folder: Path, problems: Problems) -> dict:
     try:
-        manifest = load_json((folder / MANIFEST).read_bytes())
+        manifest = load_json(_body(folder / MANIFEST))
     except (OSError, BadJson) as exc:
         problems.error(None, None, MANIFEST, f"unreadable archive manifest ({exc})")
         return {}
@@ -890,7 +900,7 @@ def _read_files(
             )
             continue
         sub = Problems(f"{folder.name}/{parts[0].path.name}")
-        read = read_endpoint(endpoint, [p.path.read_bytes() for p in parts], sub)
+        read = read_endpoint(endpoint, [_body(p.path) for p in parts], sub)
         problems.items += sub.items
         if read is None:
             continue
@@ -906,7 +916,7 @@ def _read_files(
     if SERVICE_RESULTS in by_endpoint:
         parts = by_endpoint[SERVICE_RESULTS]
         sub = Problems(f"{folder.name}/{parts[0].path.name}")
-        national = read_service_results([p.path.read_bytes() for p in parts], province_id, sub)
+        national = read_service_results([_body(p.path) for p in parts], province_id, sub)
         problems.items += sub.items
         if national is not None:
             national.rows = [{**r, "_file": sub.file} for r in national.rows]

@@ -339,6 +339,7 @@ class _UnitsLayout(_Layout):
             if note and not self.text(n, self.headers[note_col].text, note, note=True):
                 note = None
             rank_of = self._rank_of(n, row, of_cols)
+            first = len(self.rows)
             totals: dict = {}
             for col, h in self.value_cols():
                 cell = self.number(n, h, self.cell(row, col))
@@ -370,7 +371,7 @@ class _UnitsLayout(_Layout):
                 )
             main = totals or {c: v for c, v in self._first_target_values(n, row).items()}
             self.check_changes(n, row, main)
-            self._check_total(n, uid)
+            self._check_total(n, self.rows[first:])
         return pd.DataFrame(self.rows)
 
     def _tone_twin(self, n: int, column: str, name: str, level: str, folded: dict) -> None:
@@ -386,10 +387,9 @@ class _UnitsLayout(_Layout):
                 n, column, plain, MSG_NO_TONES_TWIN.format(name=plain, row=at, twin=other)
             )
 
-    def _check_total(self, n: int, uid: str) -> None:
+    def _check_total(self, n: int, mine: list[dict]) -> None:
         """A total that disagrees with the sum of its groups (all groups given): a warning,
         kept with the total (flag, note)."""
-        mine = [r for r in self.rows if r["unit_id"] == uid and r["_row"] == n]
         groups = {g.code for g in self.cat.groups}
         for total in (r for r in mine if r["scope"] == "total" and r["kind"] == "points"):
             parts = [
