@@ -11,7 +11,7 @@ import typer
 
 from chiso766.cli.common import StoreOpt, fail
 from chiso766.ingest.errors import IngestError, Problem
-from chiso766.store import IngestResult, Store, StoreError, default_store_path
+from chiso766.store import IngestResult, Store, StoreError, default_store_path, summary_vi
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json")]
 
@@ -104,6 +104,7 @@ def fetch(
                     "requests": res.requests,
                     "seconds": round(res.seconds, 2),
                     "warnings": [w.problem for w in res.read.warnings],
+                    "changes": [c.describe() for c in res.ingest.changes],
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -111,6 +112,8 @@ def fetch(
         )
         return
     typer.echo(_summary(res.read, res.ingest))
+    if res.ingest.changes:
+        typer.echo(summary_vi(res.ingest.changes))
     typer.echo(f"archived in {res.folder} ({res.requests} requests, {res.seconds:.1f} s)")
 
 
