@@ -134,3 +134,120 @@ def test_rename_command(tmp_path, write_csv):
     assert [(r["unit"], r["status"], r["delta"]) for r in rows] == [("Sở A mới", "rose", 1.0)]
     bad = run("rename", "Sở X", "Sở A mới", "--store", store)
     assert bad.exit_code == 1 and "no unit named 'Sở X'" in bad.stderr
+
+
+# ---- issue 9: nothing half-stored, changes said, CSV safe, no traceback ----------------------
+TINY = Path(__file__).parent / "data" / "portal" / "tiny-2026-08"
+
+
+def test_a_good_table_and_a_broken_portal_folder_store_nothing(tmp_path, write_csv):
+    import shutil
+
+    folder = tmp_path / "broken"
+    shutil.copytree(TINY, folder)
+    doc = json.loads((folder / "transparency.json").read_text(encoding="utf-8"))
+    doc["data"]["evaluation"][0]["totalScore"] = -32.5
+    (folder / "transparency.json").write_text(json.dumps(doc), encoding="utf-8")
+    store = tmp_path / "s.duckdb"
+    res = run(
+        "ingest", SEED / "004-departments.csv", folder, "--period", "2026-08", "--store", store
+    )
+    assert res.exit_code == 1
+    assert "broken/transparency.json, field 'evaluation[0].totalScore'" in res.stderr
+    assert "a negative value" in res.stderr and not store.exists()
+    res = run("ingest", SEED / "004-departments.csv", TINY, "--period", "2026-08", "--store", store)
+    assert res.exit_code == 0, res.output  # both kinds in one call, one transaction
+    from chiso766.store import Store
+
+    with Store(store, read_only=True) as st:
+        assert set(st.sources()["kind"]) == {"table", "portal"}
+
+
+def test_an_undated_table_after_a_good_one_stores_nothing(tmp_path, write_csv):
+    undated = write_csv("Đơn vị,Tổng điểm\nSở Nội vụ,80\n", "undated.csv")
+    store = tmp_path / "s.duckdb"
+    res = run("ingest", SEED / "004-departments.csv", undated, "--store", store)
+    assert res.exit_code == 1 and "values without a date" in res.stderr
+    assert not store.exists()
+
+
+def test_reingest_says_what_changed(tmp_path, write_csv):
+    a = write_csv("Đơn vị,Điểm đánh giá (27/3/2025)\nSở Nội vụ,81\n", "a.csv")
+    b = write_csv("Đơn vị,Điểm đánh giá (27/3/2025)\nSở Nội vụ,91\n", "b.csv")
+    store = tmp_path / "s.duckdb"
+    assert "thay đổi" not in run("ingest", a, "--store", store).stdout
+    res = run("ingest", b, "--store", store)
+    assert res.exit_code == 0
+    assert "1 giá trị thay đổi: Sở Nội vụ, 27/3/2025: 81 → 91" in res.stdout
+    rows = json.loads(run("history", "--unit", "Sở Nội vụ", "--store", store, "-f", "json").stdout)
+    assert [(r["value"], r["current"], Path(r["source"]).name) for r in rows] == [
+        (81, False, "a.csv"),
+        (91, True, "b.csv"),
+    ]
+    res = run("history", "--unit", "so noi vu", "--store", store)
+    assert res.exit_code == 1 and "did you mean 'Sở Nội vụ'" in res.stderr
+
+
+def test_csv_exports_neutralise_formulas_but_keep_negative_numbers(tmp_path, write_csv):
+    import csv
+    import io
+
+    old = write_csv(
+        'Đơn vị,Cấp,Điểm đánh giá (27/3/2025)\n"=HYPERLINK(""http://x"",""a"")",Sở,80\n'
+        "@SUM(A1),Sở,70\n",
+        "old.csv",
+    )
+    new = write_csv(
+        'Đơn vị,Cấp,Điểm đánh giá (08/4/2025)\n"=HYPERLINK(""http://x"",""a"")",Sở,75\n'
+        "@SUM(A1),Sở,71\n",
+        "new.csv",
+    )
+    out = run("compare", old, new, "-f", "csv", "-m", "qd766-2022")
+    assert out.exit_code == 0, out.output
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert {r["unit"] for r in rows} == {'\'=HYPERLINK("http://x","a")', "'@SUM(A1)"}
+    assert {r["delta"] for r in rows} == {"-5.0", "1.0"}  # numbers stay numbers
+    scored = run("score", new, "-f", "csv", "-m", "qd766-2022").stdout
+    assert all(not line.startswith(("=", "@", "+")) for line in scored.splitlines())
+
+
+def test_the_command_never_shows_a_traceback(tmp_path, monkeypatch, capsys):
+    import typer
+
+    import chiso766.cli as cli
+
+    boom = typer.Typer()
+
+    @boom.callback()
+    def options() -> None:
+        """A group, as the real command is."""
+
+    @boom.command()
+    def explode() -> None:
+        raise ZeroDivisionError("division by zero in a place nobody expected")
+
+    monkeypatch.setattr(cli, "app", boom)
+    monkeypatch.setenv("CHISO766_LOG_DIR", str(tmp_path))
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["explode"])
+    assert stop.value.code == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "ZeroDivisionError: division by zero" in err
+    logs = list(tmp_path.glob("chiso766-*.log"))
+    assert len(logs) == 1 and str(logs[0]) in err
+    assert "Traceback" in logs[0].read_text(encoding="utf-8")
+    with pytest.raises(SystemExit):
+        cli.main(["explode", "--debug"])
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_a_store_error_a_command_did_not_catch_is_said_plainly(tmp_path, capsys):
+    from chiso766.cli import main
+
+    folder = tmp_path / "folder.duckdb"
+    folder.mkdir()
+    with pytest.raises(SystemExit) as stop:
+        main(["render", "2025-W15", "--store", str(folder), "--format", "html"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 1 and "is a folder, not a store file" in err
+    assert "unexpected" not in err and "Traceback" not in err

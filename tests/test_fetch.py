@@ -326,12 +326,27 @@ def test_4xx_is_not_retried(baseline, store, tmp_path):
     assert_nothing_changed(store, tmp_path, counts, files)
 
 
-def test_an_answer_that_does_not_read_stores_nothing(baseline, store, tmp_path):
+def test_an_answer_that_does_not_read_stores_nothing_and_is_kept(baseline, store, tmp_path):
     portal, counts, files = baseline
     portal.answers["dvc-progress-tree"] = {"code": "OK", "data": {"children": []}}
-    with pytest.raises(IngestError, match="no 'parent' object"):
+    with pytest.raises(IngestError, match="no 'parent' object") as err:
         fetch(portal, store, tmp_path)
-    assert_nothing_changed(store, tmp_path, counts, files)
+    assert store.counts() == counts
+    kept = err.value.problems[-1]
+    assert "kept in this archive folder" in kept.problem
+    assert (Path(kept.file) / "dvc-progress-tree.json").is_file()  # the raw answer, for review
+    assert not [p for p in left_behind(tmp_path) if ".partial" in p]
+    assert all(str(Path(kept.file).name) in p.file for p in err.value.problems[:-1])
+
+
+def test_an_impossible_score_refuses_the_period_and_keeps_the_answers(baseline, store, tmp_path):
+    portal, counts, files = baseline
+    portal.answers["transparency"]["data"]["evaluation"][0]["totalScore"] = -32.5
+    with pytest.raises(IngestError) as err:
+        fetch(portal, store, tmp_path)
+    bad = err.value.problems[0]
+    assert bad.file.endswith("transparency.json") and bad.column == "evaluation[0].totalScore"
+    assert store.counts() == counts
 
 
 def test_pages_that_miss_units_are_refused(baseline, store, tmp_path):

@@ -509,3 +509,117 @@ def test_samples_worked_example(samples):
     assert row["value"] == row["computed"] == 5.21
     sync = one(m, unit_id=PHU_THO_ID, code="DOSSIER_SYNC", kind="rate")
     assert sync["flag"] == "TEMP_NATIONAL_REPORT_DENOMINATOR"
+
+
+# ---- issue 9: values range-checked, shapes checked, archives kept to their folder ------------
+def _metric(doc, i=0, m=2):
+    return doc["data"]["evaluation"][i]["metrics"][m]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "problem"),
+    [
+        (
+            lambda d: d["data"]["evaluation"][0].update(totalScore=-32.5),
+            "evaluation[0].totalScore",
+            "a negative value",
+        ),
+        (lambda d: _metric(d).update(ratio=500), "evaluation[0].metrics[2].ratio", "above 100"),
+        (
+            lambda d: _metric(d).update(score=99),
+            "evaluation[0].metrics[2].score",
+            "points above the maximum of 2",
+        ),
+        (
+            lambda d: d["data"]["evaluation"][0].update(totalScore=float("inf")),
+            "evaluation[0].totalScore",
+            "not a finite number",
+        ),
+        (
+            lambda d: _metric(d).update(numerator=-1),
+            "evaluation[0].metrics[2].numerator",
+            "a negative count",
+        ),
+        (
+            lambda d: d["data"]["evaluation"][0].update(metrics=7),
+            "evaluation[0].metrics",
+            "expected a list",
+        ),
+        (
+            lambda d: d["data"]["evaluation"][0].update(departmentType=["PROVINCE"]),
+            "evaluation[0].departmentType",
+            "unknown type",
+        ),
+        (
+            lambda d: d["data"]["pagination"].update(total=float("nan")),
+            "pagination.total",
+            "expected a whole number",
+        ),
+    ],
+)
+def test_a_period_with_an_impossible_value_is_refused(folder, change, field, problem):
+    edit(folder / "transparency.json", change)
+    with pytest.raises(IngestError) as err:
+        read_portal_folder(folder, "2026-08")
+    hits = [p for p in err.value.problems if p.column == field]
+    assert hits and problem in hits[0].problem, err.value.summary()
+    assert hits[0].file.endswith("transparency.json")
+
+
+def test_deeply_nested_json_is_refused_not_crashed_on(folder):
+    (folder / "transparency.json").write_text("[" * 200_000 + "]" * 200_000)
+    with pytest.raises(IngestError, match="nested more than 64 levels"):
+        read_portal_folder(folder, "2026-08")
+
+
+def test_manifest_paths_stay_inside_the_archive(folder, tmp_path):
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"code": "OK", "data": "SECRET-CONTENT"}', encoding="utf-8")
+    _archive(folder)
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"][0]["file"] = "../secret.json"
+    manifest["files"][0].pop("sha256", None)
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IngestError, match="outside the archive folder") as err:
+        read_portal_folder(folder)
+    assert "SECRET-CONTENT" not in err.value.summary()
+
+
+def test_a_link_out_of_the_folder_is_refused(folder, tmp_path):
+    outside = tmp_path / "outside.json"
+    shutil.copyfile(folder / "transparency.json", outside)
+    (folder / "transparency.json").unlink()
+    (folder / "transparency.json").symlink_to(outside)
+    with pytest.raises(IngestError, match="outside the archive folder"):
+        read_portal_folder(folder, "2026-08")
+
+
+@pytest.mark.parametrize(
+    ("manifest", "field"),
+    [
+        ([1, 2], "manifest.json"),
+        ({"kind": ARCHIVE_KIND, "period": "2026-08", "files": ["transparency.json"]}, "files[0]"),
+        ({"kind": ARCHIVE_KIND, "period": "2026-08", "files": "x"}, "manifest.files"),
+    ],
+)
+def test_malformed_manifests_are_errors(folder, manifest, field):
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IngestError) as err:
+        read_portal_folder(folder)
+    assert any(field in (p.column or "") for p in err.value.problems), err.value.summary()
+
+
+def test_a_score_that_disagrees_with_its_parts_is_a_warning_kept_with_it(folder):
+    def change(doc):
+        unit = doc["data"]["evaluation"][0]
+        for m in unit["metrics"]:
+            m.update(score=1, maxScore=6, numerator=1, denominator=6, ratio=16.67)
+        unit["totalScore"] = 9  # the four parts sum to 4
+
+    edit(folder / "transparency.json", change)
+    read = read_portal_folder(folder, "2026-08")
+    text = "evaluation[0].totalScore: the score 9 differs from the sum of its parts 4"
+    assert any(w.problem.startswith(text) for w in read.warnings)
+    row = one(read.measures, unit_id=DEPT, scope="group", code="CKMB")
+    assert row["flag"] == "total_differs_from_parts" and text in row["note"]
+    assert text in " ".join(read.source().meta["warnings"])

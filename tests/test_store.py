@@ -142,7 +142,9 @@ def test_unit_links_follow_renames(tmp_path, write_csv):
     with Store(tmp_path / "s.duckdb") as st:
         _ingest(st, a)
         _ingest(st, b)
-        old, new = st.find_unit("so a cu"), st.find_unit("Sở A mới")
+        with pytest.raises(StoreError, match="did you mean 'Sở A cũ'"):
+            st.find_unit("so a cu")  # without diacritics: a suggestion, never the identity
+        old, new = st.find_unit("sở a cũ"), st.find_unit("Sở A mới")
         st.link_units(old, new, "QĐ 01/QĐ-UBND")
         assert st.unit_links() == {old: new}
         newer = st.find_unit("Sở A mới hơn")
@@ -154,3 +156,148 @@ def test_unit_links_follow_renames(tmp_path, write_csv):
             st.find_unit("Sở Không Có")
         with pytest.raises(StoreError, match="itself"):
             st.link_units(old, old)
+
+
+# ---- one transaction for a batch; value history ----------------------------------------------
+def _load(path: Path):
+    from chiso766.store import Load
+
+    read = read_table(path)
+    return Load(read.measures, Source(str(path), sha256_of(path), "table", read.methodology))
+
+
+def test_a_batch_is_stored_whole_or_not_at_all(tmp_path, write_csv):
+    from chiso766.ingest.errors import IngestError
+
+    good = write_csv("Đơn vị,Tổng điểm (08/4/2025)\nSở Nội vụ,80\n", "good.csv")
+    twin = write_csv("Đơn vị,Tổng điểm (08/4/2025)\nUBND xa Hoa An,70\n", "twin.csv")
+    seed = write_csv("Đơn vị,Tổng điểm (01/4/2025)\nUBND xã Hòa An,60\n", "seed.csv")
+    path = tmp_path / "s.duckdb"
+    with Store(path) as st:
+        st.ingest_many([_load(seed)])
+        before, raw = st.counts(), None
+    raw = path.read_bytes()
+    with Store(path) as st:
+        with pytest.raises(IngestError, match="without tone marks") as err:
+            st.ingest_many([_load(good), _load(twin)])  # the second fails: the first is undone
+        assert "did you mean" not in str(err.value) and "'UBND xã Hòa An'" in str(err.value)
+        assert st.counts() == before
+    assert path.read_bytes() == raw
+
+
+def test_reingest_keeps_the_old_value_in_the_history_and_says_what_changed(tmp_path, write_csv):
+    from chiso766.store import summary_vi
+
+    a = write_csv("Đơn vị,Điểm đánh giá (27/3/2025)\nSở Nội vụ,81\nSở Y tế,70\n", "a.csv")
+    b = write_csv("Đơn vị,Điểm đánh giá (27/3/2025)\nSở Nội vụ,91\nSở Y tế,70\n", "b.csv")
+    with Store(tmp_path / "s.duckdb") as st:
+        (first,) = st.ingest_many([_load(a)])
+        (second,) = st.ingest_many([_load(b)])
+        assert first.changes == ()
+        assert [(c.unit, c.old, c.new) for c in second.changes] == [("Sở Nội vụ", 81, 91)]
+        assert summary_vi(second.changes) == "1 giá trị thay đổi: Sở Nội vụ, 27/3/2025: 81 → 91"
+        current = st.measures(["2025-03-27"])  # the same columns as before the history
+        assert list(current.columns) == [
+            "snapshot", "unit_id", "unit", "level", "scope", "code", "kind", "value",
+            "numerator", "denominator", "max_score", "flag", "note", "label", "computed",
+            "source_id",
+        ]  # fmt: skip
+        assert current.set_index("unit")["value"]["Sở Nội vụ"] == 91
+        hist = st.history(unit_ids=[st.find_unit("Sở Nội vụ")])
+        assert hist["value"].tolist() == [81, 91]
+        assert hist["current"].tolist() == [False, True]
+        assert [Path(p).name for p in hist["source_path"]] == ["a.csv", "b.csv"]
+        uid = st.find_unit("Sở Nội vụ")
+        assert Path(st.source_of("2025-03-27", uid, "total", "", "points")["path"]).name == "b.csv"
+        where = st.measures(["2025-03-27"], with_source=True)
+        assert {Path(p).name for p in where["source_path"]} == {"b.csv"}
+
+
+def test_a_value_that_appears_or_disappears_is_a_change(tmp_path, write_csv):
+    a = write_csv("Đơn vị,Điểm đánh giá (27/3/2025)\nSở Nội vụ,-\n", "a.csv")
+    b = write_csv('Đơn vị,Điểm đánh giá (27/3/2025)\nSở Nội vụ,"80,5"\n', "b.csv")
+    with Store(tmp_path / "s.duckdb") as st:
+        st.ingest_many([_load(a)])
+        (res,) = st.ingest_many([_load(b)])
+    assert res.changes[0].describe() == "Sở Nội vụ, 27/3/2025: không có dữ liệu → 80,5"
+
+
+def test_a_store_written_before_the_history_gets_one(tmp_path, write_csv):
+    path = tmp_path / "old.duckdb"
+    a = write_csv("Đơn vị,Điểm đánh giá (27/3/2025)\nSở Nội vụ,81\n", "a.csv")
+    with Store(path) as st:
+        st.ingest_many([_load(a)])
+        st.con.execute("DROP TABLE measure_history")  # as the previous version wrote it
+    with Store(path, read_only=True) as st:
+        assert st.history()["value"].tolist() == [81]  # read from the current values
+    b = write_csv("Đơn vị,Điểm đánh giá (27/3/2025)\nSở Nội vụ,82\n", "b.csv")
+    with Store(path) as st:
+        st.ingest_many([_load(b)])
+        assert st.history()["value"].tolist() == [81, 82]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "not a DuckDB file"),
+        (b"hello" * 100, "not a DuckDB file"),
+    ],
+)
+def test_a_file_that_is_not_a_store_is_refused_untouched(tmp_path, content, message):
+    path = tmp_path / "s.duckdb"
+    path.write_bytes(content)
+    for read_only in (True, False):
+        with pytest.raises(StoreError, match=message):
+            Store(path, read_only=read_only)
+    assert path.read_bytes() == content
+
+
+def test_a_folder_or_another_programs_database_is_refused(tmp_path):
+    folder = tmp_path / "dir.duckdb"
+    folder.mkdir()
+    with pytest.raises(StoreError, match="is a folder"):
+        Store(folder)
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE invoices (id INTEGER)")
+    con.close()
+    with pytest.raises(StoreError, match="not a chiso766 store .*invoices"):
+        Store(other)
+
+
+def test_replacement_scans_cannot_reach_python_variables(tmp_path):
+    with Store(tmp_path / "s.duckdb") as st:
+        invoices = pd.DataFrame({"a": [1]})  # noqa: F841 - what a replacement scan would find
+        with pytest.raises(duckdb.CatalogException):
+            st.con.execute("SELECT * FROM invoices")
+
+
+def test_units_under_the_former_ids_move_to_ids_that_keep_tone_marks(tmp_path, write_csv):
+    path = tmp_path / "old.duckdb"
+    a = write_csv("Đơn vị,Điểm đánh giá (27/3/2025)\nSở Nội vụ,81\nUBND xã Hòa An,70\n", "a.csv")
+    with Store(path) as st:
+        st.ingest_many([_load(a)])
+        for old, new in (
+            ("department:so-noi-vu", "department:sở-nội-vụ"),
+            ("commune:xa-hoa-an", "commune:xã-hòa-an"),
+        ):  # as the previous version named them
+            for table in ("units", "measures", "measure_history"):
+                st.con.execute(f"UPDATE {table} SET unit_id = ? WHERE unit_id = ?", [old, new])
+    b = write_csv("Đơn vị,Điểm đánh giá (08/4/2025)\nSở Nội vụ,82\nUBND xã Hóa An,60\n", "b.csv")
+    with Store(path) as st:
+        st.ingest_many([_load(b)])
+        units = dict(zip(st.units()["name"], st.units()["unit_id"], strict=True))
+        assert units == {
+            "Sở Nội vụ": "department:sở-nội-vụ",
+            "UBND xã Hòa An": "commune:xã-hòa-an",
+            "UBND xã Hóa An": "commune:xã-hóa-an",
+        }
+        noi_vu = st.history(unit_ids=["department:sở-nội-vụ"])
+        assert noi_vu["value"].tolist() == [81, 82]
+
+
+def test_a_store_whose_folder_cannot_be_made_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="cannot create the folder of the store"):
+        Store(blocker / "sub" / "s.duckdb")

@@ -230,3 +230,154 @@ def test_snapshot_time_from_the_header(write_csv):
     path = write_csv("Đơn vị,Điểm (11 giờ 00 ngày 08/7/2024),Điểm (27/3/2024)\nSở A,80,79\n")
     read = read_table(path)
     assert read.snapshot_info == {"2024-07-08": {"taken_at": dt.datetime(2024, 7, 8, 11, 0)}}
+
+
+# ---- issue 9: refused, not silently stored -------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Đơn vị,Điểm đánh giá (08/4/2025)\n",
+        "Đơn vị,Điểm đánh giá (08/4/2025)\n,\n  ,  \n",
+    ],
+    ids=["header-only", "blank-rows"],
+)
+def test_a_table_without_data_rows_is_refused(write_csv, text):
+    with pytest.raises(IngestError, match="the table has no data rows") as err:
+        read_table(write_csv(text))
+    assert err.value.problems[0].row == 2
+
+
+def _xlsx(tmp_path, rows, formulas=None, name="t.xlsx"):
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    for cell, formula in (formulas or {}).items():
+        wb.active[cell] = formula
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+def test_formulas_without_saved_values_are_refused_naming_the_cells(tmp_path):
+    header = ["Đơn vị", "Điểm đánh giá (08/4/2025)"]
+    path = _xlsx(
+        tmp_path, [header, ["Sở Nội vụ", None], ["Sở Y tế", None]], {"B2": "=1+1", "B3": "=B2"}
+    )
+    with pytest.raises(IngestError, match="open the file in Excel and save it") as err:
+        read_table(path)
+    assert [(p.row, p.column) for p in err.value.problems] == [(2, "cell B2"), (3, "cell B3")]
+
+
+def test_a_password_protected_workbook_is_named_so(tmp_path):
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    with pytest.raises(IngestError, match="password-protected"):
+        read_table(path)
+
+
+def test_a_total_that_disagrees_with_its_groups_is_a_warning_kept_with_the_value(write_csv):
+    groups = '"Công khai, minh bạch",Tiến độ giải quyết,Số hóa hồ sơ,Dịch vụ trực tuyến,Hài lòng'
+    path = write_csv(
+        f"Đơn vị,Tổng điểm,{groups}\n"
+        'Sở Nội vụ,85,"16,2",18,20,"16,5","11,5"\n'
+        'Sở Y tế,"82,2","16,2",18,20,"16,5","11,5"\n'
+    )
+    cat = load_catalogue("qd766-2022")
+    assert len(cat.groups) == 5
+    read = read_table(path, methodology="qd766-2022", snapshot="2025-04-08")
+    assert [(w.row, w.problem) for w in read.warnings] == [
+        (
+            2,
+            "the total 85 differs from the sum of the group columns 82,2 (snapshot 2025-04-08); "
+            "the total is kept as written",
+        )
+    ]
+    totals = read.measures[read.measures["scope"] == "total"].set_index("unit")
+    assert totals.at["Sở Nội vụ", "flag"] == "total_differs_from_groups"
+    assert "82,2" in totals.at["Sở Nội vụ", "note"]
+    assert totals.at["Sở Y tế", "flag"] is None
+
+
+def test_communes_one_tone_mark_apart_are_two_units(write_csv):
+    path = write_csv("Đơn vị,Điểm đánh giá (08/4/2025)\nUBND xã Hòa An,80\nUBND xã Hóa An,81\n")
+    read = read_table(path)
+    assert read.measures["unit_id"].nunique() == 2
+
+
+@pytest.mark.parametrize(
+    ("cell", "problem"),
+    [
+        ("Sở \u202eụv iộN", "direction controls (U+202E)"),
+        ("Sở \u2066Nội vụ\u2069", "direction controls (U+2066, U+2069)"),
+        ("Sở Nội\x07 vụ", "control characters (U+0007)"),
+        ("Sở " + "Dài " * 80, "a name of 322 characters (at most 300)"),
+    ],
+)
+def test_names_that_cannot_be_shown_safely_are_refused(write_csv, cell, problem):
+    path = write_csv(f'Đơn vị,Điểm đánh giá (08/4/2025)\n"{cell}",80\n')
+    with pytest.raises(IngestError) as err:
+        read_table(path)
+    (p,) = err.value.problems
+    assert (p.row, p.column) == (2, "Đơn vị") and problem in p.problem
+    assert "\u202e" not in err.value.summary()  # the terminal shows <U+202E>, not reversed text
+
+
+@pytest.mark.parametrize(
+    ("cell", "problem"),
+    [("9" * 400, "not a finite number"), ("1e309", "text in a number column")],
+)
+def test_huge_numbers_are_refused_not_crashed_on(write_csv, cell, problem):
+    path = write_csv(
+        "Đơn vị,Điểm đánh giá (08/4/2025),Xếp hạng (08/4/2025),Số tỉnh\n"
+        f"UBND tỉnh Bình Phước,75,{cell},63\n"
+    )
+    with pytest.raises(IngestError, match=problem):
+        read_table(path)
+
+
+# ---- property: whatever the cells, a table is read or refused with problems ----------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_NAMES = st.sampled_from(["Sở Nội vụ", "Sở Y tế", "Sở Tư pháp", "UBND xã Hòa An", "UBND xã Hóa An"])
+_VALUES = st.floats(min_value=0, max_value=100, allow_nan=False).map(lambda v: round(v, 2))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.dictionaries(_NAMES, _VALUES, min_size=1), comma=st.booleans())
+def test_property_values_written_either_way_are_read_back(write_csv, rows, comma):
+    lines = ["Đơn vị;Điểm đánh giá (08/4/2025)"]
+    for name, value in rows.items():
+        text = f"{value:.2f}"
+        lines.append(f"{name};{text.replace('.', ',') if comma else text}")
+    read = read_table(write_csv("\n".join(lines) + "\n"))
+    got = dict(zip(read.measures["unit"], read.measures["value"], strict=True))
+    assert got == pytest.approx(rows)
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(cells=st.lists(st.text(max_size=30), min_size=2, max_size=6))
+def test_property_any_cells_are_read_or_refused_with_problems(write_csv, cells):
+    row = ",".join('"' + c.replace('"', '""') + '"' for c in cells)
+    path = write_csv(f"Đơn vị,Điểm đánh giá (08/4/2025)\n{row}\n")
+    try:
+        read = read_table(path)
+    except IngestError as exc:
+        assert exc.problems and all(p.file == str(path) for p in exc.problems)
+    else:
+        assert read.measures["value"].map(lambda v: v != v or 0 <= v <= 100).all()
+
+
+def test_the_total_warning_reads_in_vietnamese_in_reports():
+    from chiso766.report.loading import warning_vi
+
+    text = warning_vi(
+        "the total 85 differs from the sum of the group columns 82,2 (snapshot 2025-04-08); "
+        "the total is kept as written"
+    )
+    assert text.startswith("Bảng số liệu ghi tổng điểm 85, khác tổng điểm các nhóm chỉ số 82,2")
+    assert warning_vi("published change differs from the computed change +5.18 (…)") == ""

@@ -14,7 +14,9 @@ from chiso766.compute.units import (
     PROVINCE,
     SCORED_LEVELS,
     UnknownLevel,
+    folded_name_key,
     infer_level,
+    name_key,
     parse_level,
     unit_id,
 )
@@ -161,31 +163,36 @@ def test_levels():
         "Thị xã Bình Long",
         "thị xã bình long",
         "THỊ XÃ BÌNH LONG",
-        "Thi xa Binh Long",
-        "UBND Thi xa Binh Long",
-        "ubnd thi xa binh long",
+        "UBND Thị xã Bình Long",
+        "ubnd thị xã bình long",
         "Ủy ban nhân dân thị xã Bình Long",
+        "Uỷ ban nhân dân thị xã Bình Long",
         "  UBND   thị xã\u00a0Bình Long ",
     ],
 )
 @pytest.mark.parametrize("spell", [lambda s: s, nfd], ids=["nfc", "nfd"])
 def test_unit_id_is_stable(name, spell):
-    assert unit_id(spell(name), DISTRICT) == "district:thi-xa-binh-long"
+    assert unit_id(spell(name), DISTRICT) == "district:thị-xã-bình-long"
 
 
 @pytest.mark.parametrize(
     ("name", "level", "expected"),
     [
-        ("Sở Nội vụ", DEPARTMENT, "department:so-noi-vu"),
+        ("Sở Nội vụ", DEPARTMENT, "department:sở-nội-vụ"),
         (
             "Sở Văn hóa, Thể thao và Du lịch",
             DEPARTMENT,
-            "department:so-van-hoa-the-thao-va-du-lich",
+            "department:sở-văn-hóa-thể-thao-và-du-lịch",
         ),
-        ("UBND tỉnh Bình Phước", PROVINCE, "province:tinh-binh-phuoc"),
-        ("UBND xã Hy Cương", COMMUNE, "commune:xa-hy-cuong"),
-        ("Văn phòng UBND tỉnh", DEPARTMENT, "department:van-phong-ubnd-tinh"),  # only a lead UBND
-        ("UBND huyện Đồng Phú", DISTRICT, "district:huyen-dong-phu"),
+        (
+            "Sở Văn hoá, Thể thao và Du lịch",
+            DEPARTMENT,
+            "department:sở-văn-hóa-thể-thao-và-du-lịch",
+        ),
+        ("UBND tỉnh Bình Phước", PROVINCE, "province:tỉnh-bình-phước"),
+        ("UBND xã Hy Cương", COMMUNE, "commune:xã-hy-cương"),
+        ("Văn phòng UBND tỉnh", DEPARTMENT, "department:văn-phòng-ubnd-tỉnh"),  # only a lead UBND
+        ("UBND huyện Đồng Phú", DISTRICT, "district:huyện-đồng-phú"),
     ],
 )
 def test_unit_id_values(name, level, expected):
@@ -195,3 +202,30 @@ def test_unit_id_values(name, level, expected):
 def test_unit_id_differs_by_level_and_name():
     assert unit_id("Bình Long", DISTRICT) != unit_id("Bình Long", COMMUNE)
     assert unit_id("UBND xã Tân Lập", COMMUNE) != unit_id("UBND phường Tân Lập", COMMUNE)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("UBND xã Hòa An", "UBND xã Hóa An"),  # two communes, one tone mark apart
+        ("Xã Tân Lập", "Xã Tấn Lập"),
+        ("Phường Đông Hà", "Phường Dông Hà"),  # đ is a letter of its own
+        ("Thị xã Bình Long", "Thi xa Binh Long"),  # without tone marks: not the same name
+    ],
+)
+def test_unit_identity_keeps_tone_marks(a, b):
+    assert unit_id(a, COMMUNE) != unit_id(b, COMMUNE)
+    assert folded_name_key(a) == folded_name_key(b)  # the suggestion key folds them
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("UBND xã Hoà An", "UBND xã Hòa An"),  # tone placed the new or the old way
+        ("Xã Thuỷ An", "Xã Thủy An"),
+        ("Xã Thanh Hoá", "xã thanh hóa"),
+    ],
+)
+def test_tone_placement_does_not_make_another_unit(a, b):
+    assert unit_id(a, COMMUNE) == unit_id(b, COMMUNE) == unit_id(nfd(b), COMMUNE)
+    assert name_key(a) == name_key(b)

@@ -67,3 +67,48 @@ def test_nfd_text_is_recognised():
 
     nfd = unicodedata.normalize("NFD", "Hệ thống không thông báo dữ liệu")
     assert math.isnan(parse_number(nfd).value)
+
+
+# ---- issue 9: numbers beyond a float; properties of the parser -------------------------------
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@pytest.mark.parametrize("raw", ["9" * 400, float("inf"), float("-inf"), 10**400, "1" + "0" * 309])
+def test_numbers_beyond_a_float_are_refused(raw):
+    with pytest.raises(BadValue, match="not a finite number"):
+        parse_number(raw)
+
+
+@pytest.mark.parametrize("raw", ["nan", "inf", "Infinity", "1e309", "-1e5"])
+def test_float_words_are_text(raw):
+    with pytest.raises(BadValue, match="text in a number column"):
+        parse_number(raw)
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).map(lambda v: round(v, 2)))
+def test_property_vietnamese_and_english_writing_read_the_same(value):
+    plain = f"{value:.2f}"
+    assert parse_number(plain).value == pytest.approx(value)
+    assert parse_number(plain.replace(".", ",")).value == pytest.approx(value)  # decimal comma
+    grouped = f"{value:,.2f}"  # 1,234.56
+    assert parse_number(grouped).value == pytest.approx(value)
+    vi = grouped.replace(",", " ").replace(".", ",").replace(" ", ".")  # 1.234,56
+    assert parse_number(vi).value == pytest.approx(value)
+    assert parse_number(plain + "%").value == pytest.approx(value)
+
+
+@given(st.text(max_size=40))
+def test_property_any_text_is_a_finite_number_no_data_or_refused(raw):
+    try:
+        cell = parse_number(raw)
+    except BadValue as exc:
+        assert exc.problem
+    else:
+        assert cell.missing or math.isfinite(cell.value)
+
+
+@given(st.integers(min_value=-(10**30), max_value=10**30))
+def test_property_integers_as_text(value):
+    cell = parse_number(str(value))
+    assert cell.value == pytest.approx(float(value))

@@ -181,7 +181,7 @@ ATTACK = (
 def attack_report(tmp_path_factory):
     """A report whose unit names are attacker-shaped (and one very long)."""
     base = tmp_path_factory.mktemp("attack")
-    long_name = "Sở " + "Rất Dài " * 60
+    long_name = "Sở " + "Rất Dài " * 35  # long, within the 300 characters a name may have
     table = base / "units.csv"
     table.write_text(
         "Đơn vị,Cấp,Điểm đánh giá (27/3/2025),Điểm đánh giá (08/4/2025)\n"

@@ -26,16 +26,7 @@ def fail(message: str, code: int = 1) -> None:
 
 
 def print_problems(problems: list[Problem], title: str) -> None:
+    """A title, then one line per problem (file, row, column or field, value, what is wrong)."""
     typer.echo(title, err=True)
     for p in problems:
-        where = ", ".join(
-            x
-            for x in (
-                p.file,
-                f"row {p.row}" if p.row else "",
-                f"column '{p.column}'" if p.column else "",
-            )
-            if x
-        )
-        value = f" [value: '{p.value}']" if p.value not in (None, "") else ""
-        typer.echo(f"  - {where}: {p.problem}{value}", err=True)
+        typer.echo(f"  - {p.line()}", err=True)

@@ -14,17 +14,28 @@ from chiso766.cli.common import FormatOpt, MethodOpt, StoreOpt, fail, print_prob
 from chiso766.compute.periods import PeriodError, parse_period
 from chiso766.ingest.errors import IngestError, Problem
 from chiso766.methodology import MethodologyError, load_bands
-from chiso766.store import Source, Store, StoreError, default_store_path, project_root, sha256_of
+from chiso766.store import (
+    Source,
+    Store,
+    StoreError,
+    default_store_path,
+    project_root,
+    summary_vi,
+)
 
 DEMO_STORE = "demo.duckdb"
 
 
 def _read(path: Path, methodology: str, unit, level, snapshot, sheet):
+    """Read a table for `score`/`compare`; a bad catalogue name or snapshot becomes a problem."""
     from chiso766.ingest.tables import read_table
 
-    return read_table(
-        path, methodology=methodology, unit=unit, level=level, snapshot=snapshot, sheet=sheet
-    )
+    try:
+        return read_table(
+            path, methodology=methodology, unit=unit, level=level, snapshot=snapshot, sheet=sheet
+        )
+    except (MethodologyError, PeriodError) as exc:
+        raise IngestError([Problem(str(path), None, None, None, str(exc))]) from None
 
 
 def ingest(
@@ -39,61 +50,50 @@ def ingest(
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first)")] = None,
     period: Annotated[str | None, typer.Option(help="period of a portal folder")] = None,
 ) -> None:
-    """Validate every file, then store them; nothing is stored if any file has an error."""
-    reads, failures = [], []
-    portal = []
-    for path in files:
-        if path.is_dir():
-            portal.append(path)
-            continue
-        try:
-            reads.append(_read(path, methodology, unit, level, snapshot, sheet))
-        except IngestError as exc:
-            failures.extend(exc.problems)
-        except MethodologyError as exc:
-            failures.append(Problem(str(path), None, None, None, str(exc)))
+    """Validate every file, then store them all in one transaction; nothing is stored if any
+    file has an error."""
+    from chiso766.ingest.batch import Options, read_sources
+
+    options = Options(methodology, unit, level, snapshot, sheet, period)
+    reads, failures = read_sources(list(files), options)
     if failures:
-        print_problems(failures, f"{len(failures)} problem(s); nothing was stored:")
+        print_problems(failures, MSG_NOTHING_STORED.format(n=len(failures)))
         raise typer.Exit(1)
-    with Store(store) as st:
-        for read in reads:
-            for w in read.warnings:
-                print_problems([w], "warning:")
-            try:
-                res = st.ingest(
-                    read.measures,
-                    Source(
-                        read.path,
-                        sha256_of(read.path),
-                        "table",
-                        read.methodology,
-                        {"layout": read.layout},
-                    ),
-                    {
-                        k: {**v, "methodology": read.methodology}
-                        for k, v in read.snapshot_info.items()
-                    },
-                )
-            except StoreError as exc:
-                fail(str(exc))
-            verb = (
-                "already ingested, nothing changed"
-                if res.status == "unchanged"
-                else (f"{res.rows} values")
-            )
-            typer.echo(
-                f"{read.path}: {verb}; snapshots {', '.join(res.snapshots)} "
-                f"({read.layout}, {read.methodology}) → {st.path}"
-            )
-        for folder in portal:
-            try:
-                from chiso766.cli.portal import ingest_portal
-            except ImportError:  # pragma: no cover - portal support not installed
-                fail(f"{folder}: folders of portal responses are not supported here")
-            try:
-                typer.echo(ingest_portal(folder, period, st))
-            except (IngestError, StoreError, PeriodError, ValueError) as exc:
-                fail(f"{folder}: {exc}")
+    path = store or default_store_path()
+    existed = path.exists()
+    try:
+        with Store(path) as st:
+            results = st.ingest_many([r.load for r in reads])
+    except IngestError as exc:
+        _forget_new_store(path, existed)
+        print_problems(exc.problems, MSG_NOTHING_STORED.format(n=len(exc.problems)))
+        raise typer.Exit(1) from None
+    except StoreError as exc:
+        _forget_new_store(path, existed)
+        fail(f"{exc}; nothing was stored")
+    for read, res in zip(reads, results, strict=True):
+        for w in read.warnings:
+            print_problems([w], "warning:")
+        typer.echo(f"{read.describe(res)} → {path}")
+        for note in res.warnings:
+            typer.echo(f"  warning: {note}")
+    changes = [c for res in results for c in res.changes]
+    if changes:
+        typer.echo(summary_vi(changes))
+
+
+MSG_NOTHING_STORED = "{n} problem(s); nothing was stored:"
+
+
+def _forget_new_store(path: Path, existed: bool) -> None:
+    """Remove a store file this command created and then left empty after a refusal."""
+    if existed:
+        return
+    for p in (path, path.with_name(path.name + ".wal")):
+        try:
+            p.unlink()
+        except OSError:
+            pass
 
 
 def _scored_units(measures: pd.DataFrame, methodology: str, snapshot: str | None):
@@ -159,7 +159,9 @@ def _emit(records: list[dict], fmt: str, columns: list[str]) -> None:
     if fmt == "json":
         typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        pd.DataFrame(records, columns=columns).to_csv(sys.stdout, index=False)
+        from chiso766.exports import write_csv
+
+        write_csv(pd.DataFrame(records, columns=columns), sys.stdout)
     elif fmt == "table":
         from chiso766.formatting import fmt_number
 
@@ -190,7 +192,10 @@ def score(
         raise typer.Exit(1) from None
     for w in read.warnings:
         print_problems([w], "warning:")
-    _key, units = _scored_units(read.measures, methodology, snapshot)
+    try:
+        _key, units = _scored_units(read.measures, methodology, snapshot)
+    except (PeriodError, MethodologyError) as exc:
+        fail(f"{file}: {exc}")
     _emit(_unit_records(units), format, ["unit", "level", "total", "class", "rank", "of"])
 
 
@@ -231,7 +236,10 @@ def compare(
         links = _unit_links(store)
         if links:  # renamed units are compared under their current id
             a = a.assign(unit_id=a["unit_id"].map(lambda u: links.get(u, u)))
-    except (IngestError, PeriodError, StoreError) as exc:
+    except IngestError as exc:
+        print_problems(exc.problems, f"{len(exc.problems)} problem(s):")
+        raise typer.Exit(1) from None
+    except (PeriodError, StoreError, MethodologyError) as exc:
         fail(str(exc))
     rows = []
     for level in b["level"].drop_duplicates().tolist() + [
@@ -279,8 +287,12 @@ def demo(
     digest = hashlib.sha256(
         pd.util.hash_pandas_object(data.measures, index=False).values.tobytes()
     ).hexdigest()
-    with Store(target) as st:
-        res = st.ingest(data.measures, Source(f"demo:{variant}", digest, "demo", data.methodology))
+    try:
+        with Store(target) as st:
+            source = Source(f"demo:{variant}", digest, "demo", data.methodology)
+            res = st.ingest(data.measures, source)
+    except StoreError as exc:
+        fail(str(exc))
     state = "unchanged" if res.status == "unchanged" else f"{res.rows} values"
     typer.echo(
         f"demo {variant} ({data.province}): {len(res.snapshots)} snapshots "
@@ -321,7 +333,54 @@ def status(store: StoreOpt = None) -> None:
             )
 
 
+HISTORY_COLUMNS = [
+    "snapshot",
+    "unit",
+    "scope",
+    "code",
+    "kind",
+    "value",
+    "current",
+    "source",
+    "recorded_at",
+]
+
+
+def history(
+    unit: Annotated[str | None, typer.Option(help="a unit's name or id")] = None,
+    snapshot: Annotated[str | None, typer.Option(help="a snapshot, e.g. 2025-03-27")] = None,
+    scope: Annotated[str | None, typer.Option(help="total, group, indicator, rank, count")] = None,
+    store: StoreOpt = None,
+    format: FormatOpt = "table",
+) -> None:
+    """Every value the store ever held (oldest first) and the source each came from."""
+    try:
+        with Store(store or default_store_path(), read_only=True) as st:
+            unit_ids = [st.find_unit(unit)] if unit else None
+            keys = [parse_period(snapshot).key] if snapshot else None
+            frame = st.history(keys, unit_ids, [scope] if scope else None)
+    except (StoreError, PeriodError) as exc:
+        fail(str(exc))
+    if frame.empty:
+        fail("the store holds no value for this selection")
+    records = [
+        {
+            "snapshot": r["snapshot"],
+            "unit": r["unit"],
+            "scope": r["scope"],
+            "code": r["code"],
+            "kind": r["kind"],
+            "value": None if pd.isna(r["value"]) else r["value"],
+            "current": bool(r["current"]),
+            "source": r["source_path"],
+            "recorded_at": None if pd.isna(r["recorded_at"]) else str(r["recorded_at"]),
+        }
+        for r in frame.to_dict("records")
+    ]
+    _emit(records, format, HISTORY_COLUMNS)
+
+
 def register(app: typer.Typer) -> None:
     """Add the data commands to the `chiso766` command."""
-    for command in (ingest, score, compare, demo, rename, status):
+    for command in (ingest, score, compare, demo, rename, status, history):
         app.command()(command)

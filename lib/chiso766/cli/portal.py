@@ -11,29 +11,16 @@ import typer
 
 from chiso766.cli.common import StoreOpt, fail
 from chiso766.ingest.errors import IngestError, Problem
-from chiso766.store import IngestResult, Store, StoreError, default_store_path
+from chiso766.store import IngestResult, Store, StoreError, default_store_path, summary_vi
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json")]
 
 
 def _summary(read, result: IngestResult) -> str:
     """One line: what was read and stored, with the warnings the user must see."""
-    where = f"{read.province_label} {read.snapshot}"
-    if read.provisional:
-        where += " (provisional)"
-    if result.status == "unchanged":
-        line = f"{where}: already ingested from the same responses; nothing changed"
-    else:
-        units = read.measures["unit_id"].nunique()
-        line = (
-            f"{where}: {result.rows} values of {units} units from {len(read.files)} portal "
-            f"file(s) → snapshot {read.snapshot}"
-        )
-    if read.warnings:
-        line += f"; {len(read.warnings)} warning(s): " + " | ".join(
-            w.problem for w in read.warnings
-        )
-    return line
+    from chiso766.ingest.portal import summary_line
+
+    return summary_line(read, result)
 
 
 def ingest_portal(path: Path, period: str | None, store: Store) -> str:
@@ -117,6 +104,7 @@ def fetch(
                     "requests": res.requests,
                     "seconds": round(res.seconds, 2),
                     "warnings": [w.problem for w in res.read.warnings],
+                    "changes": [c.describe() for c in res.ingest.changes],
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -124,6 +112,8 @@ def fetch(
         )
         return
     typer.echo(_summary(res.read, res.ingest))
+    if res.ingest.changes:
+        typer.echo(summary_vi(res.ingest.changes))
     typer.echo(f"archived in {res.folder} ({res.requests} requests, {res.seconds:.1f} s)")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chiso766.compute.textnorm import fold_words, nfc, slug
+from chiso766.compute.textnorm import fold_words, nfc, slug, tone_key
 
 PROVINCE, DEPARTMENT, DISTRICT, COMMUNE = "province", "department", "district", "commune"
 BRANCH = "branch"  # e.g. "Chi nhánh VPĐK đất đai": counted (overdue dossiers), never scored
@@ -124,17 +124,36 @@ def infer_level(name: str) -> str:
 _ID_PREFIXES = ("ubnd ", "uy ban nhan dan ")
 
 
-def unit_id(name: str, level: str) -> str:
-    """Stable identifier of a unit that has no portal id: '<level>:<slug of name>'.
-
-    A leading 'UBND' is ignored, so 'UBND thị xã Bình Long' and 'Thị xã Bình Long' are one unit.
-    """
-    key = fold_words(name)
+def _without_ubnd(name: str) -> str:
+    """The name less a leading 'UBND' / 'Ủy ban nhân dân' (any spelling)."""
+    text = nfc(name)
+    folded = fold_words(text)
     for prefix in _ID_PREFIXES:
-        if key.startswith(prefix):
-            key = key[len(prefix) :]
-            break
-    return f"{level}:{slug(key)}"
+        if folded.startswith(prefix):
+            words = len(prefix.split())
+            return " ".join(text.split()[words:])
+    return text
+
+
+def name_key(name: str) -> str:
+    """A unit name's identity: tone marks kept (placed one way), case, spacing, NFD/NFC and a
+    leading 'UBND' ignored: 'UBND xã Hoà An' and 'Xã Hòa An' are one unit, 'Xã Hóa An' another."""
+    return tone_key(_without_ubnd(name))
+
+
+def folded_name_key(name: str) -> str:
+    """The name without diacritics ('xa-hoa-an'): only for suggestions, never identity."""
+    return slug(_without_ubnd(name))
+
+
+def unit_id(name: str, level: str) -> str:
+    """Stable identifier of a unit that has no portal id: '<level>:<name key>'.
+
+    The key keeps tone marks (:func:`name_key`): 'UBND xã Hòa An' → 'commune:xã-hòa-an' and
+    'UBND xã Hóa An' → 'commune:xã-hóa-an' are two communes. A leading 'UBND' is ignored, so
+    'UBND thị xã Bình Long' and 'Thị xã Bình Long' are one unit.
+    """
+    return f"{level}:{name_key(name)}"
 
 
 @dataclass(frozen=True)

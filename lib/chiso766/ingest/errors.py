@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass, field
 
 import pandas as pd
@@ -17,6 +18,24 @@ class Problem:
     value: str | None
     problem: str
     severity: str = "error"
+
+    def where(self) -> str:
+        """'file, row 3, column 'Tổng điểm'' (a JSON file's place is a field)."""
+        table = self.file.lower().endswith((".csv", ".txt", ".tsv", ".xlsx", ".xlsm"))
+        label = "column" if table else "field"
+        if self.column and self.column.startswith("cell "):
+            label = ""
+        parts = [
+            self.file,
+            f"row {self.row}" if self.row is not None else "",
+            (f"{label} '{self.column}'" if label else self.column) if self.column else "",
+        ]
+        return ", ".join(x for x in parts if x)
+
+    def line(self) -> str:
+        """The problem as one line of a list: place, what is wrong, the value."""
+        value = f" [value: '{self.value}']" if self.value not in (None, "") else ""
+        return f"{self.where()}: {self.problem}{value}"
 
 
 @dataclass
@@ -46,6 +65,8 @@ class Problems:
 
 
 def _show(value) -> str | None:
+    """A value as a message shows it: at most 80 characters, invisible controls (direction
+    overrides, NUL…) written as <U+202E> so the terminal shows what is there."""
     if value is None:
         return None
     try:
@@ -54,7 +75,13 @@ def _show(value) -> str | None:
     except (TypeError, ValueError):
         pass
     text = str(value)
-    return text if len(text) <= 80 else text[:77] + "…"
+    if len(text) > 80:
+        text = text[:77] + "…"
+    return "".join(f"<U+{ord(c):04X}>" if _invisible(c) else c for c in text)
+
+
+def _invisible(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cc", "Cf") and ch not in " "
 
 
 class IngestError(Exception):
@@ -73,15 +100,5 @@ class IngestError(Exception):
     def summary(self) -> str:
         lines = [f"{len(self.problems)} problem(s); nothing was stored:"]
         for p in self.problems:
-            where = ", ".join(
-                s
-                for s in (
-                    p.file,
-                    f"row {p.row}" if p.row is not None else "",
-                    f"column '{p.column}'" if p.column else "",
-                )
-                if s
-            )
-            value = f" [value: '{p.value}']" if p.value not in (None, "") else ""
-            lines.append(f"  - {where}: {p.problem}{value}")
+            lines.append(f"  - {p.line()}")
         return "\n".join(lines)

@@ -41,7 +41,10 @@ from chiso766.compute.ranking import rank_within
 from chiso766.compute.scoring import ratio_from_counts
 from chiso766.compute.textnorm import nfc
 from chiso766.compute.units import COMMUNE, DEPARTMENT, PROVINCE
+from chiso766.formatting import fmt_number
 from chiso766.ingest.errors import Problem, Problems
+from chiso766.ingest.schema import check_measures
+from chiso766.ingest.text import note_problem, text_problem
 from chiso766.methodology import Catalogue, load_catalogue
 from chiso766.portal.provinces import Province, province_by_id
 from chiso766.store import Source, now_local, sha256_of
@@ -95,6 +98,11 @@ TREE_RATES: dict[str, tuple[tuple[str, tuple[str, ...], str], ...]] = {
 
 _FILE_RE = re.compile(r"(?P<ep>[a-z][a-z-]*?)(?P<head>\.head)?(?:\.page-(?P<page>\d+))?\.json")
 _NAN = float("nan")
+MSG_NOT_FINITE = "not a finite number (infinite, NaN or too large)"
+MSG_NOT_TEXT = "expected text"
+MSG_NO_VALUES = "the responses hold no values (no unit is listed)"
+MSG_NOT_LIST = "expected a list"
+MSG_BAD_ID = "a departmentId must be text or a whole number"
 
 
 @dataclass(frozen=True)
@@ -189,9 +197,8 @@ def envelope_data(body: bytes | str | dict, problems: Problems) -> dict | None:
     """The ``data`` of a ``{"code":"OK","data":…}`` answer; None (and an error) otherwise."""
     if isinstance(body, bytes | str):
         try:
-            text = body.decode("utf-8-sig") if isinstance(body, bytes) else body
-            body = json.loads(text)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            body = load_json(body)
+        except BadJson as exc:
             problems.error(None, None, _head(body), f"not a JSON answer of the portal ({exc})")
             return None
     if not isinstance(body, dict) or "code" not in body:
@@ -212,6 +219,66 @@ def envelope_data(body: bytes | str | dict, problems: Problems) -> dict | None:
     return data
 
 
+class BadJson(ValueError):
+    """Bytes that are not a JSON document this reader can take."""
+
+
+MAX_DEPTH = 64
+MSG_TOO_DEEP = "the JSON is nested more than {depth} levels deep"
+
+
+def load_json(body: bytes | str) -> Any:
+    """Parse JSON bytes or text; :class:`BadJson` for anything that is not a sane document
+    (not UTF-8, not JSON, nested deeper than :data:`MAX_DEPTH`). NaN and Infinity parse as
+    floats, for the value checks to refuse."""
+    try:
+        text = body.decode("utf-8-sig") if isinstance(body, bytes) else body
+    except UnicodeDecodeError as exc:
+        raise BadJson(f"not UTF-8: {exc.reason}") from None
+    depth = _max_depth(text)
+    if depth > MAX_DEPTH:
+        raise BadJson(MSG_TOO_DEEP.format(depth=MAX_DEPTH))
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+        raise BadJson(str(exc)[:120]) from None
+
+
+MAX_BYTES = 100 * 1024 * 1024
+
+
+def _body(path: Path) -> bytes:
+    """A response's bytes; one larger than :data:`MAX_BYTES` is read as not JSON."""
+    if path.stat().st_size > MAX_BYTES:
+        return b"<the file is larger than 100 MB>"
+    return path.read_bytes()
+
+
+def _max_depth(text: str) -> int:
+    """How deep brackets nest outside strings (a cheap scan before parsing)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DEPTH:
+                    return deepest
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
 def _head(value: Any) -> str:
     text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
     return text[:60]
@@ -225,12 +292,23 @@ def _num(value: Any, problems: Problems, where: str) -> float:
         problems.error(None, where, value, "expected a number")
         return _NAN
     if isinstance(value, int | float):
-        return float(value)
-    try:
-        return float(str(value).replace(",", "."))
-    except ValueError:
-        problems.error(None, where, value, "expected a number")
+        try:
+            out = float(value)
+        except OverflowError:
+            out = math.inf
+    elif isinstance(value, str) and len(value) <= 40:
+        try:
+            out = float(value.replace(",", "."))
+        except ValueError:
+            problems.error(None, where, value, "expected a number")
+            return _NAN
+    else:
+        problems.error(None, where, _head(value), "expected a number")
         return _NAN
+    if not math.isfinite(out):
+        problems.error(None, where, _head(value), MSG_NOT_FINITE)
+        return _NAN
+    return out
 
 
 # ---- one endpoint ------------------------------------------------------------------------
@@ -258,22 +336,39 @@ def _unit(item: Any, is_root: bool, problems: Problems, where: str) -> _Unit | N
         return None
     uid = item.get("departmentId")
     if not uid:
-        problems.error(None, where, item.get("departmentName"), "a unit without departmentId")
+        name = _head(item.get("departmentName"))
+        problems.error(None, where, name, "a unit without departmentId")
         return None
-    name = display_name(item.get("departmentName") or "") or str(uid)
+    if isinstance(uid, bool) or not isinstance(uid, str | int) or len(str(uid)) > 100:
+        problems.error(None, f"{where}.departmentId", _head(uid), MSG_BAD_ID)
+        return None
+    raw_name = item.get("departmentName")
+    if raw_name is not None and not isinstance(raw_name, str):
+        problems.error(None, f"{where}.departmentName", _head(raw_name), MSG_NOT_TEXT)
+        return None
+    name = display_name(raw_name or "") or str(uid)
+    bad = text_problem(name)
+    if bad:
+        problems.error(None, f"{where}.departmentName", name, bad)
+        return None
     if is_root:
         level = PROVINCE
     elif item.get("departmentType") is not None:
-        level = DEPARTMENT_TYPES.get(item["departmentType"])
+        kind = item["departmentType"]
+        level = DEPARTMENT_TYPES.get(kind) if isinstance(kind, str) else None
         if level is None:
-            problems.error(None, f"{where}.departmentType", item["departmentType"], "unknown type")
+            problems.error(None, f"{where}.departmentType", _head(kind), "unknown type")
             return None
     else:
-        level = TREE_LEVELS.get(item.get("level"))
+        kind = item.get("level")
+        level = TREE_LEVELS.get(kind) if isinstance(kind, str) else None
         if level is None:
-            problems.error(None, f"{where}.level", item.get("level"), "unknown unit level")
+            problems.error(None, f"{where}.level", _head(kind), "unknown unit level")
             return None
     code = item.get("departmentCode")
+    if code is not None and not isinstance(code, str | int):
+        problems.error(None, f"{where}.departmentCode", _head(code), MSG_NOT_TEXT)
+        return None
     return _Unit(str(uid), name, level, str(code) if code else None)
 
 
@@ -297,16 +392,21 @@ def _metric_rows(u: _Unit, item: dict, group: str, problems: Problems, where: st
             "points",
             _num(item.get("totalScore"), problems, f"{where}.totalScore"),
             max_score=_num(item.get("totalMaxScore"), problems, f"{where}.totalMaxScore"),
+            _column=f"{where}.totalScore",
+            _column_max_score=f"{where}.totalMaxScore",
         )
     ]
-    for i, m in enumerate(item.get("metrics") or []):
+    metrics = item.get("metrics")
+    if metrics is not None and not isinstance(metrics, list):
+        problems.error(None, f"{where}.metrics", _head(metrics), MSG_NOT_LIST)
+        metrics = []
+    for i, m in enumerate(metrics or []):
         at = f"{where}.metrics[{i}]"
-        if not isinstance(m, dict) or not m.get("code"):
+        if not isinstance(m, dict) or not m.get("code") or not isinstance(m["code"], str):
             problems.error(None, at, _head(m), "a metric without a code")
             continue
-        flag = m.get("dataQualityStatus") or None
-        note = nfc(m["dataQualityMessage"]) if m.get("dataQualityMessage") else None
-        code = str(m["code"])
+        flag, note = _quality(m, problems, at)
+        code = m["code"]
         den = _num(m.get("denominator"), problems, f"{at}.denominator")
         ratio = _NAN if den == 0 else _num(m.get("ratio"), problems, f"{at}.ratio")
         rows.append(
@@ -320,6 +420,9 @@ def _metric_rows(u: _Unit, item: dict, group: str, problems: Problems, where: st
                 denominator=den,
                 flag=flag,
                 note=note,
+                _column=f"{at}.ratio",
+                _column_numerator=f"{at}.numerator",
+                _column_denominator=f"{at}.denominator",
             )
         )
         rows.append(
@@ -332,9 +435,55 @@ def _metric_rows(u: _Unit, item: dict, group: str, problems: Problems, where: st
                 max_score=_num(m.get("maxScore"), problems, f"{at}.maxScore"),
                 flag=flag,
                 note=note,
+                _column=f"{at}.score",
+                _column_max_score=f"{at}.maxScore",
             )
         )
+    parts = [r["value"] for r in rows[1:] if r["kind"] == "points"]
+    _check_total(rows[0], parts, f"{where}.metrics[*].score", problems)
     return rows
+
+
+FLAG_TOTAL_PARTS = "total_differs_from_parts"
+MSG_TOTAL_PARTS = (
+    "{field}: the score {total} differs from the sum of its parts {parts} ({parts_field}); "
+    "the portal's score is kept"
+)
+
+
+def _check_total(total: dict, parts: list[float], parts_field: str, problems: Problems) -> None:
+    """A total that disagrees with the sum of its parts (all of them given): a warning, and
+    the flag and note on the total's row so reports can show it."""
+    value = total["value"]
+    if not parts or math.isnan(value) or any(math.isnan(p) for p in parts):
+        return
+    if abs(sum(parts) - value) <= 0.01 * len(parts) + 1e-9:
+        return
+    text = MSG_TOTAL_PARTS.format(
+        field=total["_column"],
+        total=fmt_number(value),
+        parts=fmt_number(sum(parts)),
+        parts_field=parts_field,
+    )
+    total["flag"] = FLAG_TOTAL_PARTS
+    total["note"] = "; ".join(x for x in (total.get("note"), text) if x)
+    problems.warn(None, total["_column"], value, text)
+
+
+def _quality(m: dict, problems: Problems, at: str) -> tuple[str | None, str | None]:
+    """A metric's data-quality flag and message (text, or nothing)."""
+    flag, message = m.get("dataQualityStatus") or None, m.get("dataQualityMessage") or None
+    if flag is not None and not isinstance(flag, str):
+        problems.error(None, f"{at}.dataQualityStatus", _head(flag), MSG_NOT_TEXT)
+        flag = None
+    if message is not None and not isinstance(message, str):
+        problems.error(None, f"{at}.dataQualityMessage", _head(message), MSG_NOT_TEXT)
+        return flag, None
+    note = nfc(message) if message else None
+    if note and (bad := note_problem(note)):
+        problems.error(None, f"{at}.dataQualityMessage", note, bad)
+        return flag, None
+    return flag, note
 
 
 def _tree_rows(u: _Unit, item: dict, endpoint: str, problems: Problems, where: str) -> list[dict]:
@@ -342,9 +491,12 @@ def _tree_rows(u: _Unit, item: dict, endpoint: str, problems: Problems, where: s
     max_key = "totalMaxScore" if "totalMaxScore" in item else "maxScore"
     score = _num(item.get(score_key), problems, f"{where}.{score_key}")
     maximum = _num(item.get(max_key), problems, f"{where}.{max_key}")
-    rows = [_row(u, "group", ENDPOINTS[endpoint], "points", score, max_score=maximum)]
+    origin = {"_column": f"{where}.{score_key}", "_column_max_score": f"{where}.{max_key}"}
+    rows = [_row(u, "group", ENDPOINTS[endpoint], "points", score, max_score=maximum, **origin)]
     if endpoint == "dvc-progress-tree":
-        rows.append(_row(u, "indicator", "PROGRESS_ON_TIME", "points", score, max_score=maximum))
+        rows.append(
+            _row(u, "indicator", "PROGRESS_ON_TIME", "points", score, max_score=maximum, **origin)
+        )
     for code, num_keys, den_key in TREE_RATES[endpoint]:
         if den_key not in item or any(k not in item for k in num_keys):
             continue  # e.g. provide-online-tree children: scores only
@@ -354,10 +506,23 @@ def _tree_rows(u: _Unit, item: dict, endpoint: str, problems: Problems, where: s
             ratio = _num(item["ratio"], problems, f"{where}.ratio")
         else:
             ratio = ratio_from_counts(num, den)
-        rows.append(_row(u, "indicator", code, "rate", ratio, numerator=num, denominator=den))
+        rows.append(
+            _row(
+                u,
+                "indicator",
+                code,
+                "rate",
+                ratio,
+                numerator=num,
+                denominator=den,
+                _column=f"{where}.ratio",
+                _column_numerator=f"{where}.{'+'.join(num_keys)}",
+                _column_denominator=f"{where}.{den_key}",
+            )
+        )
     if "totalOverdue" in item:
         overdue = _num(item["totalOverdue"], problems, f"{where}.totalOverdue")
-        rows.append(_row(u, "count", "overdue", "count", overdue))
+        rows.append(_row(u, "count", "overdue", "count", overdue, _column=f"{where}.totalOverdue"))
     return rows
 
 
@@ -418,8 +583,7 @@ def read_endpoint(
         else:
             rows += _metric_rows(u, item, ENDPOINTS[endpoint], problems, where)
     pagination = first.get("pagination") if isinstance(first.get("pagination"), dict) else {}
-    expected = pagination.get("total")
-    expected = int(expected) if isinstance(expected, int | float) else None
+    expected = _count(pagination.get("total"), problems, "pagination.total")
     listed = len(units) - 1
     if expected is not None and listed != expected:
         problems.warn(
@@ -435,6 +599,20 @@ def read_endpoint(
     return EndpointRead(
         endpoint, rows, units, str(root.get("departmentId") or "") or None, expected
     )
+
+
+def _count(value: Any, problems: Problems, where: str) -> int | None:
+    """A count such as ``pagination.total``: a whole number from 0, else an error (None if
+    absent)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        problems.error(None, where, _head(value), "expected a whole number")
+        return None
+    if not math.isfinite(value) or value < 0 or value != int(value) or value > 10**9:
+        problems.error(None, where, _head(value), "expected a whole number from 0")
+        return None
+    return int(value)
 
 
 # ---- service-results (every province) ----------------------------------------------------
@@ -471,12 +649,20 @@ def read_service_results(
             continue
         units.append(u)
         total = _num(item.get("totalScore"), problems, f"{where}.totalScore")
-        groups = item.get("groupScores") if isinstance(item.get("groupScores"), dict) else {}
+        groups = item.get("groupScores")
+        if groups is not None and not isinstance(groups, dict):
+            problems.error(None, f"{where}.groupScores", _head(groups), "expected an object")
+        groups = groups if isinstance(groups, dict) else {}
         rec = {"unit_id": u.unit_id, "total": total}
         for g in GROUP_CODES:
             rec[g] = _num(groups.get(g), problems, f"{where}.groupScores.{g}")
         table.append(rec)
-        rows.append(_row(u, "total", "", "points", total, max_score=100.0))
+        rows.append(
+            _row(u, "total", "", "points", total, max_score=100.0, _column=f"{where}.totalScore")
+        )
+        if all(g in groups for g in GROUP_CODES):
+            parts = [rec[g] for g in GROUP_CODES]
+            _check_total(rows[-1], parts, f"{where}.groupScores", problems)
     if not table:
         problems.warn(None, "evaluation", None, "service-results lists no province")
         return NationalRead(rows, units, {})
@@ -538,6 +724,9 @@ def _plain_files(folder: Path, problems: Problems) -> list[PortalFile]:
         if m is None:
             problems.warn(None, None, p.name, f"{p.name}: not an evaluation endpoint; ignored")
             continue
+        if not _inside(folder, p) or not p.is_file():
+            problems.error(None, None, p.name, MSG_OUTSIDE)
+            continue
         f = PortalFile(p, m["ep"], int(m["page"] or 1), bool(m["head"]), sha256_of(p))
         key = (f.endpoint, f.page)
         if key in found:
@@ -549,32 +738,72 @@ def _plain_files(folder: Path, problems: Problems) -> list[PortalFile]:
     return list(found.values())
 
 
+MSG_OUTSIDE = "the file lies outside the archive folder (a link or a path with '..'); refused"
+MSG_MANIFEST_SHAPE = "the archive manifest must be an object with a 'files' list"
+MSG_ENTRY_SHAPE = "a manifest entry must be an object with 'file', 'endpoint' and 'page'"
+
+
+def _inside(folder: Path, path: Path) -> bool:
+    """``path`` (after links are followed) lies inside ``folder``."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
 def _manifest_files(folder: Path, manifest: dict, problems: Problems) -> list[PortalFile]:
     files = []
-    for entry in manifest.get("files") or []:
-        path = folder / str(entry.get("file", ""))
+    entries = manifest.get("files")
+    if not isinstance(entries, list):
+        problems.error(None, "manifest.files", _head(entries), MSG_MANIFEST_SHAPE)
+        return []
+    for i, entry in enumerate(entries):
+        where = f"manifest.files[{i}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+            problems.error(None, where, _head(entry), MSG_ENTRY_SHAPE)
+            continue
+        name, endpoint, page = entry["file"], entry.get("endpoint"), entry.get("page", 1)
+        if not isinstance(endpoint, str) or isinstance(page, bool) or not isinstance(page, int):
+            problems.error(None, where, _head(entry), MSG_ENTRY_SHAPE)
+            continue
+        path = folder / name
+        if Path(name).is_absolute() or ".." in Path(name).parts or not _inside(folder, path):
+            problems.error(None, f"{where}.file", name, MSG_OUTSIDE)
+            continue
         if not path.is_file():
-            problems.error(None, "manifest", entry.get("file"), "the archive lacks this file")
+            problems.error(None, f"{where}.file", name, "the archive lacks this file")
             continue
         digest = sha256_of(path)
         if entry.get("sha256") and digest != entry["sha256"]:
-            problems.error(None, "manifest", path.name, "file changed since it was fetched")
+            problems.error(None, f"{where}.sha256", path.name, "file changed since it was fetched")
             continue
-        files.append(
-            PortalFile(path, str(entry["endpoint"]), int(entry.get("page", 1)), False, digest)
-        )
+        files.append(PortalFile(path, endpoint, page, False, digest))
     return files
 
 
 def _read_manifest(folder: Path, problems: Problems) -> dict:
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        manifest = load_json(_body(folder / MANIFEST))
+    except (OSError, BadJson) as exc:
         problems.error(None, None, MANIFEST, f"unreadable archive manifest ({exc})")
         return {}
-    if manifest.get("kind") != ARCHIVE_KIND:
-        problems.error(None, "kind", manifest.get("kind"), "not a chiso766 portal archive")
+    if not isinstance(manifest, dict):
+        problems.error(None, MANIFEST, _head(manifest), MSG_MANIFEST_SHAPE)
         return {}
+    if manifest.get("kind") != ARCHIVE_KIND:
+        problems.error(None, "kind", _head(manifest.get("kind")), "not a chiso766 portal archive")
+        return {}
+    for key in ("period", "provisional", "province"):
+        value = manifest.get(key)
+        ok = {
+            "period": value is None or isinstance(value, str | int),
+            "provisional": value is None or isinstance(value, bool),
+            "province": value is None
+            or (isinstance(value, dict) and isinstance(value.get("rootDepartmentId"), str | None)),
+        }[key]
+        if not ok:
+            problems.error(None, f"manifest.{key}", _head(value), "unexpected value")
+            return {}
     return manifest
 
 
@@ -671,11 +900,11 @@ def _read_files(
             )
             continue
         sub = Problems(f"{folder.name}/{parts[0].path.name}")
-        read = read_endpoint(endpoint, [p.path.read_bytes() for p in parts], sub)
+        read = read_endpoint(endpoint, [_body(p.path) for p in parts], sub)
         problems.items += sub.items
         if read is None:
             continue
-        rows += read.rows
+        rows += [{**r, "_file": sub.file} for r in read.rows]
         if read.expected is not None and read.listed < read.expected:
             shortfalls[endpoint] = (read.listed, read.expected)
         if read.root_id:
@@ -687,14 +916,20 @@ def _read_files(
     if SERVICE_RESULTS in by_endpoint:
         parts = by_endpoint[SERVICE_RESULTS]
         sub = Problems(f"{folder.name}/{parts[0].path.name}")
-        national = read_service_results([p.path.read_bytes() for p in parts], province_id, sub)
+        national = read_service_results([_body(p.path) for p in parts], province_id, sub)
         problems.items += sub.items
+        if national is not None:
+            national.rows = [{**r, "_file": sub.file} for r in national.rows]
     problems.raise_if_errors()
     if national is not None:
         for u in national.units:
             units.setdefault(u.unit_id, u)
         rows += national.rows
         _compare_groups(rows, national.province_groups, province_id, problems)
+    problems.items += check_measures(_checked(rows, units, period), str(folder))
+    if not rows:
+        problems.error(None, None, None, MSG_NO_VALUES)
+    problems.raise_if_errors()
     frame = _frame(rows, units, period)
     cat = catalogue or load_catalogue(METHODOLOGY)
     from chiso766.portal.checks import (
@@ -774,6 +1009,16 @@ def _compare_groups(
                 )
 
 
+def _checked(rows: list[dict], units: dict[str, _Unit], period: Period) -> pd.DataFrame:
+    """The rows with the columns the value checks need (snapshot, level, origins)."""
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    frame["snapshot"] = period.key
+    frame["level"] = frame["unit_id"].map(lambda uid: units[uid].level)
+    return frame
+
+
 def _frame(rows: list[dict], units: dict[str, _Unit], period: Period) -> pd.DataFrame:
     if not rows:
         return M.empty().assign(computed=pd.Series(dtype="float64"))
@@ -786,10 +1031,31 @@ def _frame(rows: list[dict], units: dict[str, _Unit], period: Period) -> pd.Data
 
 
 def _taken_at(manifest: dict) -> dt.datetime | None:
-    stamps = [f.get("fetched_at") for f in manifest.get("files") or [] if f.get("fetched_at")]
+    entries = [f for f in manifest.get("files") or [] if isinstance(f, dict)]
+    stamps = [f["fetched_at"] for f in entries if isinstance(f.get("fetched_at"), str)]
     if not stamps:
         return None
     try:
         return max(dt.datetime.fromisoformat(s) for s in stamps)
     except ValueError:
         return None
+
+
+def summary_line(read: PortalRead, result) -> str:  # noqa: ANN001
+    """One line: what was read and stored, with the warnings the user must see."""
+    where = f"{read.province_label} {read.snapshot}"
+    if read.provisional:
+        where += " (provisional)"
+    if result.status == "unchanged":
+        line = f"{where}: already ingested from the same responses; nothing changed"
+    else:
+        units = read.measures["unit_id"].nunique()
+        line = (
+            f"{where}: {result.rows} values of {units} units from {len(read.files)} portal "
+            f"file(s) → snapshot {read.snapshot}"
+        )
+    if read.warnings:
+        line += f"; {len(read.warnings)} warning(s): " + " | ".join(
+            w.problem for w in read.warnings
+        )
+    return line

@@ -9,9 +9,7 @@ Every problem is collected; nothing is returned unless the whole file is valid.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +19,15 @@ import pandas as pd
 from chiso766.compute import measures
 from chiso766.compute.periods import PeriodError, parse_period
 from chiso766.compute.textnorm import fold_words, nfc
-from chiso766.compute.units import UnknownLevel, infer_level, parse_level, unit_id
+from chiso766.compute.units import (
+    UnknownLevel,
+    folded_name_key,
+    infer_level,
+    parse_level,
+    unit_id,
+)
+from chiso766.formatting import fmt_number
+from chiso766.ingest.cells import read_rows
 from chiso766.ingest.errors import IngestError, Problem, Problems
 from chiso766.ingest.headers import (
     Header,
@@ -30,10 +36,22 @@ from chiso766.ingest.headers import (
     known_header_forms,
     split_header,
 )
+from chiso766.ingest.schema import MAXIMUM, check_measures
+from chiso766.ingest.text import note_problem, text_problem
 from chiso766.ingest.values import BadValue, parse_number
 from chiso766.methodology import Catalogue, load_catalogue, version_for_date
 
 UNDATED = "undated"
+MSG_NO_ROWS = "the table has no data rows"
+MSG_NO_TONES_TWIN = (
+    "'{name}' is written without tone marks; row {row} has '{twin}': write the name with its "
+    "tone marks (names that differ in a tone mark are different units)"
+)
+MSG_TOTAL_PARTS = (
+    "the total {total} differs from the sum of the group columns {parts} "
+    "(snapshot {snapshot}); the total is kept as written"
+)
+FLAG_TOTAL_PARTS = "total_differs_from_groups"
 _TITLE_UNIT_WORDS = ("don vi", "dia phuong", "co quan", "ten don vi")
 
 
@@ -48,60 +66,6 @@ class TableRead:
     snapshots: list[str]
     warnings: list[Problem] = field(default_factory=list)
     snapshot_info: dict[str, dict] = field(default_factory=dict)
-
-
-def read_rows(path: Path, sheet: str | None = None) -> list[list]:
-    """Raw cells of a CSV (UTF-8, delimiter sniffed) or of one XLSX sheet (the first by default)."""
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, read_only=True, data_only=True)
-        try:
-            ws = wb[sheet] if sheet else wb.worksheets[0]
-        except KeyError:
-            raise IngestError(
-                [
-                    Problem(
-                        str(path),
-                        None,
-                        None,
-                        sheet,
-                        f"no sheet named '{sheet}' (sheets: {', '.join(wb.sheetnames)})",
-                    )
-                ]
-            ) from None
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-        wb.close()
-        return rows
-    if suffix not in (".csv", ".txt", ".tsv"):
-        raise IngestError(
-            [
-                Problem(
-                    str(path), None, None, path.suffix, "unsupported file type; use .csv or .xlsx"
-                )
-            ]
-        )
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise IngestError(
-            [
-                Problem(
-                    str(path),
-                    None,
-                    None,
-                    None,
-                    "the file is not UTF-8 text; save it as 'CSV UTF-8'",
-                )
-            ]
-        ) from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
 
 
 def _cell_text(value) -> str:
@@ -182,8 +146,8 @@ def read_table(
                     None,
                     None,
                     None,
-                    "no header row found: a table needs a unit column ('Đơn vị') "
-                    "or an indicator column ('Chỉ số') and value columns",
+                    "no header row found in the first 20 rows: a table needs a unit column "
+                    "('Đơn vị') or an indicator column ('Chỉ số') and value columns",
                 )
             ]
         )
@@ -194,7 +158,12 @@ def read_table(
 
     data_rows = [(excel_row + 1 + i, r) for i, r in enumerate(rows[header_at + 1 :])]
     data_rows = [(n, r) for n, r in data_rows if any(_cell_text(c) for c in r)]
+    if not data_rows:
+        problems.error(excel_row + 1, None, None, MSG_NO_ROWS)
     for col, h in enumerate(headers):
+        if h is not None and (bad := text_problem(h.text)):
+            problems.error(excel_row, f"column {col + 1}", h.text, bad)
+            continue
         if h is None:
             if any(col < len(r) and _cell_text(r[col]) for _, r in data_rows):
                 problems.error(
@@ -241,6 +210,7 @@ def read_table(
     reader = _UnitsLayout if layout == "units" else _IndicatorsLayout
     out = reader(shown, cat, headers, problems, snap, unit or _title_unit(rows, header_at), level)
     frame = out.read(data_rows)
+    problems.items += check_measures(frame, shown)
     problems.raise_if_errors()
     frame = measures.conform(frame) if len(frame) else measures.empty()
     return TableRead(
@@ -287,23 +257,16 @@ class _Layout:
     def number(self, n: int, h: Header, raw):
         try:
             return parse_number(raw)
-        except BadValue:
-            self.problems.error(n, h.text, raw, "text in a number column")
+        except BadValue as exc:
+            self.problems.error(n, h.text, raw, exc.problem)
             return None
 
-    def check_range(self, n: int, h: Header, value: float, kind: str, maximum: float | None):
-        if math.isnan(value):
-            return
-        if value < 0:
-            self.problems.error(n, h.text, value, "a negative value")
-        elif kind == "rate" and value > 100 + 1e-9:
-            self.problems.error(n, h.text, value, "a percentage above 100")
-        elif kind == "points" and maximum is not None and value > maximum + 1e-9:
-            self.problems.error(n, h.text, value, f"points above the maximum of {maximum:g}")
-        elif kind in ("rank", "count") and value != int(value):
-            self.problems.error(n, h.text, value, f"a {kind} must be a whole number")
-        elif kind == "rank" and value < 1:
-            self.problems.error(n, h.text, value, "a rank starts at 1")
+    def text(self, n: int, column: str, value: str, note: bool = False) -> bool:
+        """False (and an error) when a name or note holds what must not be stored."""
+        bad = note_problem(value) if note else text_problem(value)
+        if bad:
+            self.problems.error(n, column, value, bad)
+        return bad is None
 
     def check_changes(self, n: int, row: list, values: dict[tuple, float]):
         """Compare published changes with the computed change of the last two snapshots."""
@@ -347,11 +310,15 @@ class _UnitsLayout(_Layout):
             (i, h) for i, h in enumerate(self.headers) if h is not None and h.role == "rank_of"
         ]
         seen: dict[str, int] = {}
+        folded: dict[tuple[str, str], tuple[int, str]] = {}
         for n, row in data_rows:
             name = _cell_text(self.cell(row, name_col))
             values = [self.cell(row, i) for i, _ in self.value_cols()]
+            name_header = self.headers[name_col].text
             if not name:
-                self.problems.error(n, self.headers[name_col].text, None, "empty unit name")
+                self.problems.error(n, name_header, None, "empty unit name")
+                continue
+            if not self.text(n, name_header, name):
                 continue
             level = self._level(n, name, row, level_col)
             if level is None:
@@ -360,15 +327,19 @@ class _UnitsLayout(_Layout):
             if uid in seen:
                 self.problems.error(
                     n,
-                    self.headers[name_col].text,
+                    name_header,
                     name,
                     f"this unit appears twice (also row {seen[uid]})",
                 )
                 continue
             seen[uid] = n
+            self._tone_twin(n, name_header, name, level, folded)
             del values
             note = _cell_text(self.cell(row, note_col)) or None
+            if note and not self.text(n, self.headers[note_col].text, note, note=True):
+                note = None
             rank_of = self._rank_of(n, row, of_cols)
+            first = len(self.rows)
             totals: dict = {}
             for col, h in self.value_cols():
                 cell = self.number(n, h, self.cell(row, col))
@@ -376,14 +347,9 @@ class _UnitsLayout(_Layout):
                     continue
                 scope, code, kind = self._target(h)
                 maximum = self._maximum(scope, code)
-                self.check_range(n, h, cell.value, kind, maximum)
                 den = math.nan
                 if scope == "rank":
                     den = rank_of.get(self.snap(h), rank_of.get(None, math.nan))
-                    if not math.isnan(den) and not math.isnan(cell.value) and cell.value > den:
-                        self.problems.error(
-                            n, h.text, cell.value, f"rank above the number ranked ({den:g})"
-                        )
                 if scope == "total":
                     totals[col] = cell.value
                 self.rows.append(
@@ -398,11 +364,57 @@ class _UnitsLayout(_Layout):
                         "value": cell.value,
                         "denominator": den,
                         "note": cell.note or note,
+                        "_row": n,
+                        "_column": h.text,
+                        MAXIMUM: math.nan if maximum is None else maximum,
                     }
                 )
             main = totals or {c: v for c, v in self._first_target_values(n, row).items()}
             self.check_changes(n, row, main)
+            self._check_total(n, self.rows[first:])
         return pd.DataFrame(self.rows)
+
+    def _tone_twin(self, n: int, column: str, name: str, level: str, folded: dict) -> None:
+        """A name written without tone marks whose twin in the file has them is refused."""
+        key = (level, folded_name_key(name))
+        if key not in folded:
+            folded[key] = (n, name)
+            return
+        row, twin = folded[key]
+        if name.isascii() != twin.isascii():
+            plain, other, at = (name, twin, row) if name.isascii() else (twin, name, n)
+            self.problems.error(
+                n, column, plain, MSG_NO_TONES_TWIN.format(name=plain, row=at, twin=other)
+            )
+
+    def _check_total(self, n: int, mine: list[dict]) -> None:
+        """A total that disagrees with the sum of its groups (all groups given): a warning,
+        kept with the total (flag, note)."""
+        groups = {g.code for g in self.cat.groups}
+        for total in (r for r in mine if r["scope"] == "total" and r["kind"] == "points"):
+            parts = [
+                r
+                for r in mine
+                if r["scope"] == "group"
+                and r["kind"] == "points"
+                and r["snapshot"] == total["snapshot"]
+            ]
+            if {r["code"] for r in parts} != groups or total["value"] != total["value"]:
+                continue
+            values = [r["value"] for r in parts]
+            if any(v != v for v in values):
+                continue
+            tolerance = 0.01 * len(values) + 1e-9
+            if abs(sum(values) - total["value"]) <= tolerance:
+                continue
+            text = MSG_TOTAL_PARTS.format(
+                total=fmt_number(total["value"]),
+                parts=fmt_number(sum(values)),
+                snapshot=total["snapshot"],
+            )
+            total["flag"] = FLAG_TOTAL_PARTS
+            total["note"] = "; ".join(x for x in (total.get("note"), text) if x)
+            self.problems.warn(n, total["_column"], total["value"], text)
 
     def _first_target_values(self, n, row) -> dict:
         out = {}
@@ -433,7 +445,8 @@ class _UnitsLayout(_Layout):
         for col, h in of_cols:
             cell = self.number(n, h, self.cell(row, col))
             if cell is not None and not cell.missing:
-                self.check_range(n, h, cell.value, "count", None)
+                if cell.value < 0 or cell.value != int(cell.value):
+                    self.problems.error(n, h.text, cell.value, "a count must be a whole number")
                 out[h.snapshot] = cell.value
         return out
 
@@ -467,6 +480,8 @@ class _IndicatorsLayout(_Layout):
             )
             return pd.DataFrame()
         name = nfc(self.unit)
+        if not self.text(None, "Đơn vị", name):
+            return pd.DataFrame()
         try:
             level = parse_level(self.level) if self.level else infer_level(name)
         except UnknownLevel as exc:
@@ -478,6 +493,8 @@ class _IndicatorsLayout(_Layout):
             ind_name = _cell_text(self.cell(row, name_col))
             if not ind_name:
                 self.problems.error(n, self.headers[name_col].text, None, "empty indicator name")
+                continue
+            if not self.text(n, self.headers[name_col].text, ind_name):
                 continue
             code = self.cat.match_indicator(ind_name)
             if code is None:
@@ -505,7 +522,6 @@ class _IndicatorsLayout(_Layout):
                 if cell is None:
                     continue
                 kind = h.kind if h.kind in ("rate", "points") else "rate"
-                self.check_range(n, h, cell.value, kind, ind.max if ind else None)
                 values[col] = cell.value
                 self.rows.append(
                     {
@@ -519,6 +535,9 @@ class _IndicatorsLayout(_Layout):
                         "value": cell.value,
                         "note": cell.note,
                         "label": ind_name,
+                        "_row": n,
+                        "_column": h.text,
+                        MAXIMUM: ind.max if ind else math.nan,
                     }
                 )
             self.check_changes(n, row, values)

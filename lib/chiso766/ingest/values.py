@@ -37,8 +37,17 @@ class Cell:
         return math.isnan(self.value)
 
 
+MSG_TEXT = "text in a number column"
+MSG_NOT_FINITE = "not a finite number (infinite or too large)"
+
+
 class BadValue(ValueError):
-    """Text where a number was expected."""
+    """Text where a number was expected, or a number too large to be one; ``problem`` says
+    which, as the analyst reads it."""
+
+    def __init__(self, problem: str = MSG_TEXT):
+        super().__init__(problem)
+        self.problem = problem
 
 
 def parse_number(raw) -> Cell:
@@ -50,9 +59,11 @@ def parse_number(raw) -> Cell:
     if raw is None:
         return Cell(math.nan, empty=True)
     if isinstance(raw, bool):
-        raise BadValue("not a number")
+        raise BadValue()
     if isinstance(raw, int | float):
-        return Cell(math.nan, empty=True) if math.isnan(raw) else Cell(float(raw))
+        if isinstance(raw, float) and math.isnan(raw):
+            return Cell(math.nan, empty=True)
+        return Cell(_finite(raw))
     text = nfc(str(raw))
     if not text:
         return Cell(math.nan, empty=True)
@@ -66,8 +77,19 @@ def parse_number(raw) -> Cell:
     if body.startswith("+"):
         body = body[1:]
     if not _NUMBER.match(body.lstrip("-")) and not re.match(r"^-?\d+([.,]\d+)*$", body):
-        raise BadValue("not a number")
-    return Cell(_to_float(body))
+        raise BadValue()
+    return Cell(_finite(_to_float(body)))
+
+
+def _finite(value: float | int) -> float:
+    """``value`` as a finite float; BadValue for infinity or a number beyond a float."""
+    try:
+        out = float(value)
+    except OverflowError:
+        raise BadValue(MSG_NOT_FINITE) from None
+    if not math.isfinite(out):
+        raise BadValue(MSG_NOT_FINITE)
+    return out
 
 
 def _to_float(body: str) -> float:

@@ -9,7 +9,8 @@ Nothing is half-done: every response goes to a temporary folder beside the archi
 when all endpoints and pages have arrived and read cleanly is the folder renamed into
 ``<archive>/<province code>/<period>/<fetched at>/`` (with ``manifest.json``) and the period
 ingested in one store transaction. A failure removes the temporary folder and leaves the
-store as it was.
+store as it was — except complete answers the workbook refuses (an impossible score, a
+malformed body): those are archived all the same, for review, and nothing is stored.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from chiso766.compute.periods import Period, PeriodError, parse_period
+from chiso766.ingest.errors import IngestError, Problem
 from chiso766.ingest.portal import (
     ARCHIVE_KIND,
     ENDPOINTS,
@@ -308,14 +310,18 @@ def fetch_period(
     tmp.mkdir(parents=True)
     try:
         download(client, prov, per, tmp, provisional, progress)
-        read = read_portal_folder(tmp, per, today=today)
+        try:
+            read = read_portal_folder(tmp, per, today=today)
+        except IngestError as exc:  # complete answers the workbook refuses: keep them
+            final = _publish(tmp, root, per, stamp)
+            kept = Problem(str(final), None, None, None, MSG_KEPT)
+            raise IngestError(
+                [replace(p, file=p.file.replace(tmp.name, final.name)) for p in exc.problems]
+                + [kept],
+                exc.warnings,
+            ) from None
         _check_complete(read)
-        final, n = root / per.key / stamp, 1
-        while final.exists():
-            n += 1
-            final = root / per.key / f"{stamp}-{n}"
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, final)
+        final = _publish(tmp, root, per, stamp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -330,6 +336,20 @@ def fetch_period(
             f"ingest them later with: chiso766 ingest {final}"
         ) from exc
     return FetchResult(final, read, result, client.requests, time.monotonic() - t0)
+
+
+MSG_KEPT = "the portal's answers are kept in this archive folder for inspection; nothing was stored"
+
+
+def _publish(tmp: Path, root: Path, per: Period, stamp: str) -> Path:
+    """Move a complete download into ``<root>/<period>/<stamp>[-n]``; the new folder."""
+    final, n = root / per.key / stamp, 1
+    while final.exists():
+        n += 1
+        final = root / per.key / f"{stamp}-{n}"
+    final.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(tmp, final)
+    return final
 
 
 def store_read(store: Store, read: PortalRead) -> IngestResult:

@@ -1,0 +1,144 @@
+"""The store's tables, and the check that a DuckDB file is a chiso766 store.
+
+``measures`` holds the current value of every (snapshot, unit, scope, code, kind);
+``measure_history`` every value the store ever held, each with the source that brought it
+(append-only). A store written before the history existed gets it on its next write, seeded
+from its current values.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from chiso766.compute import measures as M
+
+# the measures table: the frame's columns less the unit's name and level (kept in units)
+MEASURE_COLUMNS: tuple[str, ...] = (
+    *(c for c in M.COLUMNS if c not in ("unit", "level")),
+    "computed",
+    "source_id",
+    "seq",
+)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sources (
+    source_id VARCHAR PRIMARY KEY, path VARCHAR, sha256 VARCHAR UNIQUE, kind VARCHAR,
+    methodology VARCHAR, ingested_at TIMESTAMP, n_rows INTEGER, meta VARCHAR);
+CREATE TABLE IF NOT EXISTS units (
+    unit_id VARCHAR PRIMARY KEY, name VARCHAR, level VARCHAR, code VARCHAR,
+    first_source VARCHAR, last_source VARCHAR);
+CREATE TABLE IF NOT EXISTS snapshots (
+    snapshot VARCHAR PRIMARY KEY, kind VARCHAR, start_date DATE, end_date DATE,
+    taken_at TIMESTAMP, methodology VARCHAR, provisional BOOLEAN, source_id VARCHAR);
+CREATE TABLE IF NOT EXISTS unit_links (
+    old_id VARCHAR PRIMARY KEY, new_id VARCHAR, kind VARCHAR, note VARCHAR,
+    created_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS measures (
+    snapshot VARCHAR, unit_id VARCHAR, scope VARCHAR, code VARCHAR, kind VARCHAR,
+    value DOUBLE, numerator DOUBLE, denominator DOUBLE, max_score DOUBLE, computed DOUBLE,
+    flag VARCHAR, note VARCHAR, label VARCHAR, source_id VARCHAR, seq INTEGER,
+    PRIMARY KEY (snapshot, unit_id, scope, code, kind));
+"""
+
+HISTORY = """
+CREATE TABLE measure_history (
+    snapshot VARCHAR, unit_id VARCHAR, scope VARCHAR, code VARCHAR, kind VARCHAR,
+    value DOUBLE, numerator DOUBLE, denominator DOUBLE, max_score DOUBLE, computed DOUBLE,
+    flag VARCHAR, note VARCHAR, label VARCHAR, source_id VARCHAR, seq INTEGER,
+    recorded_at TIMESTAMP);
+"""
+
+# the tables (and their columns) every store has had since its first version
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "sources": ("source_id", "path", "sha256", "kind", "methodology", "ingested_at", "meta"),
+    "units": ("unit_id", "name", "level", "code"),
+    "snapshots": ("snapshot", "kind", "start_date", "end_date", "methodology", "provisional"),
+    "measures": MEASURE_COLUMNS,
+}
+
+MSG_FOREIGN = (
+    "{path} is a DuckDB file but not a chiso766 store (it holds the tables {tables}); "
+    "give another --store"
+)
+MSG_INCOMPATIBLE = (
+    "{path} is not a store this version can use: its table '{table}' lacks the columns {columns}"
+)
+
+
+def tables_of(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """Every table of the main schema with its column names."""
+    rows = con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' "
+        "AND NOT internal"
+    ).fetchall()
+    out: dict[str, set[str]] = {}
+    for table, column in rows:
+        out.setdefault(table, set()).add(column)
+    return out
+
+
+def problem_with(con: duckdb.DuckDBPyConnection, path: str) -> str | None:
+    """Why this database is not a usable store (None if it is one, or is empty)."""
+    tables = tables_of(con)
+    if not tables:
+        return None
+    if not set(REQUIRED) & set(tables):
+        return MSG_FOREIGN.format(path=path, tables=", ".join(sorted(tables)[:5]))
+    for table, columns in REQUIRED.items():
+        missing = [c for c in columns if c not in tables.get(table, set())]
+        if missing:
+            return MSG_INCOMPATIBLE.format(path=path, table=table, columns=", ".join(missing))
+    return None
+
+
+def has_history(con: duckdb.DuckDBPyConnection) -> bool:
+    return "measure_history" in tables_of(con)
+
+
+def ensure(con: duckdb.DuckDBPyConnection) -> None:
+    """Create what is missing (inside the caller's transaction); seed the history once;
+    move units still under the former identifiers (diacritics folded) to today's."""
+    con.execute(SCHEMA)
+    if not has_history(con):
+        con.execute(HISTORY)
+        cols = ", ".join(f"m.{c}" for c in MEASURE_COLUMNS)
+        con.execute(
+            f"INSERT INTO measure_history SELECT {cols}, s.ingested_at FROM measures m "
+            "LEFT JOIN sources s USING (source_id)"
+        )
+    migrate_unit_ids(con)
+
+
+# where a unit's id appears
+UNIT_ID_COLUMNS = (
+    ("units", "unit_id"),
+    ("measures", "unit_id"),
+    ("measure_history", "unit_id"),
+    ("unit_links", "old_id"),
+    ("unit_links", "new_id"),
+)
+
+
+def migrate_unit_ids(con: duckdb.DuckDBPyConnection) -> int:
+    """Re-key units whose id is the former '<level>:<slug without diacritics>' of their name
+    to :func:`chiso766.compute.units.unit_id` (which keeps tone marks); the number moved.
+
+    The former ids never told apart names that differ in tone marks, so each maps to one
+    name, and one new id; a unit whose new id is already taken is left as it is.
+    """
+    from chiso766.compute.units import folded_name_key, unit_id
+
+    rows = con.execute("SELECT unit_id, name, level FROM units").fetchall()
+    taken = {uid for uid, _, _ in rows}
+    moves = {}
+    for uid, name, level in rows:
+        if not name or not level or uid != f"{level}:{folded_name_key(name)}":
+            continue
+        new = unit_id(name, level)
+        if new != uid and new not in taken:
+            moves[uid] = new
+            taken.add(new)
+    for old, new in moves.items():
+        for table, column in UNIT_ID_COLUMNS:
+            con.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", [new, old])
+    return len(moves)
