@@ -1,14 +1,61 @@
-"""pdf: Chromium failures and timeouts become RenderErrors; which Chromium is used."""
+"""chromium: one real headless Chromium over the DevTools pipe prints A4 pages with
+Vietnamese text, several at once, and says plainly when it cannot; it tries no connection."""
 
 from __future__ import annotations
 
+import re
+import shutil
 import stat
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from chiso766.render import pdf
+from chiso766.render import chromium
 from chiso766.render.errors import RenderError
+from conftest import CHROMIUM
+
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed")
+PAGE = """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><style>
+@page {{ size: A4; margin: 15mm; }} body {{ font-family: "Noto Sans", sans-serif; }}
+</style></head><body><h1>Thông báo số {n}</h1><p>Sở Tư pháp đạt 82,3 điểm, xếp hạng 08/11.</p>
+<img src="https://example.invalid/x.png"></body></html>"""
+
+
+def page(tmp_path: Path, n: int = 1) -> Path:
+    path = tmp_path / f"p{n}.html"
+    path.write_text(PAGE.format(n=n), encoding="utf-8")
+    return path
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_one_browser_prints_many_pages_at_once(tmp_path: Path) -> None:
+    with chromium.Browser() as browser:
+        pages = [page(tmp_path, n) for n in range(6)]
+        with ThreadPoolExecutor(3) as pool:
+            pdfs = list(pool.map(lambda p: browser.print_pdf(p, p.with_suffix(".pdf")), pages))
+    for n, pdf in enumerate(pdfs):
+        assert pdf.read_bytes().startswith(b"%PDF-")
+        assert f"Thông báo số {n}" in pdf_text(pdf) and "82,3" in pdf_text(pdf)
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+        assert abs(float(size[1]) - 595.3) < 2 and abs(float(size[2]) - 841.9) < 2
+    assert not list(Path("/tmp").glob(f"chiso766-chromium-{__import__('os').getpid()}-*"))
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_a_missing_page_is_a_clear_error(tmp_path: Path) -> None:
+    with chromium.Browser(timeout=5) as browser:
+        with pytest.raises(RenderError, match="did not load"):
+            browser.print_pdf(tmp_path / "none.html", tmp_path / "none.pdf")
+        assert browser.print_pdf(page(tmp_path), tmp_path / "ok.pdf").exists()  # still usable
 
 
 def fake_chromium(tmp_path: Path, body: str) -> str:
@@ -18,21 +65,78 @@ def fake_chromium(tmp_path: Path, body: str) -> str:
     return str(script)
 
 
-def test_html_to_pdf_failure_and_timeout(tmp_path: Path) -> None:
-    page = tmp_path / "p.html"
-    page.write_text("<p>x</p>")
-    broken = fake_chromium(tmp_path, "echo 'cannot print' >&2; exit 3")
-    with pytest.raises(RenderError, match="exited 3 without a PDF: cannot print"):
-        pdf.html_to_pdf(page, tmp_path / "p.pdf", chromium=broken)
-    slow = fake_chromium(tmp_path, "sleep 30")
-    with pytest.raises(RenderError, match="did not finish in 0.5 s"):
-        pdf.html_to_pdf(page, tmp_path / "p.pdf", chromium=slow, timeout=0.5)
+def test_a_browser_that_dies_is_a_clear_error(tmp_path: Path) -> None:
+    broken = fake_chromium(tmp_path, "echo 'cannot start' >&2; exit 3")
+    with pytest.raises(RenderError, match="Chromium exited"):
+        chromium.html_to_pdf(page(tmp_path), tmp_path / "p.pdf", chromium=broken, timeout=5)
+    silent = fake_chromium(tmp_path, "sleep 30")
+    with pytest.raises(RenderError, match="did not answer"):
+        chromium.html_to_pdf(page(tmp_path), tmp_path / "p.pdf", chromium=silent, timeout=0.5)
 
 
 def test_find_chromium_prefers_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(pdf.ENV_CHROMIUM, "/opt/chrome/chrome")
-    assert pdf.find_chromium() == "/opt/chrome/chrome"
-    monkeypatch.delenv(pdf.ENV_CHROMIUM)
+    monkeypatch.setenv(chromium.ENV_CHROMIUM, "/opt/chrome/chrome")
+    assert chromium.find_chromium() == "/opt/chrome/chrome"
+    monkeypatch.delenv(chromium.ENV_CHROMIUM)
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(RenderError, match="apt-get install"):
-        pdf.find_chromium()
+        chromium.find_chromium()
+
+
+def test_flags_turn_off_everything_that_phones_home() -> None:
+    flags = set(chromium.CHROMIUM_FLAGS)
+    for flag in (
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+    ):
+        assert flag in flags  # fmt: skip
+
+
+@pytest.mark.slow
+@needs_chromium
+@pytest.mark.skipif(not shutil.which("strace"), reason="strace is not installed")
+def test_printing_attempts_no_connection(tmp_path: Path) -> None:
+    """The whole browser, traced: no connect() to any internet address, no DNS."""
+    script = tmp_path / "print.py"
+    script.write_text(
+        "import sys\nfrom chiso766.render.chromium import html_to_pdf\n"
+        "html_to_pdf(sys.argv[1], sys.argv[2])\n"
+    )
+    log = tmp_path / "trace.log"
+    subprocess.run(
+        [
+            "strace",
+            "-f",
+            "-qq",
+            "-e",
+            "trace=connect,sendto,sendmsg",
+            "-o",
+            str(log),
+            shutil.which("python") or "python",
+            str(script),
+            str(page(tmp_path)),
+            str(tmp_path / "t.pdf"),
+        ],  # fmt: skip
+        check=True,
+        timeout=120,
+    )
+    assert (tmp_path / "t.pdf").read_bytes().startswith(b"%PDF-")
+    trace = log.read_text()
+    inet = [line for line in trace.splitlines() if "AF_INET" in line and "connect(" in line]
+    # no connection was made: a stream socket never connects to an internet address, and the
+    # one datagram "connect" Chromium makes at start (a route lookup that sends nothing) fails
+    # inside the browser's own network namespace
+    assert not [line for line in inet if line.rstrip().endswith("= 0")], inet[:5]
+    sends = [line for line in trace.splitlines()
+             if ("sendto(" in line or "sendmsg(" in line) and "AF_INET" in line]  # fmt: skip
+    assert sends == [], sends[:5]
+    assert "htons(53)" not in trace  # no DNS query
+
+
+def test_the_browser_runs_without_a_network_where_allowed() -> None:
+    prefix = chromium.network_isolation()
+    if shutil.which("unshare") and subprocess.run(["unshare", "--net", "true"]).returncode == 0:
+        assert prefix[-2:] == ("--net", "--")

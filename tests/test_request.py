@@ -112,11 +112,13 @@ def test_province_report_resolves(resolver: Resolver, seed_store: Path) -> None:
     assert len(r.input_hash) == 64
 
 
-def test_unit_scorecard_resolves_by_name_without_diacritics(resolver: Resolver) -> None:
-    r = resolver.resolve(build(kind="unit", period="2025-W15", unit="so tu phap"))
+def test_unit_scorecard_resolves_by_name(resolver: Resolver) -> None:
+    r = resolver.resolve(build(kind="unit", period="2025-W15", unit="SỞ TƯ PHÁP"))
     assert (r.unit_name, r.level, r.folder) == ("Sở Tư pháp", "department", "units/so-tu-phap")
-    assert r.request.unit == "department:so-tu-phap" and r.notebook == "unit_scorecard.ipynb"
+    assert r.request.unit == "department:sở-tư-pháp" and r.notebook == "unit_scorecard.ipynb"
     assert r.title.startswith("Phiếu kết quả Bộ chỉ số 766 của Sở Tư pháp")
+    with pytest.raises(RequestError, match="Sở Tư pháp"):  # no tone marks: only a suggestion
+        resolver.resolve(build(kind="unit", period="2025-W15", unit="so tu phap"))
 
 
 @pytest.mark.parametrize(
@@ -152,7 +154,7 @@ def test_units_for(resolver: Resolver) -> None:
     departments = resolver.units_for(["departments"], "2025-W15")
     assert len(departments) == 13 and departments[0].startswith("department:")
     both = resolver.units_for(["Sở Y tế", "districts", "Sở Y tế"], "2025-W15")
-    assert both[0] == "department:so-y-te" and len(both) == 12
+    assert both[0] == "department:sở-y-tế" and len(both) == 12
     with pytest.raises(RequestError, match="no unit named 'Sở Du lịch'"):
         resolver.units_for(["Sở Du lịch"], "2025-W15")
 

@@ -1,5 +1,9 @@
 """One headless Chromium per batch, driven over the DevTools protocol on a pipe.
 
+Where the system allows it, the browser runs in a network namespace of its own
+(:func:`network_isolation`): a report is a local file, and nothing the browser might try —
+its start-up IPv6 route probe included — can leave the machine.
+
 :class:`Browser` starts Chromium with ``--remote-debugging-pipe`` (commands on fd 3, answers on
 fd 4: no port is opened) and prints pages to PDF with ``Page.printToPDF``, one tab per page;
 several threads may print at once. The browser runs with a fresh profile and every background
@@ -10,6 +14,8 @@ browser must not try to reach anything.
 from __future__ import annotations
 
 import base64
+import fcntl
+import functools
 import json
 import logging
 import os
@@ -63,6 +69,25 @@ PRINT_OPTIONS = {
 }
 
 
+@functools.cache
+def network_isolation() -> tuple[str, ...]:
+    """The command prefix that runs the browser in a network namespace of its own (no
+    interface but a down loopback: nothing can leave the machine), or () where the system
+    does not allow it. ``$CHISO766_NO_NETNS=1`` turns it off."""
+    unshare = shutil.which("unshare")
+    if not unshare or os.environ.get("CHISO766_NO_NETNS"):
+        return ()
+    for prefix in ((unshare, "--net", "--"), (unshare, "--net", "--map-root-user", "--")):
+        try:
+            done = subprocess.run([*prefix, "true"], capture_output=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if done.returncode == 0:
+            return prefix
+    log.info("no network namespace for Chromium: it runs with the network flags only")
+    return ()
+
+
 def find_chromium() -> str:
     """``$CHISO766_CHROMIUM``, else chromium / chromium-browser / google-chrome on PATH."""
     explicit = os.environ.get(ENV_CHROMIUM)
@@ -85,7 +110,8 @@ class Browser:
     def __init__(self, executable: str | None = None, *, timeout: float = 60.0) -> None:
         self.executable = executable
         self.timeout = timeout
-        self.proc: subprocess.Popen | None = None
+        self.pid: int | None = None
+        self._err_fd = -1
         self._profile: str | None = None
         self._write_fd = -1
         self._read_fd = -1
@@ -99,61 +125,79 @@ class Browser:
 
     # --- life cycle --------------------------------------------------------------------------
     def start(self) -> Browser:
+        """Launch Chromium with the DevTools pipe on its fds 3 and 4 (posix_spawn: no shell,
+        no Python code between fork and exec)."""
         exe = self.executable or find_chromium()
+        if os.path.sep not in exe:
+            exe = shutil.which(exe) or exe
         self._profile = private_temp("chromium")
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
-        # the child sees our pipe ends as fds 3 (commands) and 4 (answers)
-        script = f'exec "$0" "$@" 3<&{to_child_r} 4>&{from_child_w}'
-        cmd = [
-            "/bin/sh",
-            "-c",
-            script,
+        err_r, err_w = os.pipe()
+        devnull = os.open(os.devnull, os.O_RDWR)
+        # copies above the standard numbers, so that moving them to 3 and 4 clobbers nothing
+        high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+                for fd in (to_child_r, from_child_w, err_w, devnull)]  # fmt: skip
+        actions = [
+            (os.POSIX_SPAWN_DUP2, high[3], 0),
+            (os.POSIX_SPAWN_DUP2, high[3], 1),
+            (os.POSIX_SPAWN_DUP2, high[2], 2),
+            (os.POSIX_SPAWN_DUP2, high[0], 3),
+            (os.POSIX_SPAWN_DUP2, high[1], 4),
+        ]
+        argv = [
+            *network_isolation(),
             exe,
             *CHROMIUM_FLAGS,
             "--remote-debugging-pipe",
             f"--user-data-dir={self._profile}",
         ]
         try:
-            self.proc = subprocess.Popen(
-                cmd,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                pass_fds=(to_child_r, from_child_w),
-                start_new_session=True,
-            )
+            self.pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=actions, setsid=True)
         except OSError as exc:
             raise RenderError(f"Chromium could not start: {exc}", stage="pdf") from exc
         finally:
-            os.close(to_child_r)
-            os.close(from_child_w)
-        self._write_fd, self._read_fd = to_child_w, from_child_r
+            for fd in (to_child_r, from_child_w, err_w, devnull, *high):
+                os.close(fd)
+        self._write_fd, self._read_fd, self._err_fd = to_child_w, from_child_r, err_r
         self._reader = threading.Thread(target=self._read_loop, daemon=True)
         self._reader.start()
         threading.Thread(target=self._drain_stderr, daemon=True).start()
         self.call("Target.setDiscoverTargets", {"discover": False})
         return self
 
+    def _wait(self, timeout: float) -> bool:
+        """Reap the browser process within ``timeout`` seconds; whether it has ended."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                pid, _status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                return True
+            if pid:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+
     def close(self) -> None:
         """End the browser (and every helper process it started) and remove its profile."""
-        proc, self.proc = self.proc, None
-        if proc is not None:
+        pid, self.pid = self.pid, None
+        if pid is not None:
             with suppress(Exception):
                 self._send_raw({"id": -1, "method": "Browser.close"})
-            try:
-                proc.wait(timeout=3)
-            except subprocess.TimeoutExpired:
-                pass
+            self.pid = pid
+            ended = self._wait(3)
             with suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            with suppress(Exception):
-                proc.wait(timeout=3)
-        for fd in (self._write_fd, self._read_fd):
+                os.killpg(pid, signal.SIGKILL)  # helpers left behind, if any
+            if not ended:
+                self._wait(3)
+            self.pid = None
+        for fd in (self._write_fd, self._read_fd, self._err_fd):
             if fd >= 0:
                 with suppress(OSError):
                     os.close(fd)
-        self._write_fd = self._read_fd = -1
+        self._write_fd = self._read_fd = self._err_fd = -1
         if self._profile:
             shutil.rmtree(self._profile, ignore_errors=True)
             self._profile = None
@@ -198,13 +242,14 @@ class Browser:
                 fut.set_exception(RenderError(self._dead, stage="pdf"))
 
     def _drain_stderr(self) -> None:
-        proc = self.proc
-        if proc is None or proc.stderr is None:
-            return
-        for line in proc.stderr:
-            text = line.decode("utf-8", "replace").strip()
-            if text:
-                self._stderr = (self._stderr + [text])[-20:]
+        buf = b""
+        try:
+            while chunk := os.read(self._err_fd, 65536):
+                buf = (buf + chunk)[-8192:]
+                lines = [x.decode("utf-8", "replace").strip() for x in buf.split(b"\n")]
+                self._stderr = [x for x in lines if x][-20:]
+        except OSError:
+            pass
 
     def _dispatch(self, message: dict) -> None:
         if "id" in message:
@@ -234,8 +279,8 @@ class Browser:
     def call(self, method: str, params: dict | None = None, session: str | None = None,
              timeout: float | None = None) -> dict[str, Any]:  # fmt: skip
         """Send one command and wait for its answer."""
-        if self._dead:
-            raise RenderError(self._dead, stage="pdf")
+        if self._dead or self._write_fd < 0:
+            raise RenderError(self._dead or "Chromium is not running", stage="pdf")
         fut: Future = Future()
         with self._lock:
             self._next += 1

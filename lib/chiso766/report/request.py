@@ -24,7 +24,7 @@ import pandas as pd
 
 from chiso766.commentary.phrase import templates
 from chiso766.compute.periods import Period, PeriodError, parse_period, resolve_period
-from chiso766.compute.textnorm import fold_words, slug
+from chiso766.compute.textnorm import slug
 from chiso766.compute.units import COMMUNE, DEPARTMENT, DISTRICT, PROVINCE
 from chiso766.report.selection import Selection, SelectionError, select_snapshots
 
@@ -426,23 +426,15 @@ class Resolver:
             ) from None
 
     def _unit(self, asked: str, snapshot: str, period: Period) -> tuple[str, str, str]:
+        from chiso766.store import StoreError
+        from chiso766.store.queries import find_unit
+
         units = self.units
-        hit = units[units["unit_id"] == asked]
-        if hit.empty:
-            hit = units[units["name"] == asked]
-        if hit.empty:
-            hit = units[units["name"].map(fold_words) == fold_words(asked)]
-        if hit.empty:
-            close = [
-                n for n in units["name"] if fold_words(asked) and fold_words(asked) in fold_words(n)
-            ][:5]
-            hint = f" (did you mean: {'; '.join(close)}?)" if close else ""
-            raise LookupError(f"no unit named '{asked}' in the store{hint}")
-        if len(hit) > 1:
-            names = "; ".join(
-                f"{n} [{u}]" for u, n in zip(hit["unit_id"], hit["name"], strict=True)
-            )
-            raise LookupError(f"'{asked}' names {len(hit)} units ({names}): give the exact name")
+        try:
+            found = find_unit(units, asked)
+        except StoreError as exc:
+            raise LookupError(str(exc)) from None
+        hit = units[units["unit_id"] == found]
         uid, name, level = hit.iloc[0][["unit_id", "name", "level"]]
         if level not in UNIT_LEVELS:
             raise LookupError(f"{name} is the province: render the province report for it")
