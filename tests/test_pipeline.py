@@ -1,202 +1,201 @@
-"""render: the pipeline — a real papermill + nbconvert + Chromium run of the mini notebook,
-atomic publish, the index page and batches that fail soft per report. The stages have their own
-tests (test_parameters, test_sanitize, test_notebook_html, test_pdf, test_xlsx, …)."""
+"""pipeline: real batches on a real store (seed 004) — warm kernels, one browser, manifests,
+atomic publish — a rerun that executes nothing, a corrected input that re-renders only its
+dependants, a broken scorecard that fails soft per report and loud per batch, and a batch
+killed midway that leaves every published report whole."""
 
 from __future__ import annotations
 
-import re
+import json
+import os
 import shutil
 import subprocess
-from html.parser import HTMLParser
+import sys
 from pathlib import Path
 
 import nbformat
-import openpyxl
-import pandas as pd
 import pytest
 
-from chiso766.render import pipeline as render
-from chiso766.render.errors import RenderError
-from chiso766.render.parameters import ParameterError
-from chiso766.render.pipeline import BatchError, RenderJob
+from chiso766.render.kernels import WarmKernel
+from chiso766.render.manifest import MANIFEST, read_manifest, sha256_file
+from chiso766.render.pipeline import BatchError, plan, render_batch
+from chiso766.report.request import UNIT_SCORECARD, ReportRequest, Resolver
+from chiso766.store import Store
+from conftest import CHROMIUM, SEED004, ingest_files
 
-MINI = Path(__file__).parent / "data" / "notebooks" / "mini_report.ipynb"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-POPPLER = shutil.which("pdfinfo") and shutil.which("pdftotext")
-ATTACK = 'Sở Nội vụ <script>window.__pwned=1</script>"\' & <img src=x onerror="window.__pwned=2">'
-needs_pdf = pytest.mark.skipif(
-    not (CHROMIUM and POPPLER), reason="needs chromium and poppler-utils (see the Makefile)"
-)
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> render.RenderResult:
-    """The mini notebook rendered once into <tmp>/reports/2025-W15 (attacker-shaped unit)."""
-    reports = tmp_path_factory.mktemp("published") / "reports"
-    formats = ("html", "pdf", "xlsx", "ipynb") if CHROMIUM else ("html", "xlsx", "ipynb")
-    return render.render_report(
-        MINI, {"unit_name": ATTACK}, reports / "2025-W15", "province_report", formats
-    )
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+UNITS = ["Sở Tư pháp", "Sở Y tế", "Sở Ngoại vụ", "UBND thị xã Bình Long"]
+FORMATS = ("html", "pdf") if CHROMIUM.exists() else ("html",)
 
 
-def attributes(page: str) -> list[tuple[str, str]]:
-    """Every (attribute, value) of every tag in ``page``."""
-    found: list[tuple[str, str]] = []
-
-    class Collect(HTMLParser):
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            found.extend((n, v or "") for n, v in attrs)
-
-    Collect().feed(page)
-    return found
-
-
-def test_bad_formats_and_names_are_refused(tmp_path: Path) -> None:
-    with pytest.raises(RenderError, match="formats must be among"):
-        render.render_report(MINI, {}, tmp_path, "r", ("docx",))
-    with pytest.raises(RenderError, match="report name"):
-        render.render_report(MINI, {}, tmp_path, "../escape")
-    with pytest.raises(ParameterError):
-        render.render_report(MINI, {"period": 202405}, tmp_path / "p", "r")
-    assert not (tmp_path / "p").exists()  # refused before anything is created
+def jobs(store: Path, out: Path, notebooks: Path = NOTEBOOKS, units=UNITS):
+    with Store(store, read_only=True) as st:
+        res = Resolver(st)
+        prov = res.resolve(ReportRequest.build(period="2025-W15"))
+        cards = [
+            res.resolve(ReportRequest.build(kind=UNIT_SCORECARD, period="2025-W15", unit=u))
+            for u in units
+        ]
+    return plan([prov, *cards], out, FORMATS, notebooks)
 
 
-@pytest.mark.slow
-def test_report_is_published_with_timings(published: render.RenderResult) -> None:
-    out_dir = published.paths["html"].parent
-    assert out_dir.name == "2025-W15"
-    assert sorted(p.name for p in out_dir.iterdir()) == sorted(
-        f"province_report.{f}" for f in published.paths
-    )  # no temp dir left
-    assert {"validate", "execute", "html", "xlsx", "index"} <= set(published.timings)
-    assert published.seconds > 0
-    assert any("cảnh báo thử" in w for w in published.warnings)
-    executed = nbformat.read(published.paths["ipynb"], as_version=4)
-    assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
+def statuses(outcomes) -> dict[str, str]:
+    return {o.job.folder.name: o.status for o in outcomes}
 
 
-@pytest.mark.slow
-def test_html_is_self_contained_and_hides_code(published: render.RenderResult) -> None:
-    page = published.paths["html"].read_text(encoding="utf-8")
-    assert page.startswith('<!DOCTYPE html>\n<html lang="vi">')
-    assert "<script" not in page.lower()
-    refs = [v for n, v in attributes(page) if n in ("src", "href", "srcset", "xlink:href")]
-    assert refs and all(r.startswith(("data:", "#")) for r in refs), refs
-    assert not [n for n, _ in attributes(page) if n.startswith("on")]
-    assert "http://" not in page and "https://" not in page
-    assert "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:" in page
-    assert 'name="viewport"' in page and "@page" in page and "size: A4" in page
-    for code in ("import pandas", "emit_tables(", "table_html(", "unit_name ="):
-        assert code not in page
-    assert "Mini report for the render tests" not in page  # remove-cell tag
-    assert "cảnh báo thử" not in page  # stderr dropped
-    assert "In&nbsp;[" not in page and "Out[" not in page
-    assert "<title>Thử nghiệm</title>" in page
-    assert '<main class="report numbered">' in page
+def tree(root: Path) -> dict[str, int]:
+    """Every file under ``root`` with its modification time."""
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
 
 
-@pytest.mark.slow
-def test_attacker_shaped_parameter_is_escaped(published: render.RenderResult) -> None:
-    page = published.paths["html"].read_text(encoding="utf-8")
-    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in page
-    assert "&lt;img src=x onerror=" in page
-    assert "<img src=x" not in page and "onerror=" not in page.replace("&lt;img src=x onerror=", "")
-    assert "&amp; " in page
+def assert_whole(folder: Path) -> None:
+    """The folder's manifest names files of one run, all there with their hashes."""
+    m = read_manifest(folder)
+    assert m is not None and m.status == "published", folder
+    for info in m.files.values():
+        assert sha256_file(folder / info["name"]) == info["sha256"], (folder, info["name"])
 
 
-@pytest.mark.slow
-@needs_pdf
-def test_pdf_is_a4_with_vietnamese_text_and_page_numbers(published: render.RenderResult) -> None:
-    pdf = published.paths["pdf"]
-    info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True, check=True).stdout
-    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
-    assert size and abs(float(size[1]) - 595.3) < 2 and abs(float(size[2]) - 841.9) < 2, info
-    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True).stdout
-    for words in ("Thử nghiệm", "Sở Nội vụ", "Sở Tư pháp", "Hệ thống không thông báo dữ liệu"):
-        assert words in text
-    assert "91,25" in text and "Xuất sắc" in text and "I. Kết quả" in text
-    pages = int(re.search(r"Pages:\s+(\d+)", info)[1])
-    assert re.search(rf"^\s*1/{pages}\s*$", text, re.M), "no page number"
-    fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True).stdout
-    assert all(" yes " in line for line in fonts.splitlines()[2:]), fonts  # embedded
+@pytest.fixture
+def work(seed_store: Path, tmp_path: Path):
+    store = tmp_path / "seed.duckdb"
+    shutil.copy(seed_store, store)
+    out = tmp_path / "reports"
+    first = render_batch(jobs(store, out), out, workers=2)
+    return store, out, first
 
 
-@pytest.mark.slow
-def test_xlsx_has_the_emitted_tables(published: render.RenderResult) -> None:
-    wb = openpyxl.load_workbook(published.paths["xlsx"])
-    assert wb.sheetnames == ["Điểm đơn vị", "Chỉ số"]
-    ws = wb["Điểm đơn vị"]
-    assert [c.value for c in ws[1]] == ["unit", "total", "class"]
-    assert ws["A2"].value == ATTACK and ws["B2"].value == 91.25
-    assert wb["Chỉ số"].max_column == 13
+def test_a_batch_publishes_every_report_with_its_manifest(work) -> None:
+    store, out, first = work
+    assert set(statuses(first).values()) == {"published"}
+    period = out / "2025-W15"
+    assert sorted(p.name for p in (period / "units").iterdir()) == [
+        "so-ngoai-vu", "so-tu-phap", "so-y-te", "ubnd-thi-xa-binh-long",
+    ]  # fmt: skip
+    for folder in [period / "province", *(period / "units").iterdir()]:
+        assert_whole(folder)
+        m = read_manifest(folder)
+        assert set(FORMATS) | {"ipynb"} == set(m.files)
+        assert m.input_hash and m.notebook_sha256 and m.library and m.rendered_at
+        assert m.timings["execute"] > 0 and m.period_label == "tuần thứ 15, tháng 4/2025"
+    card = read_manifest(period / "units" / "so-tu-phap")
+    assert card.kind == "unit" and card.unit == "Sở Tư pháp" and card.level == "department"
+    page = (period / "units" / "so-tu-phap" / "so-tu-phap-2025-W15.html").read_text("utf-8")
+    assert "<title>Phiếu kết quả Bộ chỉ số 766 của Sở Tư pháp, tuần thứ 15, tháng 4/2025" in page
+    assert "82,3" in page and "giảm 5,97 điểm" in page and "08/11" in page
+    assert len(page.encode()) < 300_000
+    assert not [p for p in out.rglob("*.tmp")]
+    index = (out / "index.html").read_text("utf-8")
+    assert "Sở Tư pháp" in index and "2025-W15/units/so-tu-phap/so-tu-phap-2025-W15.html" in index
 
 
-@pytest.mark.slow
-def test_index_lists_the_report(published: render.RenderResult) -> None:
-    index = published.paths["html"].parent.parent / "index.html"
-    page = index.read_text(encoding="utf-8")
-    assert "Tuần thứ 15, tháng 4/2025" in page and "Thử nghiệm" in page
-    assert 'href="2025-W15/province_report.html"' in page
-    assert 'href="2025-W15/province_report.xlsx"' in page
+def test_a_rerun_with_nothing_changed_executes_nothing(work) -> None:
+    store, out, _ = work
+    before, launched = tree(out / "2025-W15"), WarmKernel.launched
+    again = render_batch(jobs(store, out), out, workers=2)
+    assert set(statuses(again).values()) == {"unchanged"}
+    assert WarmKernel.launched == launched  # no kernel was even started
+    assert tree(out / "2025-W15") == before
 
 
-@pytest.mark.slow
-def test_render_many_keeps_going_and_fails_at_the_end(tmp_path: Path) -> None:
-    out = tmp_path / "reports" / "2025-W15"
-    out.mkdir(parents=True)
-    (out / "broken.html").write_text("previous version")
-    tables = {"Bảng": pd.DataFrame({"a": [1.5]})}
-    jobs = [
-        RenderJob(MINI, {"period": 202405}, out, "bad_params", ("html",)),
-        RenderJob(MINI, {"fail": True}, out, "broken", ("html",)),
-        RenderJob(MINI, {"title": "Lần hai"}, out, "good", ("html", "xlsx"), xlsx_tables=tables),
+def test_a_corrected_input_re_renders_only_its_dependants(work, tmp_path: Path) -> None:
+    store, out, _ = work
+    text = (SEED004 / "004-departments.csv").read_text(encoding="utf-8")
+    fixed = tmp_path / "004-departments-corrected.csv"
+    fixed.write_text(text.replace('"82,3"', '"83,3"'), encoding="utf-8")
+    ingest_files(store, fixed)
+    again = statuses(render_batch(jobs(store, out), out, workers=2))
+    assert again == {
+        "province": "published",
+        "so-tu-phap": "published",
+        "so-y-te": "published",
+        "so-ngoai-vu": "published",
+        "ubnd-thi-xa-binh-long": "unchanged",  # a district: it read nothing that changed
+    }
+    page = out / "2025-W15" / "units" / "so-tu-phap" / "so-tu-phap-2025-W15.html"
+    assert "83,3" in page.read_text("utf-8")
+
+
+def test_a_broken_scorecard_fails_soft_and_keeps_its_last_good_version(work, tmp_path) -> None:
+    store, out, _ = work
+    broken = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, broken)
+    nb = nbformat.read(broken / "unit_scorecard.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        'assert card.unit != "Sở Y tế", "hỏng có chủ ý"'
+    ))  # fmt: skip
+    nbformat.write(nb, broken / "unit_scorecard.ipynb")
+    folder = out / "2025-W15" / "units" / "so-y-te"
+    good = {p.name: sha256_file(p) for p in folder.iterdir()}
+    with pytest.raises(BatchError) as err:
+        render_batch(jobs(store, out, broken), out, workers=2)
+    outcomes = statuses(err.value.outcomes)
+    assert outcomes.pop("so-y-te") == "failed"
+    assert outcomes.pop("province") == "unchanged"  # its notebook did not change
+    assert set(outcomes.values()) == {"published"}  # every other scorecard went out
+    assert "Sở Y tế" in str(err.value) and "hỏng có chủ ý" in str(err.value)
+    for name, digest in good.items():  # the last good version is still published, untouched
+        assert sha256_file(folder / name) == digest
+    failed = json.loads((folder / "failed.json").read_text("utf-8"))
+    assert failed["status"] == "failed" and "AssertionError" in failed["error"]
+    kept = nbformat.read(folder / "so-y-te-2025-W15.failed.ipynb", as_version=4)
+    assert any("papermill-error-cell-tag" in c.metadata.get("tags", []) for c in kept.cells)
+    index = (out / "index.html").read_text("utf-8")
+    assert "Lần lập gần nhất bị lỗi" in index
+
+
+def test_a_killed_batch_leaves_every_report_whole_and_no_temporary(work, tmp_path) -> None:
+    store, out, _ = work
+    shutil.rmtree(out / "2025-W15" / "units" / "so-ngoai-vu")  # one report to be made anew
+    cmd = [
+        sys.executable,
+        "-m",
+        "chiso766.cli",
+        "render",
+        "2025-W15",
+        "--store",
+        str(store),
+        "--out",
+        str(out),
+        "--force",
+        "--workers",
+        "1",
+        "--format",
+        ",".join(FORMATS),
     ]
-    with pytest.raises(BatchError) as info:
-        render.render_many(jobs)
-    error = info.value
-    assert [job.name for job, _ in error.failures] == ["bad_params", "broken"]
-    assert isinstance(error.failures[0][1], ParameterError)
-    assert "thất bại theo yêu cầu" in str(error.failures[1][1])
-    assert error.failures[1][1].stage == "execute"
-    assert "2 of 3 reports failed" in str(error)
-    assert [r.name for r in error.results] == ["good"]
-    assert (out / "broken.html").read_text() == "previous version"  # old report intact
-    assert not (out / "bad_params.html").exists()
-    assert sorted(p.name for p in out.iterdir()) == ["broken.html", "good.html", "good.xlsx"]
-    wb = openpyxl.load_workbook(out / "good.xlsx")
-    assert wb.sheetnames == ["Bảng"]
-    index = (out.parent / "index.html").read_text(encoding="utf-8")
-    assert "Lần hai" in index and "good.xlsx" in index
+    for unit in UNITS:
+        cmd += ["--units", unit]  # fmt: skip
+    env = {**os.environ, "CHISO766_TEST_CRASH_AT": "so-tu-phap"}
+    killed = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert killed.returncode == 137, killed.stderr[-2000:]
+    period = out / "2025-W15"
+    for folder in [period / "province", *(period / "units").iterdir()]:
+        if not folder.name.startswith("."):
+            assert_whole(folder)  # old or new, never half
+    dead = killed.stderr  # the killed run's staging folders and kernel folders remain …
+    assert [p for p in period.rglob(".*.tmp")], dead[-500:]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert not [p for p in out.rglob("*.tmp")]  # … and the next run removes them
+    assert not list(Path("/tmp").glob("chiso766-*-*-*")) or all(
+        _alive(p) for p in Path("/tmp").glob("chiso766-*-*-*")
+    )
+    for folder in [period / "province", *(period / "units").iterdir()]:
+        assert_whole(folder)
 
 
-def test_render_many_without_failures_returns_results(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls = []
-
-    def fake(notebook, parameters, out_dir, name, formats, xlsx_tables, **kw):  # noqa: ANN001
-        calls.append((name, kw["index"]))
-        return render.RenderResult(name, {}, 0.0)
-
-    monkeypatch.setattr(render, "render_report", fake)
-    monkeypatch.setattr(render, "update_index", lambda root: calls.append(("index", root)))
-    jobs = [RenderJob(MINI, {}, tmp_path / "p", n) for n in ("a", "b")]
-    assert [r.name for r in render.render_many(jobs)] == ["a", "b"]
-    assert calls == [("a", False), ("b", False), ("index", tmp_path)]
+def _alive(path: Path) -> bool:
+    pid = int(path.name.split("-")[2])
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
-def test_render_still_exports_the_stage_names() -> None:
-    """Scripts import these from chiso766.render.pipeline; they live in stage modules."""
-    from chiso766.render import html as notebook_html
-    from chiso766.render import index as report_index
-    from chiso766.render import parameters, pdf, sanitize, xlsx
-
-    assert render.emit_tables is xlsx.emit_tables and render.write_xlsx is xlsx.write_xlsx
-    assert render.ENV_TABLES == "CHISO766_TABLES_OUT" and render.FORMATS == report_index.FORMATS
-    assert render.validate_parameters is parameters.validate_parameters
-    assert render.ParameterError is ParameterError and issubclass(ParameterError, RenderError)
-    assert render.sanitize_html is sanitize.sanitize_html
-    assert render.html_to_pdf is pdf.html_to_pdf and render.find_chromium is pdf.find_chromium
-    assert render.notebook_to_html is notebook_html.notebook_to_html
-    assert render.update_index is report_index.update_index
-    assert set(render.__all__) <= set(dir(render))
+def test_published_manifests_are_json_with_the_request(work) -> None:
+    _, out, _ = work
+    data = json.loads((out / "2025-W15" / "province" / MANIFEST).read_text("utf-8"))
+    assert data["request"]["period"] == "2025-W15" and "store" not in data["request"]
+    assert data["kind"] == "province" and data["province"] == "UBND tỉnh Bình Phước"

@@ -104,6 +104,9 @@ class KernelDied(RenderError):
 class WarmKernel:
     """One live kernel in ``cwd``; :meth:`run` executes a notebook in it with papermill."""
 
+    #: kernels started by this process (tests check that a refused request starts none)
+    launched = 0
+
     def __init__(self, cwd: Path, *, warmup: str = WARMUP, env: dict[str, str] | None = None):
         self.cwd = Path(cwd)
         self.warmup = warmup
@@ -118,6 +121,7 @@ class WarmKernel:
         """Launch the kernel and send the warm-up imports (not waited for)."""
         from jupyter_client import KernelManager
 
+        WarmKernel.launched += 1
         self._dir = private_temp("kernel")
         self.km = KernelManager(
             kernel_name="python3",

@@ -1,0 +1,5 @@
+"""`python -m chiso766.cli`: the chiso766 command."""
+
+from chiso766.cli import main
+
+main()
