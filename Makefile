@@ -5,7 +5,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := chromium fonts-noto-core poppler-utils
+APT_PACKAGES := chromium fonts-noto-core poppler-utils strace
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO := data/demo.duckdb
 DEMO_DISTRICTS := data/demo-districts.duckdb
@@ -16,6 +16,7 @@ setup: system-deps $(STAMP)
 
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 \
+	   || ! command -v strace >/dev/null 2>&1 \
 	   || ! ls /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf >/dev/null 2>&1; then \
 	  echo "installing $(APT_PACKAGES) with apt"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \

@@ -1,71 +1,141 @@
-"""Time the report pipeline: N reports rendered in one process (papermill in-process, one
-reused nbconvert exporter, Chromium per PDF), per stage and in total.
+"""Time publishing on the demo, each case in a fresh process, with the naive chain beside it:
 
-    .venv/bin/python benchmarks/bench_render.py            # 5 × tests' mini notebook
-    .venv/bin/python benchmarks/bench_render.py -n 10 --notebook notebooks/province_report.ipynb \
-        -p period=2025-W15 --formats html pdf
+(a) one province report, HTML + PDF: ``chiso766 render`` vs the naive chain (papermill CLI +
+    ``jupyter nbconvert --no-input`` + ``chromium --print-to-pdf``) on the same notebook;
+(b) the full weekly set (province report + every unit's scorecard), cold, HTML + PDF;
+(c) the same again with nothing changed.
+
+Peak memory is the largest sum of proportional set sizes (PSS: shared pages counted once)
+over the whole process tree — kernels and browser included — sampled every 100 ms. Prints
+figures; asserts nothing.
+
+    .venv/bin/python benchmarks/bench_render.py          # -n 3 runs of (a) each (median)
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
+import psutil
+
 ROOT = Path(__file__).resolve().parents[1]
-MINI = ROOT / "tests" / "data" / "notebooks" / "mini_report.ipynb"
-STAGES = ("validate", "execute", "html", "pdf", "xlsx", "index")
+BIN = Path(sys.executable).parent
+PERIOD = "2026-W47"
 
 
 def fmt(seconds: float) -> str:
-    return f"{seconds:6.2f} s".replace(".", ",")
+    return f"{seconds:.2f} s".replace(".", ",")
+
+
+def mb(n: float) -> str:
+    return f"{n / 2**20:,.0f} MB".replace(",", " ")
+
+
+def run(cmd: list[str], **kw) -> tuple[float, int]:
+    """Wall time and peak resident memory of the command's whole process tree."""
+    peak = 0
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        try:
+            root = psutil.Process(proc.pid)
+        except psutil.Error:
+            return
+        while not done.is_set():
+            total = 0
+            try:
+                for p in [root, *root.children(recursive=True)]:
+                    try:
+                        total += p.memory_full_info().pss
+                    except psutil.Error:
+                        pass
+            except psutil.Error:
+                pass
+            peak = max(peak, total)
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd[:3])} … failed:\n{err.decode()[-2000:]}")
+    return seconds, peak
+
+
+def naive(store: Path, work: Path) -> tuple[float, int]:
+    """papermill CLI → nbconvert CLI (no input) → chromium --print-to-pdf, one after another."""
+    executed = work / "naive.ipynb"
+    chromium = shutil.which("chromium") or "chromium"
+    steps = [
+        [str(BIN / "papermill"), str(ROOT / "notebooks" / "province_report.ipynb"),
+         str(executed), "-p", "period", PERIOD, "-p", "store_path", str(store),
+         "--cwd", str(ROOT / "notebooks"), "--no-progress-bar"],
+        [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+         f"--user-data-dir={work / 'profile'}", f"--print-to-pdf={work / 'naive.pdf'}",
+         (work / "naive.html").as_uri()],
+    ]  # fmt: skip
+    total, peak = 0.0, 0
+    for cmd in steps:
+        seconds, mem = run(cmd)
+        total, peak = total + seconds, max(peak, mem)
+    return total, peak
+
+
+def render(store: Path, out: Path, *extra: str) -> tuple[float, int]:
+    return run([str(BIN / "chiso766"), "render", PERIOD, "--store", str(store), "--out", str(out),
+                "--format", "html,pdf", *extra])  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=int, default=5, help="reports to render (default 5)")
-    parser.add_argument("--notebook", type=Path, default=MINI)
-    parser.add_argument("-p", "--param", action="append", default=[], help="name=value (str)")
-    parser.add_argument("--formats", nargs="+", default=["html", "pdf", "xlsx"])
+    parser.add_argument("-n", type=int, default=3, help="runs of case (a), median (default 3)")
     args = parser.parse_args()
-    params = dict(p.split("=", 1) for p in args.param)
-
-    t0 = time.perf_counter()
-    import papermill  # noqa: F401  (timed: the import is a fixed cost of a worker)
-
-    from chiso766.render import pipeline as render
-
-    imports = time.perf_counter() - t0
-    results = []
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
-        out = Path(tmp) / "reports" / "2025-W15"
-        started = time.perf_counter()
-        for i in range(args.n):
-            results.append(
-                render.render_report(args.notebook, params, out, f"report_{i}", args.formats)
-            )
-        total = time.perf_counter() - started
-        sizes = {f: (out / f"report_0.{f}").stat().st_size for f in args.formats}
+        work = Path(tmp)
+        store = work / "demo.duckdb"
+        run([str(BIN / "chiso766"), "demo", "--store", str(store)])
+        print(f"demo store: {store.name}, period {PERIOD}, {psutil.cpu_count()} cores")
 
-    nb = args.notebook.resolve()
-    print(f"notebook: {nb.relative_to(ROOT) if nb.is_relative_to(ROOT) else nb}")
-    print(f"import papermill + chiso766.render.pipeline: {fmt(imports)}")
-    print(f"{'report':>8} " + " ".join(f"{s:>9}" for s in STAGES) + "     total")
-    for i, r in enumerate(results):
-        cells = " ".join(f"{fmt(r.timings[s]) if s in r.timings else '—':>9}" for s in STAGES)
-        print(f"{i:>8} {cells} {fmt(r.seconds)}")
-    cols = [s for s in STAGES if s in results[0].timings]
-    means = " ".join(
-        f"{fmt(statistics.mean(r.timings[s] for r in results)) if s in cols else '—':>9}"
-        for s in STAGES
-    )
-    print(f"{'mean':>8} {means} {fmt(statistics.mean(r.seconds for r in results))}")
-    warm = results[1:] or results
-    print(f"mean of reports 2..N (warm process): {fmt(statistics.mean(r.seconds for r in warm))}")
-    print(f"total for {args.n} reports: {fmt(total)}  → {60 * args.n / total:.1f} reports/min")
-    print("sizes of report_0: " + ", ".join(f"{f} {n / 1024:.0f} KB" for f, n in sizes.items()))
+        ours, theirs, peaks = [], [], []
+        for i in range(args.n):
+            seconds, peak = render(store, work / f"a{i}", "--force")
+            ours.append(seconds)
+            peaks.append(peak)
+            seconds, peak = naive(store, work)
+            theirs.append(seconds)
+        a, b = statistics.median(ours), statistics.median(theirs)
+        page = next((work / "a0" / PERIOD / "province").glob("*.html"))
+        print("(a) one province report, HTML + PDF, fresh process (median of "
+              f"{args.n}): chiso766 render {fmt(a)} · naive chain {fmt(b)} · ratio "
+              f"{a / b:.2f}".replace(".", ",") + f" · peak {mb(max(peaks))} · HTML "
+              f"{page.stat().st_size / 1024:.0f} KB")  # fmt: skip
+
+        out = work / "set"
+        seconds, peak = render(store, out, "--units", "all")
+        cards = list((out / PERIOD / "units").glob("*/*.html"))
+        pdfs = list((out / PERIOD / "units").glob("*/*.pdf"))
+        biggest = max(p.stat().st_size for p in cards)
+        print(f"(b) full weekly set, cold: {1 + len(cards)} reports (HTML + {len(pdfs) + 1} "
+              f"PDF) in {fmt(seconds)} · {60 * (1 + len(cards)) / seconds:.0f} reports/min · "
+              f"peak {mb(peak)} · largest scorecard HTML {biggest / 1024:.0f} KB")  # fmt: skip
+
+        seconds, peak = render(store, out, "--units", "all")
+        print(f"(c) the same again, nothing changed: {fmt(seconds)} · peak {mb(peak)}")
 
 
 if __name__ == "__main__":

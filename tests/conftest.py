@@ -36,8 +36,8 @@ def portal_samples() -> Path:
 
 # ---- a real headless Chromium, driven by playwright ----------------------------------------
 CHROMIUM = Path("/usr/bin/chromium")
-# the flags the PDF step uses, less the print-only one
-CHROMIUM_ARGS = [f for f in CHROMIUM_FLAGS if f != "--no-pdf-header-footer"]
+# the flags the PDF step uses, less the resolver rule (browser tests use a loopback server)
+CHROMIUM_ARGS = [f for f in CHROMIUM_FLAGS if not f.startswith("--host-resolver-rules")]
 
 
 @pytest.fixture(scope="session")

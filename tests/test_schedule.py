@@ -69,3 +69,37 @@ def test_a_run_file_may_enter_the_national_rank(tmp_path):
     path.write_text('period: 2025-W15\nrank: "64/63"\n')
     with pytest.raises(ScheduleError, match="rank:"):
         load_run(path, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("period: 2025-W15\nformats: 7\n", "formats must be a list"),
+        ("period: 2025-W15\nformats: [[html, [pdf]]]\n", "formats: use some of"),
+        ("period: 2025-W15\nformats: !!binary aGVsbG8=\n", "formats must be a list"),
+        ("period: 2025-W15\nunits: 5\n", "units must be all"),
+        ("period: 2025-W15\nprovince: [a]\n", "province: expected text"),
+        ("- just\n- a list\n", "expected keys such as"),
+    ],
+)
+def test_malformed_run_files_are_refused_in_words(tmp_path, text, expected):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(ScheduleError, match=expected):
+        load_run(path, TODAY)
+
+
+def test_binary_run_file(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(b"\xff\xfe\x00junk\x9c")
+    with pytest.raises(ScheduleError, match="not a text file|cannot read"):
+        load_run(path, TODAY)
+
+
+def test_units_in_a_run_file(tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_text("period: last-week\nunits: all\n")
+    assert load_run(path, TODAY).units == ("all",)
+    path.write_text("period: last-week\nunits: [departments, Sở Tư pháp]\n")
+    run = load_run(path, TODAY)
+    assert run.units == ("departments", "Sở Tư pháp") and run.request.period == "2026-W47"

@@ -27,6 +27,12 @@ runner = CliRunner()
 pytestmark = pytest.mark.slow
 
 
+def report_file(period_dir: Path, fmt: str, folder: str = "province") -> Path:
+    """A published report's file, found through its manifest."""
+    manifest = json.loads((period_dir / folder / "manifest.json").read_text(encoding="utf-8"))
+    return period_dir / folder / manifest["files"][fmt]["name"]
+
+
 def text_of(html: str) -> str:
     """Visible text of a page, whitespace collapsed."""
     body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
@@ -54,13 +60,14 @@ def seed_reports(tmp_path_factory):
     res = runner.invoke(app, ["ingest", *map(str, files), "--store", str(store)])
     assert res.exit_code == 0, res.output
     out = base / "reports"
-    res = runner.invoke(app, ["render", "2025-W15", "--store", str(store), "--out", str(out)])
+    res = runner.invoke(app, ["render", "2025-W15", "--store", str(store), "--out", str(out),
+                              "--units", "Sở Tư pháp", "--units", "Sở Ngoại vụ"])
     assert res.exit_code == 0, res.output
     return out / "2025-W15"
 
 
 def test_seed_week_15_report_says_what_the_announcement_says(seed_reports):
-    text = text_of((seed_reports / "province_report.html").read_text(encoding="utf-8"))
+    text = text_of((report_file(seed_reports, "html")).read_text(encoding="utf-8"))
     assert "tuần thứ 15, tháng 4/2025" in text
     assert ("UBND tỉnh Bình Phước xếp hạng 20/63 tỉnh, thành phố trong cả nước, giảm 12 bậc so "
             "với kết quả ngày 27/3/2025 (xếp hạng 08/63).") in text
@@ -79,7 +86,7 @@ def test_seed_week_15_report_says_what_the_announcement_says(seed_reports):
 
 
 def test_seed_departments_in_the_published_order(seed_reports):
-    html = (seed_reports / "province_report.html").read_text(encoding="utf-8")
+    html = (report_file(seed_reports, "html")).read_text(encoding="utf-8")
     section = html[html.index("Các sở, ban, ngành"):html.index("UBND các huyện")]
     rows = re.findall(r"<tr><td[^>]*>(\d+)</td><td[^>]*>([^<]+)</td>", section)
     names = [n for _, n in rows]
@@ -100,7 +107,7 @@ def test_seed_departments_in_the_published_order(seed_reports):
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 def test_seed_pdf_is_a4_with_vietnamese_text_and_page_numbers(seed_reports):
-    pdf = seed_reports / "province_report.pdf"
+    pdf = report_file(seed_reports, "pdf")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     assert "(A4)" in info  # pdfinfo names the page size
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
@@ -118,7 +125,7 @@ def test_seed_pdf_pages_render_as_images(seed_reports, tmp_path):
     """Every page of the PDF rasterises (pdftoppm) to a non-blank A4 image."""
     from PIL import Image
 
-    pdf = seed_reports / "province_report.pdf"
+    pdf = report_file(seed_reports, "pdf")
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")],
                    check=True)
     pages = sorted(tmp_path.glob("page*.png"))
@@ -132,7 +139,7 @@ def test_seed_pdf_pages_render_as_images(seed_reports, tmp_path):
 
 
 def test_seed_xlsx_has_the_appendices(seed_reports):
-    wb = openpyxl.load_workbook(seed_reports / "province_report.xlsx")
+    wb = openpyxl.load_workbook(report_file(seed_reports, "xlsx"))
     assert wb.sheetnames[0] == "Chỉ số thành phần"
     assert any(s.startswith("Phụ lục 1") for s in wb.sheetnames)
     ws = wb[wb.sheetnames[1]]
@@ -158,17 +165,17 @@ def demo_reports(tmp_path_factory):
      ("2026-Q3", "quý III/2026"), ("2026", "năm 2026")],
 )
 def test_demo_renders_every_period_kind(demo_reports, period, label):
-    html = (demo_reports / period / "province_report.html").read_text(encoding="utf-8")
+    html = report_file(demo_reports / period, "html").read_text(encoding="utf-8")
     text = text_of(html)
     assert label in text
     assert "UBND tỉnh Tây Sơn" in text and "/34" in text
     for klass in ("Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu"):
         assert f"xếp loại {klass}" in text
-    assert (demo_reports / period / "province_report.xlsx").exists()
+    assert report_file(demo_reports / period, "xlsx").exists()
     assert "<script" not in html.lower()
     assert not re.search(r'(src|href)="(https?:)?//', html)
     index = (demo_reports / "index.html").read_text(encoding="utf-8")
-    assert f"{period}/province_report.html" in index
+    assert f"{period}/province/ubnd-tinh-tay-son-{period}.html" in index
 
 
 ATTACK = (
@@ -197,7 +204,7 @@ def attack_report(tmp_path_factory):
     res = runner.invoke(app, ["render", "2025-W15", "--store", str(store), "--out", str(out),
                               "--format", "html"])
     assert res.exit_code == 0, res.output
-    return out / "2025-W15" / "province_report.html"
+    return report_file(out / "2025-W15", "html")
 
 
 def test_attacker_names_are_escaped_everywhere(attack_report):
@@ -223,3 +230,24 @@ def test_real_report_in_a_browser(browser, attack_report, tmp_path):
             assert shot.stat().st_size > 20_000
         finally:
             ctx.close()
+
+
+def test_seed_scorecards_say_what_the_tables_say(seed_reports):
+    """Sở Tư pháp: 82,3 điểm, giảm 5,97 điểm, 08/11 among the departments; the departments
+    without data get a scorecard that says so instead of a score."""
+    text = text_of(report_file(seed_reports, "html", "units/so-tu-phap").read_text("utf-8"))
+    assert ("Sở Tư pháp đạt 82,3 điểm, xếp loại Tốt, giảm 5,97 điểm so với kết quả ngày "
+            "27/3/2025 (88,27 điểm).") in text
+    assert "Xếp hạng 08/11 cơ quan, giảm 1 bậc (xếp hạng 07/11)." in text
+    text = text_of(report_file(seed_reports, "html", "units/so-ngoai-vu").read_text("utf-8"))
+    assert ("Hệ thống không thông báo dữ liệu: Sở Ngoại vụ chưa có điểm tuần thứ 15, tháng "
+            "4/2025, nên chưa được xếp loại và xếp hạng.") in text
+    assert "đạt" not in text.split("Sở Ngoại vụ chưa có điểm")[0].split("PHIẾU KẾT QUẢ")[-1]
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_seed_scorecard_pdf_is_one_or_two_pages(seed_reports):
+    for folder in ("units/so-tu-phap", "units/so-ngoai-vu"):
+        pdf = report_file(seed_reports, "pdf", folder)
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        assert "(A4)" in info and int(re.search(r"Pages:\s+(\d+)", info).group(1)) <= 2

@@ -184,14 +184,11 @@ class Browser:
         """End the browser (and every helper process it started) and remove its profile."""
         pid, self.pid = self.pid, None
         if pid is not None:
-            with suppress(Exception):
-                self._send_raw({"id": -1, "method": "Browser.close"})
             self.pid = pid
-            ended = self._wait(3)
+            # no graceful close: its profile is thrown away, and nothing it holds is ours
             with suppress(ProcessLookupError, PermissionError):
-                os.killpg(pid, signal.SIGKILL)  # helpers left behind, if any
-            if not ended:
-                self._wait(3)
+                os.killpg(pid, signal.SIGKILL)  # the browser and every helper it started
+            self._wait(5)
             self.pid = None
         for fd in (self._write_fd, self._read_fd, self._err_fd):
             if fd >= 0:

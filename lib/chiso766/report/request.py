@@ -148,7 +148,7 @@ class ReportRequest:
                 a, b = parse_rank(rank)
                 rank = f"{a}/{b}"
             except ValueError as exc:
-                problems.append(str(exc))
+                problems.append(f"rank: {exc}")
         unit = clean.get("unit", "")
         if kind == UNIT_SCORECARD and not unit:
             problems.append("a unit scorecard needs the unit's name")
