@@ -375,17 +375,19 @@ def decision_rows(
     d = d.mutate(dd_day=ibis.cases((d.dd.notnull(), d.dd), else_=d.we))
     for col, prefix in (("effective_date", "e"), ("dd_day", "d"), ("pd_day", "p")):
         d = _lookup(d, cal, col, prefix)
-    margin = d.e_before - d.d_before  # working days from the decision (incl.) to the effect
-    strict = d.e_before - d.d_upto  # working days strictly between
+    # working days strictly between the decision and the effect; the lenient reading counts
+    # the decision's own day too (D ≤ E − n working days), the strict one does not
+    gap = d.e_before - d.d_upto
     upd = d.p_upto - d.d_upto
-    lenient = (margin >= rules.publish_days) & d.dd.notnull()
-    strict_ok = (strict >= rules.publish_days) & d.dd.notnull()
-    chosen, gap = (lenient, margin) if rules.reading == "lenient" else (strict_ok, strict)
+    need = rules.publish_days - 1 if rules.reading == "lenient" else rules.publish_days
+    lenient = (gap >= rules.publish_days - 1) & d.dd.notnull()
+    strict_ok = (gap >= rules.publish_days) & d.dd.notnull()
+    chosen = lenient if rules.reading == "lenient" else strict_ok
     return d.mutate(
         pub_on_time=chosen,
         pub_on_time_lenient=lenient,
         pub_on_time_strict=strict_ok,
-        pub_late=ibis.cases((~chosen, rules.publish_days - gap), else_=0).cast("int64"),
+        pub_late=ibis.cases((~chosen, need - gap), else_=0).cast("int64"),
         upd_on_time=upd <= rules.update_days,
         upd_late=ibis.cases((upd > rules.update_days, upd - rules.update_days), else_=0).cast(
             "int64"
