@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from chiso766.cli import data, portal, report
+from chiso766.cli import data, dossiers, portal, report
 
 app = typer.Typer(
     help="Chỉ số 766 Workbook: ingest, score, compare and publish the Bộ chỉ số 766.",
@@ -15,6 +15,7 @@ app = typer.Typer(
 data.register(app)
 report.register(app)
 portal.register(app)
+dossiers.register(app)
 
 
 def main() -> None:

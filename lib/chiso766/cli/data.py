@@ -42,6 +42,10 @@ def ingest(
     """Validate every file, then store them; nothing is stored if any file has an error."""
     reads, failures = [], []
     portal = []
+    # the provincial system's exports (dossiers, procedures, decisions): see cli/dossiers.py
+    from chiso766.cli.dossiers import read_exports, store_exports
+
+    exports, files = read_exports(files, store, failures)
     for path in files:
         if path.is_dir():
             portal.append(path)
@@ -56,6 +60,7 @@ def ingest(
         print_problems(failures, f"{len(failures)} problem(s); nothing was stored:")
         raise typer.Exit(1)
     with Store(store) as st:
+        store_exports(st, exports)
         for read in reads:
             for w in read.warnings:
                 print_problems([w], "warning:")
@@ -281,6 +286,9 @@ def demo(
     ).hexdigest()
     with Store(target) as st:
         res = st.ingest(data.measures, Source(f"demo:{variant}", digest, "demo", data.methodology))
+        from chiso766.demo_dossiers import store_demo_dossiers  # dossier records (issue 11)
+
+        store_demo_dossiers(st, data)
     state = "unchanged" if res.status == "unchanged" else f"{res.rows} values"
     typer.echo(
         f"demo {variant} ({data.province}): {len(res.snapshots)} snapshots "

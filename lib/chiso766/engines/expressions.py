@@ -276,34 +276,40 @@ COST_COLUMNS = (
 )
 
 
+def _cost_rows(s: ir.Table, indicator: str, reason: ir.Value, days: ir.Value) -> ir.Table:
+    """The columns of a costs row, cast to one nullable schema so the parts union."""
+    return s.select(
+        unit_id=s.unit_id.cast("string"),
+        indicator=ibis.literal(indicator).cast("string"),
+        reason=reason.cast("string"),
+        days=days.cast("int64"),
+        dossier_id=s.dossier_id.cast("string"),
+        procedure_code=s.procedure_code.cast("string"),
+        received_at=s.received_at.cast("timestamp"),
+        due_at=s.due_at.cast("timestamp"),
+        end_day=s.end_day.cast("date"),
+        status=s.status.cast("string"),
+        channel=s.channel.cast("string"),
+        supplement_requests=s.supplement_requests.cast("int64"),
+        applicant_name=s.applicant_name.cast("string"),
+        phone=s.phone.cast("string"),
+        id_number=s.id_number.cast("string"),
+    )
+
+
 def dossier_costs(
     dossiers: ir.Table, procedures: ir.Table, cal: ir.Table, window: Window
 ) -> ir.Table:
     """One row per dossier and indicator it counts against (``indicator`` number, ``reason``
     code, ``days`` over where it applies): the lists an office acts on."""
     r = received(dossiers, procedures, cal, window)
+    none = ibis.null("int64")
 
     def part(flag, indicator: str, reason, days=None) -> ir.Table:
         s = r.filter(flag)
         reason_expr = reason(s) if callable(reason) else ibis.literal(reason)
-        days_expr = days(s) if callable(days) else ibis.null("int64")
-        return s.select(
-            unit_id=s.unit_id,
-            indicator=ibis.literal(indicator),
-            reason=reason_expr.cast("string"),
-            days=days_expr.cast("int64"),
-            dossier_id=s.dossier_id,
-            procedure_code=s.procedure_code,
-            received_at=s.received_at,
-            due_at=s.due_at,
-            end_day=s.end_day,
-            status=s.status,
-            channel=s.channel,
-            supplement_requests=s.supplement_requests.cast("int64"),
-            applicant_name=s.applicant_name,
-            phone=s.phone,
-            id_number=s.id_number,
-        )
+        days_expr = days(s) if callable(days) else none
+        return _cost_rows(s, indicator, reason_expr, days_expr)
 
     def late_reason(s):
         return ibis.cases(
@@ -327,26 +333,9 @@ def dossier_costs(
         part(~r.synced, "1.4", "not_synced"),
         part(r.rating == "unsatisfied", "5.4", "unsatisfied"),
     ]
-    c = carried(dossiers, window).filter(lambda x: ~x.synced)
-    parts.append(
-        c.select(
-            unit_id=c.unit_id,
-            indicator=ibis.literal("1.4"),
-            reason=ibis.literal("not_synced"),
-            days=ibis.null("int64"),
-            dossier_id=c.dossier_id,
-            procedure_code=c.procedure_code,
-            received_at=c.received_at,
-            due_at=c.due_at,
-            end_day=c.end_day,
-            status=c.status,
-            channel=c.channel,
-            supplement_requests=c.supplement_requests.cast("int64"),
-            applicant_name=c.applicant_name,
-            phone=c.phone,
-            id_number=c.id_number,
-        )
-    )
+    c = carried(dossiers, window)
+    c = c.filter(~c.synced)
+    parts.append(_cost_rows(c, "1.4", ibis.literal("not_synced"), none))
     return ibis.union(*parts)
 
 
