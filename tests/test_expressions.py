@@ -238,7 +238,11 @@ def test_the_worked_examples_of_the_calendar_notes():
     # effective Mon 06/05/2024: the latest decision date is Thu 25/04/2024 (Sat 04/05 worked)
     window = Window("2024-04", dt.date(2024, 4, 1), dt.date(2024, 4, 30))
     rows = [
-        decision(decision_number="a", decision_date=dt.date(2024, 4, 25), effective_date=dt.date(2024, 5, 6)),
+        decision(
+            decision_number="a",
+            decision_date=dt.date(2024, 4, 25),
+            effective_date=dt.date(2024, 5, 6),
+        ),
         decision(
             ministry_decision="x",
             decision_number="b",

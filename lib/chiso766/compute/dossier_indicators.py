@@ -298,7 +298,11 @@ def decision_costs(rows: pd.DataFrame) -> pd.DataFrame:
     frame["reason"] = [
         reason_text(c, d) for c, d in zip(frame["reason_code"], frame["days"], strict=True)
     ]
-    frame = frame.sort_values(["indicator", "days", "advising_unit"], ascending=[True, False, True])
+    frame = frame.sort_values(
+        ["indicator", "days", "advising_unit", "ministry_decision", "effective_date"],
+        ascending=[True, False, True, True, True],
+        kind="stable",
+    )
     return frame[DECISION_COLUMNS].reset_index(drop=True)
 
 

@@ -50,7 +50,8 @@ def estimate_year(year: int) -> YearCalendar:
         ) from None
     vn = holidays.country_holidays("VN", years=year)
     off = {d: name for d, name in vn.items() if d.weekday() < 5 and d.year == year}
-    return YearCalendar(year, off, {}, (5, 6), {}, True, "holidays.VN")
+    worked = {d: "Làm bù" for d in getattr(vn, "weekend_workdays", set()) if d.year == year}
+    return YearCalendar(year, off, worked, (5, 6), {}, True, "holidays.VN")
 
 
 def load_calendar(years: Iterable[int] | None = None, *, estimate: bool = True) -> Calendar:

@@ -8,7 +8,9 @@ Timestamps are naive local time (Asia/Ho_Chi_Minh) at microsecond precision.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import math
 import re
 from dataclasses import dataclass, field
@@ -125,11 +127,11 @@ def parse_count(raw, *, blank: int | None = 0) -> int | None:
     elif isinstance(raw, float | np.floating):
         value = float(raw)
     else:
-        text = nfc(str(raw)).replace(" ", "")
-        text = re.sub(r"(ngay|ngaylamviec)$", "", fold_words(text).replace(" ", ""))
-        if not re.fullmatch(r"[+-]?\d+([.,]0+)?", text):
+        text = nfc(str(raw))
+        m = re.fullmatch(r"\s*(-?\d+)(?:[.,]0+)?\s*([^\d]*)", text)
+        if not m or fold_words(m[2]) not in ("", "ngay", "ngay lam viec", "lan"):
             raise BadCell("Ô này phải là số nguyên không âm.")
-        value = float(text.replace(",", "."))
+        value = float(m[1])
     if value != int(value) or value < 0:
         raise BadCell("Ô này phải là số nguyên không âm.")
     return int(value)
@@ -220,9 +222,37 @@ def raw_rows(path: Path) -> tuple[list[list], bool]:
         rows = [list(frame.columns)]
         rows += frame.astype(object).where(frame.notna(), None).values.tolist()
         return rows, True
+    if path.suffix.lower() in (".csv", ".txt", ".tsv"):
+        return _csv_rows(path), False
     from chiso766.ingest.tables import read_rows
 
     return read_rows(path), False
+
+
+def _csv_rows(path: Path) -> list[list]:
+    """CSV cells (UTF-8); the delimiter (',', ';' or tab) is the one that splits the first rows
+    into the most columns, so title lines above the header do not confuse it."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise IngestError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    None,
+                    "Tệp không phải văn bản UTF-8; hãy lưu 'CSV UTF-8'.",
+                )
+            ]
+        ) from None
+    head = text.splitlines()[:25]
+
+    def width(delim: str) -> int:
+        return max((len(r) for r in csv.reader(head, delimiter=delim)), default=0)
+
+    delim = max((",", ";", "\t"), key=width)
+    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delim)]
 
 
 def find_header(rows: list[list], fixed: bool = False) -> tuple[int, str] | None:
@@ -280,9 +310,7 @@ def read_export(
     at, kind = found
     problems = Problems(shown)
     header = [parse_text(c) or "" for c in rows[at]]
-    first_row = 1 if fixed else at + 2  # spreadsheet row of the first data row
-    if fixed:
-        first_row = 1
+    first_row = 1 if fixed else at + 2  # spreadsheet row of the first data row (Parquet: 1)
     frame = _typed_frame(kind, header, rows[at + 1 :], first_row, problems, UnitResolver(units))
     problems.raise_if_errors()
     return ExportRead(shown, kind, frame, problems.warnings)
@@ -327,13 +355,15 @@ def _typed_frame(kind, header, data, first_row, problems: Problems, resolver: Un
                 spec, raw, n, header[col] if col is not None else spec.label, problems
             )
         records.append(rec)
-    frame = pd.DataFrame(records, columns=["_row", *specs])
+    headers = {n: header[i] for n, i in seen.items()}
     if kind == DOSSIERS:
-        _check_dossiers(frame, problems, resolver, {n: header[i] for n, i in seen.items()})
+        _check_dossiers(records, problems, resolver, headers)
     elif kind == PROCEDURES:
-        _check_unique(frame, "procedure_code", problems, specs["procedure_code"].label)
+        _check_unique(records, "procedure_code", problems, specs["procedure_code"].label)
     else:
-        _check_decisions(frame, problems, resolver, {n: header[i] for n, i in seen.items()})
+        _check_decisions(records, problems, resolver, headers)
+    extra = ["unit_id", "unit_name", "level"] if kind != PROCEDURES else []
+    frame = pd.DataFrame(records, columns=["_row", *specs, *extra])
     return _conform(kind, frame)
 
 
@@ -366,9 +396,10 @@ def _cell(spec: Column, raw, n: int, header: str, problems: Problems):
         return None
 
 
-def _check_unique(frame, column, problems, label) -> None:
+def _check_unique(records: list[dict], column, problems, label) -> None:
     first: dict[str, int] = {}
-    for n, value in zip(frame["_row"], frame[column], strict=True):
+    for rec in records:
+        n, value = rec["_row"], rec[column]
         if value is None:
             continue
         if value in first:
@@ -377,12 +408,13 @@ def _check_unique(frame, column, problems, label) -> None:
             first[value] = n
 
 
-def _resolve(frame, column, problems, resolver, header) -> None:
-    ids, names, levels = [], [], []
+def _resolve(records: list[dict], column, problems, resolver, header) -> None:
+    """Add unit_id, unit_name and level to each record from its unit column."""
     cache: dict[str, tuple | str] = {}
-    for n, name in zip(frame["_row"], frame[column], strict=True):
+    for rec in records:
+        name = rec[column]
+        rec["unit_id"] = rec["unit_name"] = rec["level"] = None
         if name is None:
-            ids.append(None), names.append(None), levels.append(None)
             continue
         if name not in cache:
             try:
@@ -391,30 +423,36 @@ def _resolve(frame, column, problems, resolver, header) -> None:
                 cache[name] = str(exc)
         hit = cache[name]
         if isinstance(hit, str):
-            problems.error(n, header, name, hit)
-            ids.append(None), names.append(None), levels.append(None)
+            problems.error(rec["_row"], header, name, hit)
         else:
-            ids.append(hit[0]), names.append(hit[1]), levels.append(hit[2])
-    frame["unit_id"], frame["unit_name"], frame["level"] = ids, names, levels
+            rec["unit_id"], rec["unit_name"], rec["level"] = hit
 
 
-def _check_dossiers(frame: pd.DataFrame, problems: Problems, resolver, headers) -> None:
+def _when(value) -> str:
+    """A date or datetime as the analyst wrote it: '08/04/2025' or '08/04/2025 14:30'."""
+    text = f"{value.day:02d}/{value.month:02d}/{value.year}"
+    if isinstance(value, dt.datetime) and (value.hour or value.minute):
+        text += f" {value.hour:02d}:{value.minute:02d}"
+    return text
+
+
+def _check_dossiers(records: list[dict], problems: Problems, resolver, headers) -> None:
     def h(name: str) -> str:
         return headers.get(name) or next(c.label for c in columns(DOSSIERS) if c.name == name)
 
-    _check_unique(frame, "dossier_id", problems, h("dossier_id"))
-    _resolve(frame, "unit", problems, resolver, h("unit"))
-    for rec in frame.to_dict("records"):
+    _check_unique(records, "dossier_id", problems, h("dossier_id"))
+    _resolve(records, "unit", problems, resolver, h("unit"))
+    for rec in records:
         n = rec["_row"]
         received, due, fin = rec["received_at"], rec["due_at"], rec["finished_at"]
         ret, status = rec["returned_at"], rec["status"]
         if received is None:
             continue
         if due is not None and due.date() < received.date():
-            problems.error(n, h("due_at"), due, "Ngày hẹn trả trước ngày tiếp nhận.")
+            problems.error(n, h("due_at"), _when(due), "Ngày hẹn trả trước ngày tiếp nhận.")
         for name, value in (("finished_at", fin), ("returned_at", ret)):
             if value is not None and value < received:
-                problems.error(n, h(name), value, "Ngày này trước ngày tiếp nhận.")
+                problems.error(n, h(name), _when(value), "Ngày này trước ngày tiếp nhận.")
         if status == "in_progress" and (fin is not None or ret is not None):
             problems.error(
                 n,
@@ -443,7 +481,10 @@ def _check_dossiers(frame: pd.DataFrame, problems: Problems, resolver, headers) 
             )
         if req is not None and req < received:
             problems.error(
-                n, h("supplement_requested_at"), req, "Ngày yêu cầu bổ sung trước ngày tiếp nhận."
+                n,
+                h("supplement_requested_at"),
+                _when(req),
+                "Ngày yêu cầu bổ sung trước ngày tiếp nhận.",
             )
         if rec["paid_online"] and not rec["fee"]:
             problems.error(
@@ -458,13 +499,13 @@ def _check_dossiers(frame: pd.DataFrame, problems: Problems, resolver, headers) 
             )
 
 
-def _check_decisions(frame: pd.DataFrame, problems: Problems, resolver, headers) -> None:
+def _check_decisions(records: list[dict], problems: Problems, resolver, headers) -> None:
     def h(name: str) -> str:
         return headers.get(name) or next(c.label for c in columns(DECISIONS) if c.name == name)
 
-    _resolve(frame, "advising_unit", problems, resolver, h("advising_unit"))
+    _resolve(records, "advising_unit", problems, resolver, h("advising_unit"))
     first: dict[tuple, int] = {}
-    for rec in frame.to_dict("records"):
+    for rec in records:
         n = rec["_row"]
         key = (rec["ministry_decision"], rec["decision_number"] or "")
         if key in first:
@@ -486,7 +527,10 @@ def _check_decisions(frame: pd.DataFrame, problems: Problems, resolver, headers)
             and rec["published_at"] < rec["decision_date"]
         ):
             problems.error(
-                n, h("published_at"), rec["published_at"], "Ngày công khai trước ngày quyết định."
+                n,
+                h("published_at"),
+                _when(rec["published_at"]),
+                "Ngày công khai trước ngày quyết định.",
             )
 
 
@@ -513,6 +557,9 @@ def _conform(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
         out = out.drop(columns=["unit"]).rename(columns={"unit_name": "unit"})
     if kind == DECISIONS:
         out = out.drop(columns=["advising_unit"]).rename(columns={"unit_name": "advising_unit"})
+    for col in ("unit_id", "unit", "advising_unit", "level"):
+        if col in out.columns and kind != PROCEDURES:
+            out[col] = out[col].astype(object).where(out[col].notna(), None)
     return out.reset_index(drop=True)
 
 
