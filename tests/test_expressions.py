@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from dossier_kit import MARCH, counts, costs, decision, decision_totals, dossier, judged_decisions
 
 from chiso766.engines.expressions import Rules, Window, month_windows
+from dossier_kit import MARCH, costs, counts, decision, decision_totals, dossier, judged_decisions
 
 FEBRUARY = Window("2026-02", dt.date(2026, 2, 1), dt.date(2026, 2, 28))
 
