@@ -285,6 +285,8 @@ def decision_costs(rows: pd.DataFrame) -> pd.DataFrame:
     indicator, with the working days late (seed 001's table)."""
     out = []
     for r in rows.to_dict("records"):
+        for col in ("decision_date", "published_at", "effective_date"):
+            r[col] = None if pd.isna(r[col]) else pd.Timestamp(r[col]).date()
         if r["in_pub"] and not r["pub_on_time"]:
             code = "published_late" if r["decision_date"] is not None else "not_published"
             out.append({**r, "indicator": "1.1", "reason_code": code, "days": r["pub_late"]})
@@ -294,7 +296,8 @@ def decision_costs(rows: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame(out)
     if frame.empty:
         return pd.DataFrame(columns=DECISION_COLUMNS)
-    frame["decision_date"] = frame["decision_date"].where(frame["decision_date"].notna(), None)
+    for col in ("decision_date", "published_at", "effective_date"):
+        frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
     frame["reason"] = [
         reason_text(c, d) for c, d in zip(frame["reason_code"], frame["days"], strict=True)
     ]

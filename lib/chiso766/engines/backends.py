@@ -111,6 +111,7 @@ def spark_session(master: str | None = None):
         .appName("chiso766")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.driver.memory", os.environ.get("CHISO766_SPARK_MEMORY", "1g"))
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
