@@ -179,6 +179,9 @@ def _unit_dossiers(row, ui, rng, days: _Days, start, end) -> pd.DataFrame:
         p=[0.55, 0.25, 0.12, 0.08],
     )
     late_kind = np.where(can_late[late_idx], late_kind, "multi")
+    # dossiers still open past their due date are recent ones (a few months at most)
+    old = (late_kind == "late_open") & (due_k[late_idx] < s_k - 60)
+    late_kind = np.where(old, "late_finished", late_kind)
     cat[late_idx] = late_kind
     on = np.flatnonzero(~overdue)
     ok_kind = rng.choice(

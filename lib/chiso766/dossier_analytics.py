@@ -14,6 +14,7 @@ import hashlib
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -119,6 +120,22 @@ def compute(
         return compute_with(eng, store, window, rules=rules, with_costs=with_costs)
 
 
+_CACHE: dict[tuple, DossierResult] = {}
+_CACHE_SIZE = 4
+
+
+def compute_cached(store: Store, period: Period | str) -> DossierResult:
+    """:func:`compute` (DuckDB, with costs), remembered per store, window and loaded files —
+    a batch of unit scorecards computes the province's records once."""
+    window = window_for(period)
+    key = (str(Path(store.path).resolve()), window.key, SD.fingerprint(store))
+    if key not in _CACHE:
+        while len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = compute(store, period)
+    return _CACHE[key]
+
+
 def compute_with(
     eng: Engine,
     store: Store,
@@ -160,18 +177,21 @@ def masked_costs(
     result: DossierResult, unit_id: str | None = None, indicator: str | None = None
 ) -> pd.DataFrame:
     """What costs points, masked: dossiers and decisions together, filtered by unit/indicator."""
-    parts = [mask_personal(result.costs)] if len(result.costs) else []
-    if len(result.decisions):
-        dec = result.decisions.rename(columns={"advising_unit": "unit"})
-        parts.append(dec)
+
+    def pick(frame: pd.DataFrame) -> pd.DataFrame:
+        if len(frame) and unit_id:
+            frame = frame[frame["unit_id"] == unit_id]
+        if len(frame) and indicator:
+            frame = frame[frame["indicator"] == indicator]
+        return frame
+
+    costs, decisions = pick(result.costs), pick(result.decisions)
+    parts = [mask_personal(costs)] if len(costs) else []
+    if len(decisions):
+        parts.append(decisions.rename(columns={"advising_unit": "unit"}))
     if not parts:
         return pd.DataFrame(columns=DI.COSTS_COLUMNS)
-    out = pd.concat(parts, ignore_index=True)
-    if unit_id:
-        out = out[out["unit_id"] == unit_id]
-    if indicator:
-        out = out[out["indicator"] == indicator]
-    return out.reset_index(drop=True)
+    return pd.concat(parts, ignore_index=True)
 
 
 def save_measures(store: Store, result: DossierResult) -> tuple[IngestResult | None, int]:

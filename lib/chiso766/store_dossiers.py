@@ -149,6 +149,15 @@ def counts(store: Store) -> dict[str, int]:
     }
 
 
+def fingerprint(store: Store) -> tuple:
+    """What changes whenever records are loaded (for caches of computed results)."""
+    if not has_tables(store):
+        return (0, None)
+    return tuple(
+        store.con.execute("SELECT count(*), max(ingested_at) FROM dossier_files").fetchall()[0]
+    )
+
+
 def date_span(store: Store) -> tuple[dt.date, dt.date] | None:
     """First and last day the records mention (receipt, due, end, request, decision dates)."""
     if not has_tables(store):

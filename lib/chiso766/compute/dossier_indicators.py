@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 
 from chiso766.compute import measures as M
@@ -196,6 +195,19 @@ def reason_text(reason: str, days=None, supplements=None) -> str:
     return template.format(days=days_text, n=n)
 
 
+def reason_texts(reasons: pd.Series, days: pd.Series, supplements: pd.Series) -> pd.Series:
+    """:func:`reason_text` for whole columns (each distinct combination formatted once)."""
+    keys = pd.DataFrame(
+        {"r": reasons.to_numpy(), "d": days.to_numpy(), "n": supplements.to_numpy()}
+    )
+    uniq = keys.drop_duplicates().copy()
+    uniq["text"] = [
+        reason_text(r, d, n) for r, d, n in zip(uniq["r"], uniq["d"], uniq["n"], strict=True)
+    ]
+    merged = keys.merge(uniq, on=["r", "d", "n"], how="left")
+    return pd.Series(merged["text"].to_numpy(), index=reasons.index, dtype=object)
+
+
 def _target_met(table: pd.DataFrame, catalogue: Catalogue | None) -> set[tuple[str, str]]:
     """(unit_id, indicator) pairs of target-rule indicators at or above target: nothing there
     costs points."""
@@ -243,16 +255,16 @@ def finish_costs(
     if costs.empty:
         return pd.DataFrame(columns=COSTS_COLUMNS)
     met = _target_met(table, catalogue)
-    keep = [(u, i) not in met for u, i in zip(costs["unit_id"], costs["indicator"], strict=True)]
-    out = costs[np.asarray(keep, dtype=bool)].copy()
+    out = costs
+    if met:
+        pairs = pd.MultiIndex.from_arrays([costs["unit_id"], costs["indicator"]])
+        out = costs[~pairs.isin(list(met))]
+    out = out.copy()
     names = table.drop_duplicates("unit_id").set_index("unit_id")
     out["unit"] = out["unit_id"].map(names["unit"])
     out["level"] = out["unit_id"].map(names["level"])
     out["reason_code"] = out["reason"]
-    out["reason"] = [
-        reason_text(r, d, s)
-        for r, d, s in zip(out["reason"], out["days"], out["supplement_requests"], strict=True)
-    ]
+    out["reason"] = reason_texts(out["reason"], out["days"], out["supplement_requests"])
     if procedures is not None and len(procedures):
         pn = procedures.drop_duplicates("procedure_code").set_index("procedure_code")
         out["procedure_name"] = out["procedure_code"].map(pn["procedure_name"])

@@ -115,13 +115,15 @@ _COUNTS = {
 COST_OUTPUT = list(COST_LABELS)
 
 
-def cost_output(frame: pd.DataFrame) -> pd.DataFrame:
-    """The costs frame with the columns ``chiso766 costs`` prints, in order."""
+def cost_output(frame: pd.DataFrame, with_ids: bool = False) -> pd.DataFrame:
+    """The costs frame with the columns ``chiso766 costs`` prints, in order (and the unit's id
+    first if ``with_ids``)."""
+    cols = (["unit_id"] if with_ids else []) + COST_OUTPUT
     out = frame.copy()
-    for col in COST_OUTPUT:
+    for col in cols:
         if col not in out.columns:
             out[col] = None
-    return out[COST_OUTPUT]
+    return out[cols]
 
 
 def _fmt_cell(col: str, value):
@@ -192,14 +194,14 @@ def load_dossier_sections(store, period: str, unit_id: str | None = None) -> Dos
     window = DA.window_for(parse_period(snapshot) if snapshot else p)
     if not SD.has_data_between(store, window.start, window.end):
         return None
-    result = DA.compute(store, parse_period(window.key))
-    table, costs, decisions = result.table, DA.masked_costs(result), result.decisions
+    result = DA.compute_cached(store, parse_period(window.key))
+    table, decisions = result.table, result.decisions
+    costs = DA.masked_costs(result, unit_id)
     recon = DA.reconciliation(store, result, snapshot) if snapshot else pd.DataFrame()
     unit_name = None
     if unit_id is not None:
         table = table[table["unit_id"] == unit_id]
-        costs = costs[costs["unit_id"] == unit_id]
-        decisions = decisions[decisions["unit_id"] == unit_id]
+        decisions = decisions[decisions["unit_id"] == unit_id] if len(decisions) else decisions
         if len(recon):
             recon = recon[recon["unit_id"] == unit_id]
         hit = table["unit"].dropna()
@@ -208,14 +210,16 @@ def load_dossier_sections(store, period: str, unit_id: str | None = None) -> Dos
             return None
     dossier_costs = costs[costs["indicator"].isin([i for i in ORDER if i not in ("1.1", "1.2")])]
     by_indicator = {
-        ind: cost_output(dossier_costs[dossier_costs["indicator"] == ind]).reset_index(drop=True)
+        ind: cost_output(dossier_costs[dossier_costs["indicator"] == ind], True).reset_index(
+            drop=True
+        )
         for ind in ORDER
         if (dossier_costs["indicator"] == ind).any()
     }
     for ind in ("1.1", "1.2"):
         part = costs[costs["indicator"] == ind]
         if len(part):
-            by_indicator[ind] = cost_output(part).reset_index(drop=True)
+            by_indicator[ind] = cost_output(part, True).reset_index(drop=True)
     rows21 = table[table["indicator"] == "2.1"]
     if unit_id is None:
         rows21 = rows21[rows21["unit_id"] == DA.province_of(store)[0]]
