@@ -83,7 +83,7 @@ def store_exports(st: Store, reads: list) -> None:
 
 
 def _jsonable(value):
-    if value is None:
+    if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, float) and pd.isna(value):
         return None
@@ -93,8 +93,6 @@ def _jsonable(value):
         return value.isoformat()
     if hasattr(value, "item"):
         return value.item()
-    if value is pd.NaT or value is pd.NA:
-        return None
     return value
 
 
@@ -103,8 +101,16 @@ def _emit_frame(frame: pd.DataFrame, fmt: str, labels: dict[str, str]) -> None:
     from chiso766.report.dossier_sections import display_frame
 
     if fmt == "json":
-        records = [{k: _jsonable(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
-        typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        out = frame.copy()
+        for col in out.columns:  # dates and times as ISO text, NaN/NaT as null, counts whole
+            kind = out[col].dtype.kind
+            if kind == "f" and (out[col].dropna() % 1 == 0).all():
+                out[col] = out[col].astype("Int64")
+            elif out[col].dtype == object or kind == "M":
+                out[col] = pd.Series(
+                    [_jsonable(v) for v in out[col]], index=out.index, dtype=object
+                )
+        typer.echo(out.to_json(orient="records", force_ascii=False, indent=2))
         return
     if fmt not in ("csv", "table"):
         fail(f"Định dạng '{fmt}' không hỗ trợ; hãy dùng json, csv hoặc table.")
@@ -112,6 +118,7 @@ def _emit_frame(frame: pd.DataFrame, fmt: str, labels: dict[str, str]) -> None:
     if fmt == "csv":
         shown.to_csv(sys.stdout, index=False)
     else:
+        shown = shown.loc[:, (shown != "").any(axis=0)] if len(shown) else shown
         typer.echo(shown.to_string(index=False) if len(shown) else "(không có dòng nào)")
 
 
@@ -228,6 +235,8 @@ def _compute(st: Store, p, engine: str, master: str | None, with_costs: bool = T
     if not SD.has_tables(st):
         fail("Kho dữ liệu chưa có hồ sơ; hãy nhập tệp hồ sơ bằng 'chiso766 ingest'.")
     try:
+        if engine == "duckdb" and with_costs:
+            return DA.compute_cached(st, p)
         return DA.compute(st, p, engine, with_costs=with_costs, master=master)
     except EngineError as exc:
         fail(str(exc))
@@ -249,15 +258,25 @@ def costs(
 
     p = _period(period)
     with _open(store) as st:
-        unit_id = None
-        if unit:
-            try:
-                unit_id = st.find_unit(unit)
-            except StoreError as exc:
-                fail(str(exc))
         result = _compute(st, p, engine, spark_master)
+        unit_id = _find_unit(st, result, unit) if unit else None
     frame = cost_output(DA.masked_costs(result, unit_id, indicator))
     _emit_frame(frame, format, COST_LABELS)
+
+
+def _find_unit(st: Store, result, name: str) -> str:
+    """The id of a unit named as the records or the store name it."""
+    from chiso766.compute.textnorm import fold_words
+
+    known = result.table.drop_duplicates("unit_id")
+    hit = known[known["unit"].map(fold_words) == fold_words(name)]
+    if len(hit) == 1 or name in set(known["unit_id"]):
+        return hit["unit_id"].iloc[0] if len(hit) == 1 else name
+    try:
+        return st.find_unit(name)
+    except StoreError:
+        fail(f"Không có đơn vị '{name}' trong dữ liệu hồ sơ của kỳ này.")
+        raise  # pragma: no cover
 
 
 def reconcile(

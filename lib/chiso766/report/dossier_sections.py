@@ -148,8 +148,22 @@ def display_frame(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     """Values formatted as analysts read them (dd/mm/yyyy, decimal comma, Vietnamese labels),
     columns renamed to ``labels`` (only those present, in the labels' order)."""
     cols = [c for c in labels if c in frame.columns]
-    out = pd.DataFrame({labels[c]: [_fmt_cell(c, v) for v in frame[c]] for c in cols})
-    return out
+    out = {}
+    for c in cols:
+        values = frame[c].astype(object)
+        uniq = pd.unique(values.to_numpy())
+        shown = {}
+        for v in uniq:
+            try:
+                shown[v] = _fmt_cell(c, v)
+            except TypeError:  # unhashable or odd values: format one by one
+                shown = None
+                break
+        if shown is None or any(pd.isna(k) for k in shown if not isinstance(k, str)):
+            out[labels[c]] = [_fmt_cell(c, v) for v in values]
+        else:
+            out[labels[c]] = values.map(shown).to_numpy()
+    return pd.DataFrame(out)
 
 
 # ---- the sections ------------------------------------------------------------------------------
