@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS dossier_files (
     file_id VARCHAR PRIMARY KEY, path VARCHAR, sha256 VARCHAR UNIQUE, kind VARCHAR,
     ingested_at TIMESTAMP, n_rows INTEGER);
 CREATE TABLE IF NOT EXISTS dossier_records (
-    dossier_id VARCHAR PRIMARY KEY, procedure_code VARCHAR, unit_id VARCHAR, unit VARCHAR,
+    dossier_id VARCHAR, procedure_code VARCHAR, unit_id VARCHAR, unit VARCHAR,
     level VARCHAR, channel VARCHAR, received_at TIMESTAMP, due_at TIMESTAMP,
     finished_at TIMESTAMP, returned_at TIMESTAMP, status VARCHAR, supplement_requests INTEGER,
     supplement_requested_at TIMESTAMP, citizen_days INTEGER, e_result BOOLEAN,

@@ -131,17 +131,23 @@ def _dated(dossiers: ir.Table, procedures: ir.Table) -> ir.Table:
     return t.mutate(paper_result=t.paper_result.fill_null(False))
 
 
-def _judged(t: ir.Table, cal: ir.Table) -> ir.Table:
-    """Per-dossier judgement inside its window (columns ``ws``/``we`` must be present)."""
+def _ordinals(t: ir.Table, cal: ir.Table) -> ir.Table:
+    """Working-day ordinals of the receipt, appointment, end and request days. Looked up
+    before any join with the windows, so an engine's estimate of the row count stays right
+    (DuckDB then builds its hash tables on the small calendar, not on the dossiers)."""
+    for day, prefix in (("r_day", "r"), ("due_day", "due"), ("end_day", "end"), ("req_day", "req")):
+        t = _lookup(t, cal, day, prefix)
+    return t
+
+
+def _judged(t: ir.Table) -> ir.Table:
+    """Per-dossier judgement inside its window (``ws``, ``we``, ``we_upto`` present)."""
     fin = t.end_day.notnull() & (t.end_day <= t.we)
     req_end = (t.supplement_requests == 1) & ~fin & t.req_day.notnull() & (t.req_day <= t.we)
     t = t.mutate(
         fin=fin,
         req_end=req_end,
-        eff_day=ibis.cases((fin, t.end_day), (req_end, t.req_day), else_=t.we),
-    )
-    t = _lookup(
-        _lookup(_lookup(t, cal, "eff_day", "eff"), cal, "r_day", "r"), cal, "due_day", "due"
+        eff_upto=ibis.cases((fin, t.end_upto), (req_end, t.req_upto), else_=t.we_upto),
     )
     citizen = ibis.cases((t.req_end, 0), else_=t.citizen_days.fill_null(0))
     due_upto = ibis.cases(
@@ -163,24 +169,20 @@ def _judged(t: ir.Table, cal: ir.Table) -> ir.Table:
     )
 
 
-def _single(t: ir.Table, window: Window, by_end: bool = False) -> ir.Table:
-    start, end = ibis.literal(window.start, "date"), ibis.literal(window.end, "date")
-    day = t.end_day if by_end else t.r_day
-    t = t.filter((day >= start) & (day <= end))
-    if by_end:
-        t = t.filter(t.r_day < start)
-    return t.mutate(wkey=ibis.literal(window.key), ws=start, we=end)
-
-
-def _monthly(t: ir.Table, months: ir.Table, by_end: bool = False) -> ir.Table:
-    day = t.end_day if by_end else t.r_day
-    t = t.mutate(m_start=day.truncate("M").cast("date"))
-    m = months.select(mk=months.wkey, m_ws=months.ws, m_we=months.we)
-    t = t.join(m, t.m_start == m.m_ws).drop("m_start")
-    t = t.rename(wkey="mk", ws="m_ws", we="m_we")
-    if by_end:
-        t = t.filter(t.r_day < t.ws)
-    return t
+def _windows(cal: ir.Table, window: Window | ir.Table) -> ir.Table:
+    """The windows as a table (``wkey``, ``ws``, ``we``, ``we_upto``): one row for a single
+    window, else the table of month windows given, with the ordinal of each last day."""
+    if isinstance(window, Window):
+        w = cal.filter(cal.day == ibis.literal(window.end, "date"))
+        return w.select(
+            wkey=ibis.literal(window.key),
+            ws=ibis.literal(window.start, "date"),
+            we=ibis.literal(window.end, "date"),
+            we_upto=(w.wd_before + w.is_workday).cast("int64"),
+        )
+    c = cal.select(c_day=cal.day, we_upto=(cal.wd_before + cal.is_workday).cast("int64"))
+    w = window.join(c, window.we == c.c_day)
+    return w.select("wkey", "ws", "we", "we_upto")
 
 
 def received(
@@ -193,8 +195,15 @@ def received(
     ``wkey``, ``ws``, ``we`` — in each month), judged: ``on_time``, ``days_over``, ``multi``,
     ``req_end``, ``fin``, ``online_ok``, ``res_fin``, ``proc_days``, with ``wkey``."""
     t = _dated(dossiers, procedures)
-    t = _single(t, window) if isinstance(window, Window) else _monthly(t, window)
-    return _judged(t, cal)
+    wins = _windows(cal, window)
+    if isinstance(window, Window):
+        start, end = ibis.literal(window.start, "date"), ibis.literal(window.end, "date")
+        t = _ordinals(t.filter((t.r_day >= start) & (t.r_day <= end)), cal)
+        t = t.cross_join(wins)
+    else:
+        t = _ordinals(t, cal).mutate(m_start=t.r_day.truncate("M").cast("date"))
+        t = t.join(wins, t.m_start == wins.ws).drop("m_start")
+    return _judged(t)
 
 
 def carried(dossiers: ir.Table, window: Window | ir.Table) -> ir.Table:
@@ -203,8 +212,14 @@ def carried(dossiers: ir.Table, window: Window | ir.Table) -> ir.Table:
     fin, ret = d.finished_at.date(), d.returned_at.date()
     end_day = ibis.cases((fin.isnull(), ret), (ret.isnull(), fin), (ret < fin, ret), else_=fin)
     t = d.mutate(r_day=d.received_at.date(), end_day=end_day)
-    t = _single(t, window, True) if isinstance(window, Window) else _monthly(t, window, True)
-    return t
+    if isinstance(window, Window):
+        start, end = ibis.literal(window.start, "date"), ibis.literal(window.end, "date")
+        t = t.filter((t.end_day >= start) & (t.end_day <= end) & (t.r_day < start))
+        return t.mutate(wkey=ibis.literal(window.key))
+    t = t.mutate(m_start=t.end_day.truncate("M").cast("date"))
+    w = window.select(c_wkey=window.wkey, c_ws=window.ws)
+    t = t.join(w, t.m_start == w.c_ws).drop("m_start")
+    return t.filter(t.r_day < t.c_ws).rename(wkey="c_wkey").drop("c_ws")
 
 
 def _sum(flag: ir.BooleanValue) -> ir.IntegerScalar:
