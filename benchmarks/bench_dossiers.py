@@ -79,7 +79,8 @@ def generate(path: Path, n: int, queue) -> None:
         }
     )
     con = duckdb.connect()
-    con.execute("SET threads = 2; SET memory_limit = '1500MB'; SET preserve_insertion_order = false")
+    con.execute("SET threads = 2; SET memory_limit = '1500MB'")
+    con.execute("SET preserve_insertion_order = false")
     con.register("work", work)
     con.register("procs", procs)
     span = last - first + 1
@@ -196,8 +197,8 @@ def pandas_table(path: Path, queue) -> None:
     due = day_index(d["due_at"])
     month = d["received_at"].dt.month.to_numpy()
     month_end = (
-        (d["received_at"].dt.to_period("M").dt.end_time.dt.normalize() - first).dt.days.to_numpy()
-    )
+        d["received_at"].dt.to_period("M").dt.end_time.dt.normalize() - first
+    ).dt.days.to_numpy()
     ri = r.astype(np.int64)
     r_upto = upto[ri]
     is_fin = ~np.isnan(end) & (end <= month_end)
@@ -246,14 +247,18 @@ def pandas_table(path: Path, queue) -> None:
     end_month = pd.Series(end).add(0)
     end_ts = first + pd.to_timedelta(end_month, unit="D")
     carry = ~np.isnan(end) & (end_ts.dt.month.to_numpy() != month) & (end_ts.dt.year == YEAR)
-    extra = pd.DataFrame(
-        {
-            "unit_id": d["unit_id"].to_numpy()[carry],
-            "month": end_ts.dt.month.to_numpy()[carry],
-            "n_sync": 1,
-            "n_synced": d["synced"].to_numpy()[carry],
-        }
-    ).groupby(["unit_id", "month"]).sum()
+    extra = (
+        pd.DataFrame(
+            {
+                "unit_id": d["unit_id"].to_numpy()[carry],
+                "month": end_ts.dt.month.to_numpy()[carry],
+                "n_sync": 1,
+                "n_synced": d["synced"].to_numpy()[carry],
+            }
+        )
+        .groupby(["unit_id", "month"])
+        .sum()
+    )
     table = table.add(extra.reindex(columns=table.columns, fill_value=0), fill_value=0)
     table["ratio_on_time"] = (100 * table["n_on_time"] / table["n_received"]).round(2)
     seconds = time.perf_counter() - t0
@@ -276,7 +281,7 @@ def spark_table(path: Path, queue) -> None:
     """The same Ibis expressions on Spark local mode over the Parquet (child process)."""
     warnings.simplefilter("ignore")
     from chiso766.engines.backends import spark_engine
-    from chiso766.engines.expressions import dossier_counts, month_windows
+    from chiso766.engines.expressions import dossier_counts
     from chiso766.ingest.dossier_schema import DOSSIERS, PROCEDURES
 
     t0 = time.perf_counter()
@@ -358,9 +363,7 @@ def main() -> None:
     with Store(store_path) as st:
         ensure_schema(st)
         st.con.execute("SET threads = 2")
-        st.con.execute(
-            f"INSERT INTO dossier_records SELECT *, 'bench' FROM read_parquet('{path}')"
-        )
+        st.con.execute(f"INSERT INTO dossier_records SELECT *, 'bench' FROM read_parquet('{path}')")
         st.con.execute(
             "INSERT INTO dossier_procedures SELECT *, 'bench' FROM "
             f"read_parquet('{path.with_name('procedures.parquet')}')"
