@@ -163,7 +163,7 @@ def cost_rows() -> pd.DataFrame:
     )
 
 
-def test_costs_get_names_and_reasons_and_drop_targets_met():
+def test_costs_get_names_and_reasons_and_targets_met_are_known():
     cat = load_catalogue("portal-2026")
     t = table()
     # 3.3 is a target indicator (50%): make the department meet it
@@ -171,15 +171,16 @@ def test_costs_get_names_and_reasons_and_drop_targets_met():
     procs = pd.DataFrame(
         {"procedure_code": ["2.001023"], "procedure_name": ["Cấp phiếu lý lịch tư pháp"]}
     )
-    out = DI.finish_costs(cost_rows(), t, procs, cat)
+    assert ("department:so-tu-phap", "3.3") in DI.target_met(t, cat)
+    assert ("department:so-tu-phap", "2.1") not in DI.target_met(t, cat)  # linear
+    out = DI.finish_costs(cost_rows(), t, procs)
     assert list(out.columns) == DI.COSTS_COLUMNS
-    assert "3.3" not in set(out["indicator"])
-    reasons = dict(zip(out["dossier_id"], out["reason"], strict=True))
+    late = out[out["indicator"] == "2.1"]
+    reasons = dict(zip(late["dossier_id"], late["reason"], strict=True))
     assert reasons["A"] == "Đang xử lý, đã quá hạn 7 ngày làm việc tại cuối kỳ."
     assert reasons["B"] == "Yêu cầu bổ sung 2 lần (từ lần thứ hai tính là quá hạn)."
     assert reasons["C"] == "Giải quyết quá hạn 2 ngày làm việc."
     assert set(out["procedure_name"]) == {"Cấp phiếu lý lịch tư pháp"}
-    assert out["unit"].tolist()[0] == "UBND xã Long Hà"  # communes sort before departments
 
 
 def test_overdue_summary_as_seed_004_lists_it():

@@ -153,8 +153,9 @@ def compute_with(
     if not with_costs:
         return DossierResult(window, table, engine=eng.name)
     catalogue = load_catalogue(version_for_date(window.end))
-    raw = eng.execute(dossier_costs(d, p, cal, window))
-    costs = DI.finish_costs(raw, table, SD.read_table(store, PROCEDURES), catalogue)
+    skip = sorted(DI.target_met(table, catalogue))
+    raw = eng.execute(dossier_costs(d, p, cal, window, skip))
+    costs = DI.finish_costs(raw, table, SD.read_table(store, PROCEDURES))
     drows = eng.execute(decision_rows(dec, cal, window, rules))
     drows = drows.rename(columns={"dd": "_dd"})
     decisions = DI.decision_costs(drows)

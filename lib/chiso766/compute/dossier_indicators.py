@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from chiso766.compute import measures as M
@@ -196,19 +197,15 @@ def reason_text(reason: str, days=None, supplements=None) -> str:
 
 
 def reason_texts(reasons: pd.Series, days: pd.Series, supplements: pd.Series) -> pd.Series:
-    """:func:`reason_text` for whole columns (each distinct combination formatted once)."""
-    keys = pd.DataFrame(
-        {"r": reasons.to_numpy(), "d": days.to_numpy(), "n": supplements.to_numpy()}
-    )
-    uniq = keys.drop_duplicates().copy()
-    uniq["text"] = [
-        reason_text(r, d, n) for r, d, n in zip(uniq["r"], uniq["d"], uniq["n"], strict=True)
-    ]
-    merged = keys.merge(uniq, on=["r", "d", "n"], how="left")
-    return pd.Series(merged["text"].to_numpy(), index=reasons.index, dtype=object)
+    """:func:`reason_text` for whole columns: each distinct (reason, days, requests) is
+    formatted once and shared (a column of references, not of copies)."""
+    keys = pd.MultiIndex.from_arrays([reasons.to_numpy(), days.to_numpy(), supplements.to_numpy()])
+    uniq = keys.unique()
+    texts = np.array([reason_text(r, d, n) for r, d, n in uniq], dtype=object)
+    return pd.Series(texts[uniq.get_indexer(keys)], index=reasons.index, dtype=object)
 
 
-def _target_met(table: pd.DataFrame, catalogue: Catalogue | None) -> set[tuple[str, str]]:
+def target_met(table: pd.DataFrame, catalogue: Catalogue | None) -> set[tuple[str, str]]:
     """(unit_id, indicator) pairs of target-rule indicators at or above target: nothing there
     costs points."""
     if catalogue is None:
@@ -247,19 +244,14 @@ def finish_costs(
     costs: pd.DataFrame,
     table: pd.DataFrame,
     procedures: pd.DataFrame | None = None,
-    catalogue: Catalogue | None = None,
 ) -> pd.DataFrame:
-    """The costs rows with unit names, procedure names and reasons in Vietnamese, sorted by
-    unit, indicator and days over; rows of target indicators already at target dropped.
-    Personal data is *not* masked here (see :func:`chiso766.masking.mask_personal`)."""
+    """The costs rows (in the engine's order: unit, indicator, most days over first) with
+    unit names, procedure names and reasons in Vietnamese. Personal data is *not* masked here
+    (see :func:`chiso766.masking.mask_personal`); rows of target indicators already at target
+    are left out by the expression (see :func:`target_met`)."""
     if costs.empty:
         return pd.DataFrame(columns=COSTS_COLUMNS)
-    met = _target_met(table, catalogue)
-    out = costs
-    if met:
-        pairs = pd.MultiIndex.from_arrays([costs["unit_id"], costs["indicator"]])
-        out = costs[~pairs.isin(list(met))]
-    out = out.copy()
+    out = costs.copy(deep=False)  # new columns only; the engine's frame is not changed
     names = table.drop_duplicates("unit_id").set_index("unit_id")
     out["unit"] = out["unit_id"].map(names["unit"])
     out["level"] = out["unit_id"].map(names["level"])
@@ -270,10 +262,7 @@ def finish_costs(
         out["procedure_name"] = out["procedure_code"].map(pn["procedure_name"])
     else:
         out["procedure_name"] = None
-    out["_o"] = out["indicator"].map({k: i for i, k in enumerate(ORDER)})
-    out["_d"] = -out["days"].fillna(0)
-    out = out.sort_values(["level", "unit", "_o", "_d", "dossier_id"], kind="stable")
-    return out[COSTS_COLUMNS].reset_index(drop=True)
+    return out[COSTS_COLUMNS]
 
 
 DECISION_COLUMNS = [

@@ -32,6 +32,7 @@ Rules (``METHODOLOGY.md``, "Dossier-level rules"), for a window [start, end]:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import ibis
@@ -313,10 +314,16 @@ def _cost_rows(s: ir.Table, indicator: str, reason: ir.Value, days: ir.Value) ->
 
 
 def dossier_costs(
-    dossiers: ir.Table, procedures: ir.Table, cal: ir.Table, window: Window
+    dossiers: ir.Table,
+    procedures: ir.Table,
+    cal: ir.Table,
+    window: Window,
+    skip: Sequence[tuple[str, str]] = (),
 ) -> ir.Table:
     """One row per dossier and indicator it counts against (``indicator`` number, ``reason``
-    code, ``days`` over where it applies): the lists an office acts on."""
+    code, ``days`` over where it applies): the lists an office acts on, ordered by unit,
+    indicator, most days over first. ``skip`` names (unit_id, indicator) pairs that cost no
+    points (a target already met) and are left out."""
     r = received(dossiers, procedures, cal, window)
     none = ibis.null("int64")
 
@@ -351,7 +358,11 @@ def dossier_costs(
     c = carried(dossiers, window)
     c = c.filter(~c.synced)
     parts.append(_cost_rows(c, "1.4", ibis.literal("not_synced"), none))
-    return ibis.union(*parts)
+    out = ibis.union(*parts)
+    if skip:
+        pair = out.unit_id.concat("|", out.indicator)
+        out = out.filter(~pair.isin([f"{u}|{i}" for u, i in skip]))
+    return out.order_by([out.unit_id, out.indicator, out.days.desc(), out.dossier_id])
 
 
 # ---- publication decisions (1.1, 1.2) ---------------------------------------------------------
