@@ -90,7 +90,7 @@ def test_html_is_escaped_vietnamese_and_masked(store, sections):
     ):
         assert heading in html
     assert html.count("<table") == 4 + len(sections.costs)
-    assert "chiso766 costs 2026-W47 --indicator 2.1" in html
+    assert "chiso766 costs 2026-11-17 --indicator 2.1" in html  # the snapshot's window
     assert re.search(r"\d\d/\d{1,2}/2026", html)  # dates as 08/4/2025
     people = SD.read_table(store, DOSSIERS)[["applicant_name", "phone", "id_number"]].head(2000)
     for value in people.stack().dropna().unique():

@@ -393,10 +393,11 @@ def dossier_sections_html(sections: DossierSections, max_rows: int = 20) -> Mark
             cols = {k: v for k, v in cols.items() if k != "unit"}
         parts.append(_table(frame.head(max_rows), cols, ("dossier-costs",)))
         if len(frame) > max_rows:
+            unit = f' --unit "{s.unit}"' if s.unit else ""
             parts.append(
                 _p(
                     f"Còn {fmt_number(len(frame) - max_rows, 0)} trường hợp khác; xem đầy đủ "
-                    f"bằng lệnh: chiso766 costs {s.period} --indicator {ind}."
+                    f"bằng lệnh: chiso766 costs {s.snapshot or s.period}{unit} --indicator {ind}."
                 )
             )
 
