@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 APT_PACKAGES := chromium fonts-noto-core poppler-utils strace
+JAVA_PACKAGE := default-jre-headless
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO := data/demo.duckdb
 DEMO_DISTRICTS := data/demo-districts.duckdb
@@ -21,6 +22,12 @@ system-deps:
 	  echo "installing $(APT_PACKAGES) with apt"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	    $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
+	fi
+	@# Spark (dossier analytics at national scale, --engine spark) needs a Java runtime
+	@if ! command -v java >/dev/null 2>&1; then \
+	  echo "installing $(JAVA_PACKAGE) with apt (Java for Spark)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $(SUDO) apt-get install -y -qq --no-install-recommends $(JAVA_PACKAGE); \
 	fi
 
 $(STAMP): pyproject.toml

@@ -112,3 +112,26 @@ def demo_store(tmp_path_factory) -> Path:
     store = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     ensure_demo_store(store)
     return store
+
+
+# ---- dossier-level analytics (issue 11) -----------------------------------------------------
+@pytest.fixture(scope="session")
+def demo_dossier_store(tmp_path_factory) -> Path:
+    """A demo store (merged variant) with its dossier records, built once per session."""
+    import hashlib
+
+    import pandas as pd
+
+    from chiso766.demo import generate
+    from chiso766.demo_dossiers import store_demo_dossiers
+    from chiso766.store import Source, Store
+
+    path = tmp_path_factory.mktemp("demo-dossiers") / "demo.duckdb"
+    data = generate("merged")
+    digest = hashlib.sha256(
+        pd.util.hash_pandas_object(data.measures, index=False).values.tobytes()
+    ).hexdigest()
+    with Store(path) as st:
+        st.ingest(data.measures, Source("demo:merged", digest, "demo", data.methodology))
+        store_demo_dossiers(st, data)
+    return path

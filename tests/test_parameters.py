@@ -71,3 +71,18 @@ def test_notebook_without_parameters_cell(tmp_path: Path) -> None:
     assert validate_parameters(path, {}) == {}
     with pytest.raises(ParameterError, match="no cell tagged 'parameters'"):
         validate_parameters(path, {"x": 2})
+
+
+@pytest.mark.parametrize(("name", "kind"), [("province_report", "province"),
+                                            ("unit_scorecard", "unit")])  # fmt: skip
+def test_each_notebook_declares_exactly_what_its_request_passes(name: str, kind: str) -> None:
+    from chiso766.report.request import ReportRequest
+
+    notebook = Path(__file__).parents[1] / "notebooks" / f"{name}.ipynb"
+    request = ReportRequest.build(kind=kind, period="2026-W47", unit="Sở Tư pháp" if kind ==
+                                  "unit" else "")  # fmt: skip
+    params = request.to_parameters()
+    assert validate_parameters(notebook, params) == params
+    from chiso766.render.parameters import declared_parameters
+
+    assert set(declared_parameters(notebook)) == set(params)

@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from chiso766.cli import data, portal, report
+from chiso766.cli import data, dossiers, portal, report
 from chiso766.cli.crash import DEBUG_FLAG, handle_unexpected, wants_debug
 from chiso766.ingest.errors import IngestError
 from chiso766.store import StoreError
@@ -33,6 +33,7 @@ def _options(
 data.register(app)
 report.register(app)
 portal.register(app)
+dossiers.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -51,11 +51,16 @@ def ingest(
     period: Annotated[str | None, typer.Option(help="period of a portal folder")] = None,
 ) -> None:
     """Validate every file, then store them all in one transaction; nothing is stored if any
-    file has an error."""
+    file has an error. Exports of the provincial system (dossiers, procedures, publication
+    decisions) are recognised by their headers and stored in the same transaction."""
+    from chiso766.cli.dossiers import read_exports, report_exports, save_exports
     from chiso766.ingest.batch import Options, read_sources
 
+    failures: list[Problem] = []
+    exports, rest = read_exports(list(files), store, failures)
     options = Options(methodology, unit, level, snapshot, sheet, period)
-    reads, failures = read_sources(list(files), options)
+    reads, more = read_sources(rest, options)
+    failures += more
     if failures:
         print_problems(failures, MSG_NOTHING_STORED.format(n=len(failures)))
         raise typer.Exit(1)
@@ -63,7 +68,11 @@ def ingest(
     existed = path.exists()
     try:
         with Store(path) as st:
-            results = st.ingest_many([r.load for r in reads])
+            loaded: list = []
+            results = st.ingest_many(
+                [r.load for r in reads],
+                within=lambda con: loaded.extend(save_exports(con, exports)),
+            )
     except IngestError as exc:
         _forget_new_store(path, existed)
         print_problems(exc.problems, MSG_NOTHING_STORED.format(n=len(exc.problems)))
@@ -77,6 +86,7 @@ def ingest(
         typer.echo(f"{read.describe(res)} → {path}")
         for note in res.warnings:
             typer.echo(f"  warning: {note}")
+    report_exports(exports, loaded, path)
     changes = [c for res in results for c in res.changes]
     if changes:
         typer.echo(summary_vi(changes))
@@ -291,6 +301,9 @@ def demo(
         with Store(target) as st:
             source = Source(f"demo:{variant}", digest, "demo", data.methodology)
             res = st.ingest(data.measures, source)
+            from chiso766.demo_dossiers import store_demo_dossiers  # the dossier records
+
+            store_demo_dossiers(st, data)
     except StoreError as exc:
         fail(str(exc))
     state = "unchanged" if res.status == "unchanged" else f"{res.rows} values"

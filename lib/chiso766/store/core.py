@@ -108,8 +108,10 @@ class Store:
         """
         return self.ingest_many([Load(frame, source, snapshot_info, unit_codes)])[0]
 
-    def ingest_many(self, batch: list[Load]) -> list[IngestResult]:
+    def ingest_many(self, batch: list[Load], within=None) -> list[IngestResult]:
         """Store several sources in one transaction: all of them, or (on any error) none.
+        ``within(con)``, if given, writes more (the dossier exports of the same call) inside
+        the same transaction.
 
         Raises :class:`StoreError` (e.g. values without a date) or
         :class:`chiso766.ingest.errors.IngestError` (a unit name that differs from a stored
@@ -122,6 +124,8 @@ class Store:
             schema.ensure(self.con)
             for load, ready in zip(batch, prepared, strict=True):
                 results.append(loads.write(self.con, load, ready, now_local()))
+            if within is not None:
+                within(self.con)
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")

@@ -1,0 +1,280 @@
+"""Dossier-level analytics over the store: indicators, what costs points, reconciliation.
+
+Glue between the store (:mod:`chiso766.store_dossiers`), the engines
+(:mod:`chiso766.engines`) and the pure finishing (:mod:`chiso766.compute.dossier_indicators`,
+:mod:`chiso766.compute.reconcile`). A period's window: its own days, except a day period
+("2026-11-17", a snapshot "tính đến hết ngày") which runs from 1 January of its year to that day.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from chiso766 import store_dossiers as SD
+from chiso766.compute import dossier_indicators as DI
+from chiso766.compute.periods import DAY, Period, PeriodError, parse_period
+from chiso766.compute.reconcile import COLUMNS as RECONCILE_COLUMNS
+from chiso766.compute.reconcile import reconcile
+from chiso766.compute.units import PROVINCE
+from chiso766.engines.backends import Engine, duckdb_engine, spark_engine
+from chiso766.engines.expressions import (
+    DEFAULT_RULES,
+    Rules,
+    Window,
+    decision_counts,
+    decision_rows,
+    dossier_costs,
+    dossier_counts,
+)
+from chiso766.ingest.calendar import calendar_for
+from chiso766.ingest.dossier_schema import DECISIONS, DOSSIERS, PROCEDURES
+from chiso766.masking import mask_personal
+from chiso766.methodology import load_catalogue, version_for_date
+from chiso766.store import IngestResult, Source, Store
+
+SOURCE_KIND = "dossiers"
+NO_PROVINCE = ("province:toan-tinh", "Toàn tỉnh")
+
+
+def window_for(period: Period | str) -> Window:
+    """The dossiers a period covers: received from its first to its last day; a day period
+    from 1 January of its year to that day (the portal's "tính đến hết ngày …")."""
+    p = parse_period(period) if isinstance(period, str) else period
+    if p.kind == DAY:
+        return Window(p.key, dt.date(p.end.year, 1, 1), p.end)
+    return Window(p.key, p.start, p.end)
+
+
+def province_of(store: Store) -> tuple[str, str]:
+    """(unit_id, name) of the store's province, else a generic "Toàn tỉnh"."""
+    units = store.units()
+    prov = units[units["level"] == PROVINCE]
+    if len(prov) == 1:
+        return prov["unit_id"].iloc[0], prov["name"].iloc[0]
+    return NO_PROVINCE
+
+
+@contextlib.contextmanager
+def open_engine(
+    store: Store, engine: str = "duckdb", calendar: pd.DataFrame | None = None, **opts
+) -> Iterator[Engine]:
+    """An engine over the store's dossier tables: DuckDB reads them in place; Spark reads a
+    Parquet copy written to a temporary folder for the engine's lifetime."""
+    if calendar is None:
+        calendar = calendar_frame(store)
+    if engine == "duckdb":
+        yield duckdb_engine(store.con, calendar=calendar, threads=opts.get("threads"))
+    elif engine == "spark":
+        with tempfile.TemporaryDirectory(prefix="chiso766-spark-") as tmp:
+            paths = SD.export_parquet(store, tmp)
+            yield spark_engine(calendar=calendar, parquet=paths, master=opts.get("master"))
+    else:
+        raise ValueError(f"unknown engine '{engine}' (duckdb or spark)")
+
+
+def calendar_frame(store: Store, extra: tuple[dt.date, ...] = ()) -> pd.DataFrame:
+    """The working-day calendar covering every date of the store's records (and ``extra``)."""
+    span = SD.date_span(store)
+    days = [*(span or ()), *extra]
+    return calendar_for(days).frame()
+
+
+@dataclass(frozen=True)
+class DossierResult:
+    """A period computed from the records: indicator table, costs (unmasked), decisions."""
+
+    window: Window
+    table: pd.DataFrame
+    costs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    decisions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    engine: str = "duckdb"
+
+    @property
+    def empty(self) -> bool:
+        return self.table.empty or not (self.table["denominator"] > 0).any()
+
+
+def compute(
+    store: Store,
+    period: Period | str,
+    engine: str = "duckdb",
+    *,
+    rules: Rules = DEFAULT_RULES,
+    with_costs: bool = True,
+    **opts,
+) -> DossierResult:
+    """Compute the dossier indicators (and what costs points) of ``period``'s window."""
+    window = window_for(period)
+    if not SD.has_tables(store):
+        return DossierResult(window, pd.DataFrame(columns=DI.TABLE_COLUMNS), engine=engine)
+    cal = calendar_frame(store, (window.start, window.end))
+    with open_engine(store, engine, cal, **opts) as eng:
+        return compute_with(eng, store, window, rules=rules, with_costs=with_costs)
+
+
+_CACHE: dict[tuple, DossierResult] = {}
+_CACHE_SIZE = 4
+
+
+def compute_cached(store: Store, period: Period | str) -> DossierResult:
+    """:func:`compute` (DuckDB, with costs), remembered per store, window and loaded files —
+    a batch of unit scorecards computes the province's records once."""
+    window = window_for(period)
+    key = (str(Path(store.path).resolve()), window.key, SD.fingerprint(store))
+    if key not in _CACHE:
+        while len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = compute(store, period)
+    return _CACHE[key]
+
+
+def compute_with(
+    eng: Engine,
+    store: Store,
+    window: Window,
+    *,
+    rules: Rules = DEFAULT_RULES,
+    with_costs: bool = True,
+) -> DossierResult:
+    """As :func:`compute`, with an engine already open."""
+    d, p, dec, cal = (eng.table(k) for k in (DOSSIERS, PROCEDURES, DECISIONS, "calendar"))
+    counts = eng.execute(dossier_counts(d, p, cal, window))
+    dcounts = eng.execute(decision_counts(dec, cal, window, rules))
+    units = _units(store)
+    table = DI.indicator_table(counts, dcounts, units, province_of(store))
+    if not with_costs:
+        return DossierResult(window, table, engine=eng.name)
+    catalogue = load_catalogue(version_for_date(window.end))
+    skip = sorted(DI.target_met(table, catalogue))
+    raw = eng.execute(dossier_costs(d, p, cal, window, skip))
+    costs = DI.finish_costs(raw, table, SD.read_table(store, PROCEDURES))
+    drows = eng.execute(decision_rows(dec, cal, window, rules))
+    drows = drows.rename(columns={"dd": "_dd"})
+    decisions = DI.decision_costs(drows)
+    return DossierResult(window, table, costs, decisions, eng.name)
+
+
+def _units(store: Store) -> pd.DataFrame:
+    """Units the records name: (unit_id, unit, level)."""
+    a = store.con.execute("SELECT DISTINCT unit_id, unit, level FROM dossier_records").df()
+    b = store.con.execute(
+        "SELECT DISTINCT unit_id, advising_unit AS unit, level FROM dossier_decisions"
+    ).df()
+    return pd.concat([a, b], ignore_index=True).drop_duplicates("unit_id")
+
+
+# ---- outputs ----------------------------------------------------------------------------------
+
+
+def masked_costs(
+    result: DossierResult, unit_id: str | None = None, indicator: str | None = None
+) -> pd.DataFrame:
+    """What costs points, masked: dossiers and decisions together, filtered by unit/indicator."""
+
+    def pick(frame: pd.DataFrame) -> pd.DataFrame:
+        if len(frame) and unit_id:
+            frame = frame[frame["unit_id"] == unit_id]
+        if len(frame) and indicator:
+            frame = frame[frame["indicator"] == indicator]
+        return frame
+
+    costs, decisions = pick(result.costs), pick(result.decisions)
+    parts = [mask_personal(costs)] if len(costs) else []
+    if len(decisions):
+        parts.append(decisions.rename(columns={"advising_unit": "unit"}))
+    if not parts:
+        return pd.DataFrame(columns=DI.COSTS_COLUMNS)
+    return pd.concat(parts, ignore_index=True)
+
+
+def save_measures(store: Store, result: DossierResult) -> tuple[IngestResult | None, int]:
+    """Store the period's indicators as a source of kind "dossiers" so they feed scoring,
+    comparison and reports. Values another source already gives for the same snapshot, unit
+    and indicator (the portal's, an analyst's table) are kept, not replaced: returns the
+    ingest result (None if nothing was left to store) and how many values were kept."""
+    catalogue = load_catalogue(version_for_date(result.window.end))
+    frame = DI.to_measures(result.table, result.window.key, catalogue)
+    if frame.empty:
+        return None, 0
+    taken = store.con.execute(
+        "SELECT m.unit_id, m.code FROM measures m JOIN sources s USING (source_id) "
+        "WHERE m.snapshot = ? AND m.scope = 'indicator' AND m.kind = 'rate' AND s.kind <> ?",
+        [result.window.key, SOURCE_KIND],
+    ).fetchall()
+    taken_set = set(taken)
+    keep = [(u, c) not in taken_set for u, c in zip(frame["unit_id"], frame["code"], strict=True)]
+    frame = frame[keep].reset_index(drop=True)
+    if frame.empty:
+        return None, len(taken_set)
+    digest = hashlib.sha256(
+        pd.util.hash_pandas_object(frame, index=False).values.tobytes()
+    ).hexdigest()
+    res = store.ingest(
+        frame,
+        Source(
+            f"dossiers:{result.window.key}",
+            digest,
+            SOURCE_KIND,
+            catalogue.version,
+            {"window": [result.window.start.isoformat(), result.window.end.isoformat()]},
+        ),
+    )
+    return res, len(keep) - sum(keep)
+
+
+def portal_snapshot(store: Store, period: Period | str) -> str | None:
+    """The stored snapshot (of a source other than the dossiers) a period's report uses."""
+    from chiso766.report.selection import current_snapshot
+
+    p = parse_period(period) if isinstance(period, str) else period
+    snaps = store.con.execute(
+        "SELECT DISTINCT m.snapshot FROM measures m JOIN sources s USING (source_id) "
+        "WHERE s.kind <> ? AND m.scope = 'indicator'",
+        [SOURCE_KIND],
+    ).df()
+    if snaps.empty:
+        return None
+    return current_snapshot(snaps, p)
+
+
+def reconciliation(
+    store: Store, result: DossierResult, snapshot: str | None, **tolerances
+) -> pd.DataFrame:
+    """Own counts beside the portal's snapshot (same window), flagged above the tolerance."""
+    if snapshot is None:
+        return pd.DataFrame(columns=RECONCILE_COLUMNS)
+    measures = store.measures([snapshot], scopes=["indicator"])
+    src = store.sources()[["source_id", "kind"]]
+    measures = measures.merge(src, on="source_id", how="left")
+    measures = measures[measures["kind_y"] != SOURCE_KIND].rename(columns={"kind_x": "kind"})
+    return reconcile(result.table, measures, **tolerances)
+
+
+def resolve_period(store: Store, period: str) -> tuple[Period, str | None]:
+    """The period asked and the portal snapshot matching it (whose window the dossiers are
+    computed over, so the two compare); PeriodError for a bad period."""
+    p = parse_period(period)
+    snap = portal_snapshot(store, p)
+    return p, snap
+
+
+__all__ = [
+    "DossierResult",
+    "PeriodError",
+    "compute",
+    "compute_with",
+    "masked_costs",
+    "open_engine",
+    "portal_snapshot",
+    "reconciliation",
+    "save_measures",
+    "window_for",
+]

@@ -1,0 +1,141 @@
+"""Where the expressions of :mod:`chiso766.engines.expressions` run: DuckDB or Spark.
+
+An :class:`Engine` hands out Ibis tables for the dossier records, procedures, decisions and
+the working-day calendar, and executes expressions into pandas frames. DuckDB reads the store
+(through a cursor of its connection, so Ibis's session settings do not leak into the store) or
+Parquet files; Spark (``pyspark``, local mode by default, a cluster URL in production) reads
+Parquet. Both sessions run in UTC over naive local timestamps, so no value shifts.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from chiso766.ingest.dossier_schema import DECISIONS, DOSSIERS, PROCEDURES
+
+ENGINES = ("duckdb", "spark")
+TABLE_NAMES = {
+    DOSSIERS: "dossier_records",
+    PROCEDURES: "dossier_procedures",
+    DECISIONS: "dossier_decisions",
+    "calendar": "workday_calendar",
+}
+
+
+class EngineError(RuntimeError):
+    """An engine that cannot start (no Java for Spark, …)."""
+
+
+@dataclass
+class Engine:
+    """An Ibis backend with the four input tables registered."""
+
+    name: str
+    backend: ibis.BaseBackend
+
+    def table(self, kind: str) -> ir.Table:
+        return self.backend.table(TABLE_NAMES[kind])
+
+    def execute(self, expr: ir.Expr) -> pd.DataFrame:
+        out = self.backend.execute(expr)
+        return out if isinstance(out, pd.DataFrame) else pd.DataFrame(out)
+
+    def memtable(self, frame: pd.DataFrame, name: str) -> ir.Table:
+        """A small frame as a table of this engine (window lists and the like)."""
+        if self.name == "spark":
+            session = self.backend._session
+            session.createDataFrame(frame).createOrReplaceTempView(name)
+        else:
+            self.backend.con.register(name, frame)
+        return self.backend.table(name)
+
+
+def duckdb_engine(
+    con=None,
+    *,
+    calendar: pd.DataFrame,
+    parquet: dict[str, Path] | None = None,
+    frames: dict[str, pd.DataFrame] | None = None,
+    threads: int | None = None,
+) -> Engine:
+    """DuckDB over a connection (the store's: tables ``dossier_records`` … are read as they
+    are), or in memory over Parquet files / frames given per kind."""
+    import duckdb
+
+    base = con if con is not None else duckdb.connect()
+    cur = base.cursor()
+    if threads:
+        cur.execute(f"SET threads = {int(threads)}")
+    backend = ibis.duckdb.from_connection(cur)
+    for kind, path in (parquet or {}).items():
+        cur.execute(
+            f"CREATE OR REPLACE TEMP VIEW {TABLE_NAMES[kind]} AS "
+            f"SELECT * FROM read_parquet('{Path(path).as_posix()}')"
+        )
+    for kind, frame in (frames or {}).items():
+        cur.register(TABLE_NAMES[kind], frame)
+    cur.register(TABLE_NAMES["calendar"], calendar)
+    return Engine("duckdb", backend)
+
+
+_SPARK = None
+
+
+def spark_session(master: str | None = None):
+    """The process's Spark session (started once; local[2] unless ``master`` or
+    $CHISO766_SPARK_MASTER names a cluster)."""
+    global _SPARK
+    if _SPARK is not None:
+        return _SPARK
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:  # pragma: no cover - pyspark is a dev/extra dependency
+        raise EngineError(
+            "Spark không có sẵn: hãy cài gói pyspark (pip install 'chiso766[spark]')."
+        ) from None
+    import shutil
+
+    if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
+        raise EngineError(
+            "Spark cần Java 17 trở lên: hãy cài Java (make setup cài default-jre-headless)."
+        )
+    master = master or os.environ.get("CHISO766_SPARK_MASTER") or "local[2]"
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("chiso766")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.driver.memory", os.environ.get("CHISO766_SPARK_MEMORY", "1g"))
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+    )
+    _SPARK = builder.getOrCreate()
+    _SPARK.sparkContext.setLogLevel("ERROR")
+    return _SPARK
+
+
+def spark_engine(
+    *,
+    calendar: pd.DataFrame,
+    parquet: dict[str, Path],
+    master: str | None = None,
+) -> Engine:
+    """Spark over Parquet files (one per kind); the calendar is a small broadcast table."""
+    import warnings
+
+    session = spark_session(master)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        backend = ibis.pyspark.connect(session)
+    for kind, path in parquet.items():
+        session.read.parquet(str(path)).createOrReplaceTempView(TABLE_NAMES[kind])
+    cal = session.createDataFrame(calendar)
+    cal.createOrReplaceTempView(TABLE_NAMES["calendar"])
+    return Engine("spark", backend)
