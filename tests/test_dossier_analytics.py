@@ -16,7 +16,7 @@ from chiso766.ingest.dossier_inputs import read_export
 from chiso766.store import Source, Store, sha256_of
 
 DATA = Path(__file__).parent / "data" / "dossiers"
-TUPHAP = "department:so-tu-phap"
+TUPHAP = "department:sở-tư-pháp"
 
 
 @pytest.fixture

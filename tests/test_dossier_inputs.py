@@ -151,7 +151,7 @@ def test_dossier_values(tmp_path):
         "returned",
         "satisfied",
     )
-    assert first["unit_id"] == "department:so-tu-phap"
+    assert first["unit_id"] == "department:sở-tư-pháp"
     third = frame.loc["000.00.12.H10-260303-0003"]
     assert third["supplement_requests"] == 2 and pd.isna(third["finished_at"])
     assert frame.loc["000.00.31.H10-260305-0005", "level"] == "commune"
@@ -196,14 +196,14 @@ def test_missing_required_columns(tmp_path):
 
 def test_units_must_be_in_the_store_when_it_has_units():
     units = pd.DataFrame(
-        {"unit_id": ["department:so-tu-phap"], "name": ["Sở Tư pháp"], "level": ["department"]}
+        {"unit_id": ["department:sở-tư-pháp"], "name": ["Sở Tư pháp"], "level": ["department"]}
     )
     with pytest.raises(IngestError) as info:
         read_export(DATA / "ho-so.csv", units=units)
     bad = set(info.value.table()["value"])
     assert bad == {"UBND xã Long Hà"}
     resolver = UnitResolver(units)
-    assert resolver.resolve("SO TU PHAP")[0] == "department:so-tu-phap"
+    assert resolver.resolve("SO TU PHAP")[0] == "department:sở-tư-pháp"
 
 
 def test_unused_columns_are_warnings(tmp_path):

@@ -17,7 +17,7 @@ from chiso766.report.dossier_sections import (
 )
 from chiso766.store import Store
 
-SO_Y_TE = "department:so-y-te"
+SO_Y_TE = "department:sở-y-tế"
 
 
 @pytest.fixture(scope="module")

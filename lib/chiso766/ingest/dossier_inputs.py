@@ -272,9 +272,9 @@ def detect_export(path: str | Path) -> str | None:
         return None
     try:
         rows, fixed = raw_rows(path)
-    except (IngestError, OSError, ValueError):
+        found = find_header(rows, fixed)
+    except Exception:  # noqa: BLE001 - only a guess: the file's own reader reports its problems
         return None
-    found = find_header(rows, fixed)
     return found[1] if found else None
 
 
