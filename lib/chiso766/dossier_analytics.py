@@ -175,9 +175,13 @@ def _units(store: Store) -> pd.DataFrame:
 
 
 def masked_costs(
-    result: DossierResult, unit_id: str | None = None, indicator: str | None = None
+    result: DossierResult,
+    unit_id: str | None = None,
+    indicator: str | None = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
-    """What costs points, masked: dossiers and decisions together, filtered by unit/indicator."""
+    """What costs points, masked: dossiers and decisions together, filtered by unit/indicator;
+    with ``limit``, the first rows of each indicator only (masked after the cut)."""
 
     def pick(frame: pd.DataFrame) -> pd.DataFrame:
         if len(frame) and unit_id:
@@ -187,6 +191,8 @@ def masked_costs(
         return frame
 
     costs, decisions = pick(result.costs), pick(result.decisions)
+    if limit is not None and len(costs):
+        costs = costs.groupby("indicator", sort=False).head(limit)
     parts = [mask_personal(costs)] if len(costs) else []
     if len(decisions):
         parts.append(decisions.rename(columns={"advising_unit": "unit"}))

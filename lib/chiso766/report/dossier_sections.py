@@ -186,12 +186,17 @@ class DossierSections:
     snapshot: str | None
     unit: str | None
     indicators: pd.DataFrame
-    costs: dict[str, pd.DataFrame]
+    costs: dict[str, pd.DataFrame]  # the first KEEP_ROWS of each list (see ``totals``)
     overdue: pd.DataFrame
     late_decisions: pd.DataFrame
     reconciliation: pd.DataFrame
     dossiers: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    totals: dict[str, int] = field(default_factory=dict)  # rows of each whole list
+
+
+#: rows kept (and masked) of each "what costs points" list; the whole list: ``chiso766 costs``
+KEEP_ROWS = 200
 
 
 def load_dossier_sections(store, period: str, unit_id: str | None = None) -> DossierSections | None:
@@ -210,7 +215,17 @@ def load_dossier_sections(store, period: str, unit_id: str | None = None) -> Dos
         return None
     result = DA.compute_cached(store, parse_period(window.key))
     table, decisions = result.table, result.decisions
-    costs = DA.masked_costs(result, unit_id)
+    raw = result.costs
+    if unit_id is not None and len(raw):
+        raw = raw[raw["unit_id"] == unit_id]
+    totals = raw.groupby("indicator").size().to_dict() if len(raw) else {}
+    decided = result.decisions
+    if unit_id is not None and len(decided):
+        decided = decided[decided["unit_id"] == unit_id]
+    if len(decided):
+        for ind, n in decided.groupby("indicator").size().items():
+            totals[ind] = totals.get(ind, 0) + int(n)
+    costs = DA.masked_costs(result, unit_id, limit=KEEP_ROWS)
     recon = DA.reconciliation(store, result, snapshot) if snapshot else pd.DataFrame()
     unit_name = None
     if unit_id is not None:
@@ -252,11 +267,12 @@ def load_dossier_sections(store, period: str, unit_id: str | None = None) -> Dos
         unit=unit_name,
         indicators=table.reset_index(drop=True),
         costs=by_indicator,
-        overdue=overdue_summary(dossier_costs),
+        overdue=overdue_summary(raw[raw["indicator"] == "2.1"] if len(raw) else raw),
         late_decisions=_late_decisions(decisions),
         reconciliation=recon.reset_index(drop=True) if len(recon) else recon,
         dossiers=int(rows21["denominator"].sum()),
         notes=tuple(notes),
+        totals={str(k): int(v) for k, v in totals.items()},
     )
 
 
@@ -387,16 +403,17 @@ def dossier_sections_html(sections: DossierSections, max_rows: int = 20) -> Mark
         frame = s.costs.get(ind)
         if frame is None or frame.empty:
             continue
-        parts.append(_h(4, f"{ind}. {NAMES_VI[ind]}: {fmt_number(len(frame), 0)} trường hợp"))
+        total = s.totals.get(ind, len(frame))
+        parts.append(_h(4, f"{ind}. {NAMES_VI[ind]}: {fmt_number(total, 0)} trường hợp"))
         cols = decision_cols if ind in ("1.1", "1.2") else shown_cols
         if s.unit is not None:
             cols = {k: v for k, v in cols.items() if k != "unit"}
         parts.append(_table(frame.head(max_rows), cols, ("dossier-costs",)))
-        if len(frame) > max_rows:
+        if total > max_rows:
             unit = f' --unit "{s.unit}"' if s.unit else ""
             parts.append(
                 _p(
-                    f"Còn {fmt_number(len(frame) - max_rows, 0)} trường hợp khác; xem đầy đủ "
+                    f"Còn {fmt_number(total - max_rows, 0)} trường hợp khác; xem đầy đủ "
                     f"bằng lệnh: chiso766 costs {s.snapshot or s.period}{unit} --indicator {ind}."
                 )
             )

@@ -179,8 +179,11 @@ def ensure_demo_store(path, variant: str = "merged") -> None:
     digest = hashlib.sha256(
         pd.util.hash_pandas_object(data.measures, index=False).values.tobytes()
     ).hexdigest()
+    from chiso766.demo_dossiers import store_demo_dossiers
+
     with Store(path) as st:
         st.ingest(data.measures, Source(f"demo:{variant}", digest, "demo", data.methodology))
+        store_demo_dossiers(st, data)
 
 
 def snapshot_scores(store: Store, snapshot: str = "", methodology: str = "auto"):
@@ -278,8 +281,10 @@ def scored_snapshot(store: Store, key: str | None, snapshots: pd.DataFrame, meth
 
 def load_report(store: Store, request: ReportRequest) -> ProvinceReport | UnitScorecard:
     """The model a request asks for: the province announcement or one unit's scorecard."""
+    from chiso766.report.dossier_sections import load_dossier_sections
+
     if request.kind == PROVINCE_REPORT:
-        return load_province_report(
+        report = load_province_report(
             store,
             request.period,
             request.compare or None,
@@ -287,7 +292,11 @@ def load_report(store: Store, request: ReportRequest) -> ProvinceReport | UnitSc
             request.methodology,
             request.rank,
         )
-    return load_unit_scorecard(store, request)
+        report.dossiers = load_dossier_sections(store, request.period)
+        return report
+    card = load_unit_scorecard(store, request)
+    card.dossiers = load_dossier_sections(store, request.period, card.unit_id)
+    return card
 
 
 def _unit_id(store: Store, asked: str) -> str:

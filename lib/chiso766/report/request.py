@@ -295,6 +295,17 @@ class Resolver:
         }
 
     @cached_property
+    def dossier_files(self) -> list[str]:
+        """The provincial system's export files in the store (their hashes), if any."""
+        import duckdb
+
+        try:
+            rows = self.store.con.execute("SELECT sha256 FROM dossier_files").fetchall()
+        except duckdb.CatalogException:
+            return []
+        return sorted(r[0] for r in rows)
+
+    @cached_property
     def demo_sources(self) -> bool:
         src = self.store.sources()
         return bool(len(src)) and bool((src["kind"] == "demo").any())
@@ -478,6 +489,7 @@ class Resolver:
             "partitions": [[s, lv, self.partitions.get((s, lv), "")] for s, lv in keys],
             "snapshots": json.loads(meta.astype(str).to_json(orient="records")),
             "links": sorted(self.links.items()),
+            "dossier_files": self.dossier_files,
             "provisional": provisional,
         }
         text = json.dumps(payload, sort_keys=True, ensure_ascii=False)

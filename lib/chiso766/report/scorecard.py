@@ -77,6 +77,7 @@ class UnitScorecard:
     recommendations: list[str]
     bands: tuple[ClassBand, ...]
     notes: list[str] = field(default_factory=list)
+    dossiers: object | None = None  # DossierSections where the store has dossier records
 
     def text(self, section: str) -> list[str]:
         """The non-empty sentences of a section, phrased."""

@@ -16,6 +16,8 @@ from chiso766.report.view import snapshot_label, table_html
 NO_DATA_TEXT = "Hệ thống không thông báo dữ liệu"
 #: a scorecard's recommendations: for its weakest indicators, then the standing one
 MAX_RECOMMENDATIONS = 3
+#: cases shown per "what costs points" list in a scorecard
+DOSSIER_ROWS = 3
 
 
 def _p(texts: list[str]) -> Markup:
@@ -207,6 +209,15 @@ class ScorecardView:
                 _ul(c.recommendations[:MAX_RECOMMENDATIONS]),
             ]
         return _join(parts)
+
+    def dossiers(self) -> Markup:
+        """The unit's records: its indicators, overdue dossiers and the first cases that cost
+        points (the whole lists: ``chiso766 costs``)."""
+        if self.c.dossiers is None:
+            return Markup("")
+        from chiso766.report.dossier_sections import dossier_sections_html
+
+        return dossier_sections_html(self.c.dossiers, max_rows=DOSSIER_ROWS)
 
     # -- XLSX ------------------------------------------------------------------------------------
     def xlsx_tables(self) -> dict[str, pd.DataFrame]:

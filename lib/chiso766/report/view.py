@@ -281,6 +281,14 @@ class ReportView:
         parts.append(_bullets(r.recommendations))
         return _join(parts)
 
+    def dossiers(self) -> Markup:
+        """What the provincial system's records say (where the store has them)."""
+        if self.r.dossiers is None:
+            return Markup("")
+        from chiso766.report.dossier_sections import dossier_sections_html
+
+        return dossier_sections_html(self.r.dossiers)
+
     # -- appendices --------------------------------------------------------------------------
     def appendix(self, section: LevelSection, number: int) -> str:
         a = section.appendix
