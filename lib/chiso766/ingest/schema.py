@@ -101,9 +101,26 @@ NUMBER_RULES: tuple[tuple[str, str, str, Callable[[pd.Series], pd.Series]], ...]
 MESSAGES = {name: msg for name, msg, _ in RULES} | {n: m for _, n, m, _ in NUMBER_RULES}
 
 
+def _pandera():  # noqa: ANN202
+    """``pandera.pandas``, imported without its probe of PySpark: where Spark is installed (the
+    dossier engine's option) pandera imports ``pyspark.pandas`` to offer Spark frames —
+    ~0,6 s and a warning on every ingest — and the workbook validates pandas frames only."""
+    import sys
+
+    blocked = "pyspark" not in sys.modules
+    if blocked:
+        sys.modules["pyspark"] = None  # type: ignore[assignment]
+    try:
+        import pandera.pandas as pa
+    finally:
+        if blocked and sys.modules.get("pyspark", 0) is None:
+            del sys.modules["pyspark"]
+    return pa
+
+
 def measures_schema():  # noqa: ANN201 - pandera is imported only when values are checked
     """The pandera schema of a measures frame (with the private origin columns)."""
-    import pandera.pandas as pa
+    pa = _pandera()
 
     numbers = {}
     for column, name, _msg, ok in NUMBER_RULES:
@@ -126,6 +143,7 @@ def measures_schema():  # noqa: ANN201 - pandera is imported only when values ar
 
 def check_measures(frame: pd.DataFrame, file: str) -> list[Problem]:
     """Every rule a row of ``frame`` breaks, as problems naming its file, row and column."""
+    _pandera()
     import pandera.errors as pe
 
     if frame.empty:

@@ -24,7 +24,7 @@ from chiso766.compute.ranking import (
 )
 from chiso766.compute.scoring import Scores, score_snapshot
 from chiso766.compute.textnorm import fold_words
-from chiso766.compute.units import COMMUNE, DEPARTMENT, DISTRICT, PROVINCE
+from chiso766.compute.units import COMMUNE, DEPARTMENT, DISTRICT, PROVINCE, name_key
 from chiso766.methodology import Catalogue, ClassBand, load_bands, load_catalogue, version_for_date
 from chiso766.report.selection import Selection
 from chiso766.report.trend import trend_frame, trend_snapshots
@@ -87,14 +87,14 @@ def pick_province(measures: pd.DataFrame, province: str | None = None) -> tuple[
     """The report's province: the one asked (id or name), else the one with the most values."""
     prov = measures[measures["level"] == PROVINCE]
     if province:
-        want = fold_words(province)
-        hit = prov[
-            (prov["unit_id"] == province)
-            | (prov["unit"].map(fold_words) == want)
-            | prov["unit"].map(fold_words).str.endswith(" " + want)
-        ]
+        # identity keeps tone marks (as unit ids do); without them a name is only suggested
+        want = name_key(province)
+        keys = prov["unit"].map(name_key)
+        hit = prov[(prov["unit_id"] == province) | (keys == want) | keys.str.endswith("-" + want)]
         if hit.empty:
-            raise LookupError(f"province '{province}' is not in the data")
+            folded = prov[prov["unit"].map(fold_words).str.endswith(fold_words(province))]
+            hint = f" (did you mean {folded['unit'].iloc[0]}?)" if len(folded) else ""
+            raise LookupError(f"province '{province}' is not in the data{hint}")
         return hit["unit_id"].iloc[0], hit["unit"].iloc[0]
     if prov.empty:
         return None, "Tỉnh"

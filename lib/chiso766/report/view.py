@@ -345,16 +345,17 @@ class ReportView:
     def _xlsx_tables(self) -> dict[str, pd.DataFrame]:
         out: dict[str, pd.DataFrame] = {}
         if len(self.r.indicators):
-            ind = self.r.indicators[["number", "name", "year", "old", "new", "delta"]].rename(
-                columns={
-                    "number": "Mã",
-                    "name": "Chỉ số",
-                    "year": f"{self.year_label} (%)",
-                    "old": f"{self.cmp_label} (%)",
-                    "new": f"{self.cur_label} (%)",
-                    "delta": "Tăng, giảm",
-                }
-            )
+            # only the snapshots the report has: the first snapshot of a store has no
+            # comparison and no previous year, and no column is headed " (%)"
+            names = {"number": "Mã", "name": "Chỉ số"}
+            if self.year_label:
+                names["year"] = f"{self.year_label} (%)"
+            if self.cmp_label:
+                names["old"] = f"{self.cmp_label} (%)"
+            names["new"] = f"{self.cur_label} (%)"
+            if self.cmp_label:
+                names["delta"] = "Tăng, giảm"
+            ind = self.r.indicators[list(names)].rename(columns=names)
             out["Chỉ số thành phần"] = ind
         for i, section in enumerate(self.r.levels, start=1):
             a = section.appendix.drop(columns=["unit_id"], errors="ignore").rename(
