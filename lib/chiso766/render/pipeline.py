@@ -163,9 +163,17 @@ class _Worker:
         self.started = False
 
     def ensure(self) -> None:
-        if not self.started:
+        """Start the kernel on first use; a kernel that dies while starting (a loaded
+        machine) is started once more before the report fails."""
+        if self.started:
+            return
+        try:
             self.kernel.start()
-            self.started = True
+        except RuntimeError as exc:
+            log.warning("a kernel died while starting (%s); starting another", exc)
+            self.kernel.shutdown()
+            self.kernel.start()
+        self.started = True
 
 
 def _render_one(job: Job, worker: _Worker, browser: Any, nb_sha: str, timeout: float) -> Outcome:
@@ -188,6 +196,7 @@ def _render_one(job: Job, worker: _Worker, browser: Any, nb_sha: str, timeout: f
         t = lap("kernel", t)
         nb = worker.kernel.run(job.notebook, job.report.request.to_parameters(), executed, timeout)
         t = lap("execute", t)
+        crash_hook(job.folder.name, "executed")
         warnings = [w for w in drop_stderr(nb) if w]
         tables = tables_from_notebook(nb)
         page = notebook_to_html(
@@ -216,9 +225,10 @@ def _render_one(job: Job, worker: _Worker, browser: Any, nb_sha: str, timeout: f
         manifest.warnings = warnings
         manifest.timings = timings
         manifest.rendered_at = _now()
-        crash_hook(job.folder.name)
         write_json(staging / MANIFEST, manifest.to_json())
+        crash_hook(job.folder.name, "staged")
         publish_dir(staging, job.folder)
+        crash_hook(job.folder.name, "published")
         timings["total"] = round(time.perf_counter() - started, 3)
         paths = {fmt: job.folder / info["name"] for fmt, info in manifest.files.items()}
         return Outcome(job, "published", paths, time.perf_counter() - started, timings, warnings)

@@ -180,10 +180,12 @@ def reports_lock(root: Path, wait: float = 30.0):
         os.close(fd)  # releases the lock
 
 
-def crash_hook(name: str) -> None:
-    """Tests kill a batch at a chosen report: ``$CHISO766_TEST_CRASH_AT`` = a report's folder
-    name (the process exits at once, as a kill would leave it)."""
-    if os.environ.get(ENV_CRASH_AT) == name:
+def crash_hook(name: str, point: str) -> None:
+    """Tests kill a batch at a chosen report and step: ``$CHISO766_TEST_CRASH_AT`` =
+    "<report folder>:<point>" (points: executed, staged, published); the process exits at
+    once, as a kill would leave it."""
+    wanted = os.environ.get(ENV_CRASH_AT)
+    if wanted and wanted in (f"{name}:{point}", name if point == "staged" else ""):
         os._exit(137)
 
 
