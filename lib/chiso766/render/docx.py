@@ -427,14 +427,29 @@ def _restart_numbering(section: Any) -> None:
 
 
 def _rule_below(paragraph: Any, cell_mm: float, rule_mm: float) -> None:
-    """A solid rule under ``paragraph``, ``rule_mm`` long and centred in ``cell_mm``."""
+    """A solid rule under ``paragraph``, ``rule_mm`` long and centred in ``cell_mm``: an empty
+    paragraph of its own, narrowed by its indents, with a bottom border."""
+    import copy
+
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
 
+    new = copy.deepcopy(paragraph._p)
+    for child in list(new):
+        if child.tag != qn("w:pPr"):
+            new.remove(child)
+    paragraph._p.addnext(new)
+    rule = Paragraph(new, paragraph._parent)
+    rule.paragraph_format.space_before = _pt(0)
+    rule.paragraph_format.space_after = paragraph.paragraph_format.space_after
+    paragraph.paragraph_format.space_after = _pt(0)
+    rule.paragraph_format.line_spacing = _pt(2)
     side = max(0.0, (cell_mm - rule_mm) / 2)
-    paragraph.paragraph_format.left_indent = _mm(side)
-    paragraph.paragraph_format.right_indent = _mm(side)
-    ppr = paragraph._p.get_or_add_pPr()
+    rule.paragraph_format.left_indent = _mm(side)
+    rule.paragraph_format.right_indent = _mm(side)
+    rule.paragraph_format.first_line_indent = _mm(0)
+    ppr = new.get_or_add_pPr()
     border = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):

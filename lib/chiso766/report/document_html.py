@@ -88,7 +88,9 @@ def header_html(doc: Document) -> Markup:
             )
             for i, line in enumerate(doc.addressees)
         )
-        parts.append(Markup('<table class="addressees" role="presentation">{}</table>').format(rows))
+        parts.append(
+            Markup('<table class="addressees" role="presentation">{}</table>').format(rows)
+        )
     else:
         parts.append(
             Markup('<h1 class="doc-kind">{}</h1><p class="doc-subject">{}</p>').format(

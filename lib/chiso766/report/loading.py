@@ -19,6 +19,7 @@ from chiso766.compute.periods import parse_period
 from chiso766.compute.ranking import add_classes, rank_within, sort_for_display
 from chiso766.compute.scoring import score_snapshot
 from chiso766.compute.units import PROVINCE
+from chiso766.demo import SYNTHETIC_NOTE_VI
 from chiso766.methodology import load_bands
 from chiso766.report.model import (
     ProvinceReport,
@@ -30,7 +31,6 @@ from chiso766.report.request import PROVINCE_REPORT, ReportRequest, parse_rank
 from chiso766.report.scorecard import UnitScorecard, build_unit_scorecard
 from chiso766.report.selection import select_snapshots
 from chiso766.report.trend import trend_snapshots, unit_trend
-from chiso766.demo import SYNTHETIC_NOTE_VI
 from chiso766.store import Source, Store, default_store_path, now_local, project_root
 
 SCORE_SCOPES = ["total", "group", "indicator", "rank"]

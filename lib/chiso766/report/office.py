@@ -174,7 +174,9 @@ def parse_office(data: Mapping[str, Any], source: str = "") -> Office:
         problems.append("signer.authority: at most two lines")
     for line in authority:
         if not line.upper().startswith(AUTHORITY_PREFIXES):
-            problems.append(f"signer.authority: '{line}' starts with none of TM., KT., Q., TL., TUQ.")
+            problems.append(
+                f"signer.authority: '{line}' starts with none of TM., KT., Q., TL., TUQ."
+            )
     layout = _layout(data.get("layout") or {}, problems)
     if problems:
         raise OfficeError(problems, source)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from chiso766.compute.textnorm import slug
 from chiso766.formatting import MISSING, fmt_number
@@ -138,8 +138,7 @@ def block_table_html(table: Table) -> str:
     if table.css:
         parts.append("<colgroup>")
         parts += [
-            Markup('<col style="width:{}%">').format(f"{100 * w / total:.1f}")
-            for w in table.widths
+            Markup('<col style="width:{}%">').format(f"{100 * w / total:.1f}") for w in table.widths
         ]
         parts.append("</colgroup>")
     parts.append("<thead><tr>")
