@@ -128,7 +128,7 @@ def block_table_html(table: Table) -> str:
     """An escaped ``<table>`` of a :class:`Table`: a header row repeated on printed pages,
     numbers right-aligned, each cell labelled with its header (a phone shows rows as cards)."""
     css = " ".join(c for c in ("report-table", table.css) if c)
-    cards = "cards" in table.css.split()  # a phone shows each row as a card of labelled cells
+    cards = "stack" in table.css.split() or table.wide  # a phone: each row a card
     if table.wide:
         css += " wide"
     parts: list[str] = [Markup('<div class="table-wrap"><table class="{}">').format(css)]

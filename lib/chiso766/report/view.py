@@ -226,7 +226,7 @@ class ReportView:
             numeric=("old", "total", "delta"),
             widths=widths,
             chip_column="class",
-            css="units cards",
+            css="units stack",
         )
 
     def level_blocks(self, section: LevelSection, number: int, appendix: str = "") -> list[Block]:
