@@ -5,7 +5,9 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := chromium fonts-noto-core poppler-utils strace
+APT_PACKAGES := chromium fonts-noto-core fonts-liberation2 libcairo2 poppler-utils strace
+# DOCX → PDF check in the tests (optional: installed when missing, skipped if apt cannot)
+OFFICE_PACKAGE := libreoffice-writer-nogui
 JAVA_PACKAGE := default-jre-headless
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO := data/demo.duckdb
@@ -18,10 +20,18 @@ setup: system-deps $(STAMP)
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 \
 	   || ! command -v strace >/dev/null 2>&1 \
-	   || ! ls /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf >/dev/null 2>&1; then \
+	   || ! ls /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf >/dev/null 2>&1 \
+	   || ! ls /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf >/dev/null 2>&1 \
+	   || ! ldconfig -p | grep -q libcairo.so.2; then \
 	  echo "installing $(APT_PACKAGES) with apt"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	    $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
+	fi
+	@if ! command -v soffice >/dev/null 2>&1; then \
+	  echo "installing $(OFFICE_PACKAGE) with apt (opens the DOCX in the tests)"; \
+	  ( $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $(SUDO) apt-get install -y -qq --no-install-recommends $(OFFICE_PACKAGE) ) \
+	    || echo "could not install $(OFFICE_PACKAGE): the DOCX → PDF test will be skipped"; \
 	fi
 	@# Spark (dossier analytics at national scale, --engine spark) needs a Java runtime
 	@if ! command -v java >/dev/null 2>&1; then \

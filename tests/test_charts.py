@@ -247,3 +247,23 @@ def test_ranked_units_matches_baseline() -> None:
         pytest.skip(f"baseline written to {expected}")
     assert expected.exists(), "no baseline: run with CHISO766_REGEN_BASELINE=1 once"
     assert svg == expected.read_text(encoding="utf-8")
+
+
+def test_trend_end_labels_never_overlap():
+    """A total and a rank whose points meet: their labels are set apart."""
+    import re
+
+    df = pd.DataFrame(
+        {"label": ["01/2026", "02/2026"], "total": [80.0, 77.0], "rank": [14.0, 26.0],
+         "of": [34.0, 34.0]}
+    )  # fmt: skip
+    svg = str(charts.trend(df).svg)
+    texts = re.findall(r'<text x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]+)</text>', svg)
+    inside = [(float(x), float(y), t) for x, y, t in texts if 48 < float(x) < charts.WIDTH - 48]
+    ends = [(x, y) for x, y, t in inside if re.fullmatch(r"[\d,]+|\d+/34", t)]
+    assert len(ends) == 4
+    for i, a in enumerate(ends):
+        for b in ends[i + 1 :]:
+            assert abs(a[0] - b[0]) > 40 or abs(a[1] - b[1]) >= charts.FONT, (a, b)
+    axis = [t for x, _y, t in texts if float(x) == 42]
+    assert axis[-1] == "100"  # the total's axis ends at 100

@@ -25,7 +25,7 @@ def run(*args):
         (["--units", "Sở Du lịch"], "no unit named 'Sở Du lịch'"),
         (["--rank", "64/63"], "20/63"),
         (["--compare", "2025-04-08"], "is not before the period"),
-        (["--format", "html,docx"], "formats: use some of"),
+        (["--format", "html,odt"], "formats: use some of"),
     ],
 )
 def test_a_refused_request_starts_no_kernel_and_writes_nothing(seed_store, tmp_path, args,

@@ -996,7 +996,17 @@ def template_keys() -> set[tuple[str, str]]:
         (kind, branch)
         for kind, branches in table.items()
         # level nouns and headings, and how ingest warnings read: not sentence kinds
-        if kind not in ("levels", "source_warnings", "report_titles", "winback_objects")
+        # the announcement's fixed wording, notes and rank sources: tested with the document
+        if kind
+        not in (
+            "levels",
+            "source_warnings",
+            "report_titles",
+            "winback_objects",
+            "announcement",
+            "notes",
+            "rank_sources",
+        )
         for branch in branches
     }
 

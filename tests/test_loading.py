@@ -112,10 +112,10 @@ def _seed_store(tmp_path, *names):
 def test_rank_source_is_named(tmp_path):
     with _seed_store(tmp_path, "indicators", "province-rank") as st:
         report = load_province_report(st, "2025-W15")
-    assert report.headline["rank_source"] == "bảng số liệu 004-province-rank.csv"
-    assert "Nguồn xếp hạng toàn quốc: bảng số liệu 004-province-rank.csv." in str(
-        ReportView(report).headline()
-    )
+    assert report.headline["rank_source"] == "bảng số liệu do cơ quan tổng hợp"
+    html = str(ReportView(report).headline())
+    assert "Nguồn xếp hạng toàn quốc: bảng số liệu do cơ quan tổng hợp." in html
+    assert ".csv" not in html  # a file name is not what an office publishes
 
 
 def test_rank_entered_by_hand(tmp_path):
@@ -208,4 +208,5 @@ def test_demo_reports_say_the_data_is_synthetic(demo_store):
     from chiso766.demo import SYNTHETIC_NOTE_VI
 
     report = load_province_report(demo_store, "2026-W47")
-    assert any(SYNTHETIC_NOTE_VI in n for n in report.notes)
+    assert report.demo and SYNTHETIC_NOTE_VI in ReportView(report).notice()
+    assert not any("Lưu ý về dữ liệu nguồn" in n for n in report.notes)  # said once, plainly

@@ -19,8 +19,11 @@ from markupsafe import escape
 from chiso766.commentary import load_recommendations
 from chiso766.ingest.tables import read_table
 from chiso766.methodology import load_catalogue
+from chiso766.report.announcement import build_announcement
+from chiso766.report.document_html import header_html
 from chiso766.report.loading import SCORE_SCOPES, load_province_report
 from chiso766.report.model import ProvinceReport
+from chiso766.report.office import Office
 from chiso766.report.selection import SelectionError, select_snapshots
 from chiso766.report.view import NO_DATA_TEXT, ReportView
 from chiso766.store import Source, Store, sha256_of
@@ -91,7 +94,7 @@ def view_html(report: ProvinceReport) -> dict[str, str]:
     """Every HTML section of the report, by name."""
     view = ReportView(report)
     out = {
-        "title": str(view.title()),
+        "title": str(header_html(build_announcement(report, Office()))),
         "headline": view.headline(),
         "indicators": view.indicators(),
         "problems": view.problems(),

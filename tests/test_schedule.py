@@ -44,7 +44,7 @@ def test_a_run_file(tmp_path):
 
 def test_every_problem_of_a_run_file_is_reported(tmp_path):
     path = tmp_path / "bad.yaml"
-    path.write_text("period: 202405\nformats: [html, docx]\nreport: other\ncolour: red\n")
+    path.write_text("period: 202405\nformats: [html, odt]\nreport: other\ncolour: red\n")
     with pytest.raises(ScheduleError) as err:
         load_run(path, TODAY)
     msg = str(err.value)
@@ -56,7 +56,7 @@ def test_shipped_run_files_are_valid():
     from pathlib import Path
 
     params = Path(__file__).resolve().parents[1] / "params"
-    files = sorted(params.glob("*.yaml"))
+    files = sorted(p for p in params.glob("*.yaml") if p.name != "office.yaml")  # not a run
     assert len(files) >= 4
     for path in files:
         load_run(path, TODAY, root=params.parent)

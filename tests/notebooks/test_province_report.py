@@ -7,6 +7,7 @@ report must say what the announcement says (and what the numbers say where it mi
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -20,9 +21,11 @@ from chiso766.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "tests" / "data" / "seed004"
+SEED_OFFICE = ROOT / "tests" / "data" / "office" / "binh-phuoc.yaml"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CHROMIUM = shutil.which("chromium")
 runner = CliRunner()
+FORMATS = "html,pdf,xlsx,docx" if CHROMIUM else "html,xlsx,docx"
 
 pytestmark = pytest.mark.slow
 
@@ -60,8 +63,13 @@ def seed_reports(tmp_path_factory):
     res = runner.invoke(app, ["ingest", *map(str, files), "--store", str(store)])
     assert res.exit_code == 0, res.output
     out = base / "reports"
-    res = runner.invoke(app, ["render", "2025-W15", "--store", str(store), "--out", str(out),
-                              "--units", "Sở Tư pháp", "--units", "Sở Ngoại vụ"])
+    os.environ["CHISO766_OFFICE"] = str(SEED_OFFICE)  # the kernels inherit it
+    try:
+        res = runner.invoke(app, ["render", "2025-W15", "--store", str(store), "--out",
+                                  str(out), "--units", "Sở Tư pháp", "--units", "Sở Ngoại vụ",
+                                  "--format", "html,pdf,xlsx,docx"])
+    finally:
+        del os.environ["CHISO766_OFFICE"]
     assert res.exit_code == 0, res.output
     return out / "2025-W15"
 
@@ -99,7 +107,7 @@ def test_seed_departments_in_the_published_order(seed_reports):
         "Sở Tư pháp", "Sở Nông nghiệp và Môi trường", "Sở Giáo dục và Đào tạo", "Sở Tài chính",
     ]
     assert names[11:] == ["Sở Ngoại vụ", "Sở Dân tộc và Tôn giáo"]
-    changes = re.findall(r'<td class="num">([+-][\d,]+)</td>', section)
+    changes = re.findall(r'<td class="num"[^>]*>([+-][\d,]+)</td>', section)
     assert changes[:11] == ["+5,18", "+2,72", "-3,31", "-1,43", "-0,85", "-3,39", "-3,51",
                             "-5,97", "-4,67", "-4,22", "-2,92"]
     assert len(published) == 13
@@ -117,7 +125,13 @@ def test_seed_pdf_is_a4_with_vietnamese_text_and_page_numbers(seed_reports):
     for phrase in ("THÔNG BÁO", "Bình Phước", "xếp hạng 20/63", "Sở Dân tộc và Tôn giáo",
                    "Hệ thống không thông báo dữ liệu"):
         assert phrase in flat, phrase
-    assert f"1/{pages}" in flat and f"{pages}/{pages}" in flat
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in flat and "Số: 1072/TB-VPUBND" in flat
+    assert "giảm 12 bậc so với kết quả ngày 27/3/2025 (xếp hạng 08/63)" in flat
+    fell = re.search(r"Có 05 chỉ số giảm điểm gồm: (.*?)\.\s", flat).group(1)
+    assert re.findall(r"giảm ([\d,]+) điểm", fell) == ["24,27", "5,35", "2,11", "0,27", "0,06"]
+    first = page_texts(pdf)[0]
+    assert not re.search(r"^\s*1\s*$", first.splitlines()[0] if first else "")  # no number
+    assert pages >= 4
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
@@ -133,18 +147,50 @@ def test_seed_pdf_pages_render_as_images(seed_reports, tmp_path):
     for page in pages:
         with Image.open(page) as im:
             w, h = im.size
-            assert abs(h / w - 297 / 210) < 0.02  # A4 portrait
+            assert abs(max(h, w) / min(h, w) - 297 / 210) < 0.02  # A4 (appendices landscape)
             colours = im.convert("L").getextrema()
             assert colours[0] < 100  # some dark ink: text was drawn
 
 
-def test_seed_xlsx_has_the_appendices(seed_reports):
+def test_seed_xlsx_as_an_analyst_expects(seed_reports):
     wb = openpyxl.load_workbook(report_file(seed_reports, "xlsx"))
-    assert wb.sheetnames[0] == "Chỉ số thành phần"
-    assert any(s.startswith("Phụ lục 1") for s in wb.sheetnames)
-    ws = wb[wb.sheetnames[1]]
-    values = [c.value for c in ws[2]]
-    assert "Sở Nội vụ" in values and 95.59 in values
+    assert wb.sheetnames == ["Tổng hợp", "Chỉ số thành phần", "Sở, ban, ngành", "UBND cấp huyện"]
+    summary = wb["Tổng hợp"]
+    rows = [[c.value for c in r] for r in summary.iter_rows()]
+    assert rows[0][:2] == ["STT", "Nội dung"]
+    rank = next(r for r in rows if str(r[1]).startswith("Xếp hạng toàn quốc"))
+    assert rank[3:6] == [8, 20, -12]
+    ws = wb["Sở, ban, ngành"]
+    head = [c.value for c in ws[1]]
+    assert head[:5] == ["STT", "Đơn vị", "Điểm (27/3/2025)", "Điểm (08/4/2025)", "Tăng, giảm điểm"]
+    assert {"Xếp loại", "Xếp hạng", "Thay đổi thứ hạng"} <= set(head)
+    first = [c.value for c in ws[2]]
+    assert first[:5] == [1, "Sở Nội vụ", 90.41, 95.59, 5.18]
+    assert ws["D2"].number_format == "#,##0.00" and ws.freeze_panes == "C2"
+    assert ws.auto_filter.ref and not any(h is None or h.startswith(" ") for h in head)
+    assert wb.properties.title.startswith("Kết quả Bộ chỉ số 766 của UBND tỉnh Bình Phước")
+
+
+def page_texts(pdf: Path, layout: bool = True) -> list[str]:
+    """Each page's text (pdftotext, ``-layout`` or in reading order), in order."""
+    args = ["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"]
+    text = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_seed_docx_says_what_the_announcement_says(seed_reports):
+    import docx
+
+    d = docx.Document(str(report_file(seed_reports, "docx")))
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "giảm 12 bậc so với kết quả ngày 27/3/2025 (xếp hạng 08/63)" in text
+    fell = re.search(r"Có 05 chỉ số giảm điểm gồm: (.*?)\.\n", text).group(1)
+    assert re.findall(r"giảm ([\d,]+) điểm", fell) == ["24,27", "5,35", "2,11", "0,27", "0,06"]
+    tables = [[[c.text for c in r.cells] for r in t.rows] for t in d.tables]
+    units = [t for t in tables if t[0][-1] == "Thay đổi thứ hạng"]
+    assert [r[1] for r in units[0][1:4]] == ["Sở Nội vụ", "Sở Xây dựng", "Ban Quản lý Khu kinh tế"]
+    assert [r[1] for r in units[1][1:3]] == ["UBND huyện Bù Đốp", "UBND thị xã Phước Long"]
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +200,7 @@ def demo_reports(tmp_path_factory):
     assert runner.invoke(app, ["demo", "--store", str(store)]).exit_code == 0
     out = base / "reports"
     res = runner.invoke(app, ["render", "2026-W47", "2026-10", "2026-Q3", "2026", "--store",
-                              str(store), "--out", str(out), "--format", "html,xlsx"])
+                              str(store), "--out", str(out), "--format", FORMATS])
     assert res.exit_code == 0, res.output
     return out
 
@@ -251,3 +297,98 @@ def test_seed_scorecard_pdf_is_one_or_two_pages(seed_reports):
         pdf = report_file(seed_reports, "pdf", folder)
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
         assert "(A4)" in info and int(re.search(r"Pages:\s+(\d+)", info).group(1)) <= 2
+
+
+DEMO_PERIODS = ("2026-W47", "2026-10", "2026-Q3", "2026")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+@pytest.mark.parametrize("period", DEMO_PERIODS)
+def test_every_appendix_prints_its_whole_header_on_its_first_page(demo_reports, period):
+    """Phụ lục I, II …: the page where each starts holds its table's whole header row, the
+    columns after the groups included; each appendix is numbered from 1 (no number on its
+    first page) and wide ones are landscape."""
+    pdf = report_file(demo_reports / period, "pdf")
+    pages = page_texts(pdf)
+    starts = [i for i, t in enumerate(pages) if re.search(r"^\s*Phụ lục [IVX]+\s*$", t, re.M)]
+    assert len(starts) >= 2
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", str(len(pages)), str(pdf)],
+                          capture_output=True, text=True).stdout
+    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)
+    cells = page_texts(pdf, layout=False)  # a header cell's words together, wrapped or not
+    for i in starts[:2]:  # the levels' appendices
+        flat = re.sub(r"\s+", " ", cells[i])
+        for head in ("STT", "Đơn vị", "Công khai, minh bạch", "Mức độ hài lòng", "Tổng điểm",
+                     "Xếp loại", "Xếp hạng"):
+            assert head in flat, (i, head)
+        w, h = map(float, sizes[i])
+        assert w > h  # landscape: 11 columns
+        assert not re.match(r"^\s*\d+\s*$", pages[i].splitlines()[0])  # no number on page 1
+        if i + 1 < len(pages) and i + 1 not in starts:
+            assert pages[i + 1].split("\n", 1)[0].strip() == "2"  # then numbered from 2
+    assert pages[1].split("\n", 1)[0].strip() == "2"  # the body numbered at the top
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+@pytest.mark.parametrize("period", ("2026-W47", "2026"))
+def test_nothing_is_printed_outside_the_printable_area(demo_reports, period):
+    """Every word of every page lies inside its margins (no clipped column), from the PDF's
+    own text placements."""
+    pdf = report_file(demo_reports / period, "pdf")
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    mm = 72 / 25.4
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', xml, re.S):
+        width = float(page[1])
+        for x0, x1 in re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"',
+                                 page[3]):
+            assert float(x0) >= 30 * mm - 2 and float(x1) <= width - 15 * mm + 2, (x0, x1)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_tables_and_charts_fit_the_printed_page(browser, demo_reports):
+    """In print layout, at the printable width of a portrait (165 mm) and a landscape (252 mm)
+    page: no table or chart is wider than its page, and no chart is taller than a page (so
+    'break-inside: avoid' keeps each whole)."""
+    from conftest import open_page
+
+    page_file = report_file(demo_reports / "2026-W47", "html")
+    px = 96 / 25.4
+    for width, height, scope in ((165, 257, ".doc-body"), (252, 170, ".appendix")):
+        ctx, page, errors, _ = open_page(browser, page_file.as_uri(),
+                                         viewport={"width": int(width * px), "height": 900})
+        try:
+            page.emulate_media(media="print")
+            sizes = page.evaluate(
+                "(s) => [...document.querySelectorAll(s + ' table, ' + s + ' figure.chart svg')]"
+                ".map(e => [e.tagName, e.getBoundingClientRect().width,"
+                " e.getBoundingClientRect().height, e.closest('.table-wrap') ?"
+                " e.closest('.table-wrap').scrollWidth - e.closest('.table-wrap').clientWidth : 0])",
+                scope,
+            )
+            assert sizes and errors == []
+            for tag, w, h, overflow in sizes:
+                assert w <= width * px + 1 and overflow <= 1, (scope, tag, w, overflow)
+                if tag.lower() == "svg":
+                    assert h <= height * px, (scope, h)
+        finally:
+            ctx.close()
+
+
+@pytest.mark.parametrize("period", DEMO_PERIODS)
+def test_provisional_periods_say_so_in_every_export(demo_reports, period):
+    import docx
+
+    folder = demo_reports / period / "province"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    html = text_of(report_file(demo_reports / period, "html").read_text(encoding="utf-8"))
+    d = docx.Document(str(report_file(demo_reports / period, "docx")))
+    doc_text = "\n".join(p.text for p in d.paragraphs)
+    wb = openpyxl.load_workbook(report_file(demo_reports / period, "xlsx"))
+    notes = " ".join(str(c.value) for c in wb.worksheets[0]["A"] if c.value)
+    assert "Dữ liệu mẫu" in html and "Dữ liệu mẫu" in doc_text and "Dữ liệu mẫu" in notes
+    said = "Số liệu tạm tính" in html
+    assert said == manifest["provisional"] == ("Số liệu tạm tính" in doc_text)
+    assert said == ("Số liệu tạm tính" in notes) == ("tạm tính" in manifest["title"])
+    if period == "2026":  # the year of the demo's data: not ended when its data was taken
+        assert manifest["provisional"] or manifest["rendered_at"] >= "2027"

@@ -55,7 +55,7 @@ def render(
         typer.Option(metavar="DATE", help="compare with this stored snapshot, e.g. 2025-03-27"),
     ] = None,
     format: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMATS", help="html,pdf,xlsx")
+        str, typer.Option("--format", "-f", metavar="FORMATS", help="html,pdf,xlsx,docx")
     ] = "html,pdf,xlsx",
     store: StoreOpt = None,
     out: Annotated[

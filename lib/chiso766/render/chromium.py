@@ -320,6 +320,58 @@ class Browser:
         pdf.write_bytes(data)
         return pdf
 
+    def print_parts(self, html: Path | str, pdf: Path | str, selector: str) -> int:
+        """Print a page whose parts (elements matching ``selector``, e.g. an announcement's
+        appendices) are documents of their own: the page without them first, then each part
+        alone — so each starts on a new page numbered from 1 (Chromium cannot restart the page
+        counter) — merged into ``pdf`` with poppler's ``pdfunite``. Returns the parts' count;
+        a page without parts is printed as :meth:`print_pdf` does."""
+        html, pdf = Path(html).resolve(), Path(pdf)
+        target = self.call("Target.createTarget", {"url": html.as_uri()})["targetId"]
+        pieces: list[bytes] = []
+        try:
+            session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
+                "sessionId"
+            ]
+            self._wait_ready(session, html)
+            count = self._show_part(session, selector, -1)
+            for k in range(-1, count):
+                if k >= 0:
+                    self._show_part(session, selector, k)
+                result = self.call("Page.printToPDF", dict(PRINT_OPTIONS), session=session)
+                pieces.append(base64.b64decode(result["data"]))
+        finally:
+            with suppress(RenderError):
+                self.call("Target.closeTarget", {"targetId": target}, timeout=10)
+        if not all(p.startswith(b"%PDF-") for p in pieces):
+            raise RenderError("Chromium returned something that is not a PDF", stage="pdf")
+        if len(pieces) == 1:
+            pdf.write_bytes(pieces[0])
+            return 0
+        _merge_pdfs(pieces, pdf)
+        return len(pieces) - 1
+
+    def _show_part(self, session: str, selector: str, k: int) -> int:
+        """Show the page without its parts (``k`` = -1) or part ``k`` alone; the parts' count."""
+        script = (
+            "(function(sel, k){const main = document.querySelector('main');"
+            "if (!window.__whole) window.__whole = main.cloneNode(true);"
+            "const page = window.__whole.cloneNode(true);"
+            "const parts = [...page.querySelectorAll(sel)];"
+            "if (k < 0) { parts.forEach(p => p.remove()); }"
+            "else { const only = page.cloneNode(false); only.appendChild(parts[k]);"
+            "page.replaceChildren(...only.childNodes); }"
+            "document.querySelector('main').replaceWith(page);"
+            f"return parts.length;}})({json.dumps(selector)}, {int(k)})"
+        )
+        answer = self.call(
+            "Runtime.evaluate", {"expression": script, "returnByValue": True}, session=session
+        )
+        value = answer.get("result", {}).get("value")
+        if not isinstance(value, int):
+            raise RenderError("could not lay out the page's parts for printing", stage="pdf")
+        return value
+
     def _wait_ready(self, session: str, html: Path) -> None:
         """Wait until the file's document (not the tab's first blank one) is loaded and its
         fonts are ready."""
@@ -340,6 +392,26 @@ class Browser:
                 return
             time.sleep(0.02)
         raise RenderError(f"{name} did not load in {self.timeout:g} s", stage="pdf")
+
+
+def _merge_pdfs(pieces: list[bytes], pdf: Path) -> None:
+    """Join PDFs in order with ``pdfunite`` (poppler-utils)."""
+    tool = shutil.which("pdfunite")
+    if tool is None:
+        raise RenderError("pdfunite is not installed (apt install poppler-utils)", stage="pdf")
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix=".parts-", dir=pdf.parent) as tmp:
+        names = []
+        for i, data in enumerate(pieces):
+            name = Path(tmp) / f"part-{i:03d}.pdf"
+            name.write_bytes(data)
+            names.append(str(name))
+        out = Path(tmp) / "whole.pdf"
+        done = subprocess.run([tool, *names, str(out)], capture_output=True, text=True)
+        if done.returncode != 0 or not out.exists():
+            raise RenderError(f"pdfunite failed: {done.stderr.strip()[:200]}", stage="pdf")
+        pdf.write_bytes(out.read_bytes())
 
 
 def html_to_pdf(

@@ -49,7 +49,7 @@ from chiso766.render.publish import (
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("html", "pdf", "xlsx")
+FORMATS = ("html", "pdf", "xlsx", "docx")
 
 
 @dataclass(frozen=True)
@@ -106,10 +106,14 @@ def plan(reports: Sequence[Any], out_root: Path, formats: Sequence[str], noteboo
             notebooks_dir / r.notebook,
             out_root / r.request.period / r.folder,
             r.slug,
-            tuple(dict.fromkeys(formats)),
+            tuple(f for f in dict.fromkeys(formats) if f in _KIND_FORMATS[r.request.kind]),
         )
         for r in reports
     ]
+
+
+#: what each kind of report is published as (a scorecard is not an official document)
+_KIND_FORMATS = {"province": FORMATS, "unit": ("html", "pdf", "xlsx")}
 
 
 def _manifest_for(job: Job, nb_sha: str) -> Manifest:
@@ -177,6 +181,7 @@ class _Worker:
 
 
 def _render_one(job: Job, worker: _Worker, browser: Any, nb_sha: str, timeout: float) -> Outcome:
+    from chiso766.render.docx import document_from_notebook, write_docx
     from chiso766.render.html import drop_stderr, notebook_to_html
     from chiso766.render.xlsx import tables_from_notebook, write_xlsx
 
@@ -198,7 +203,9 @@ def _render_one(job: Job, worker: _Worker, browser: Any, nb_sha: str, timeout: f
         t = lap("execute", t)
         crash_hook(job.folder.name, "executed")
         warnings = [w for w in drop_stderr(nb) if w]
-        tables = tables_from_notebook(nb)
+        meta: dict[str, Any] = {}
+        tables = tables_from_notebook(nb, meta=meta)
+        document = document_from_notebook(nb)
         page = notebook_to_html(
             nb,
             title=job.report.title,
@@ -210,14 +217,23 @@ def _render_one(job: Job, worker: _Worker, browser: Any, nb_sha: str, timeout: f
         html.write_text(page, encoding="utf-8")
         t = lap("html", t)
         if "pdf" in job.formats:
-            browser.print_pdf(html, staging / f"{job.stem}.pdf")
+            if document is not None:  # appendices printed as parts, each numbered from 1
+                browser.print_parts(html, staging / f"{job.stem}.pdf", "section.appendix")
+            else:
+                browser.print_pdf(html, staging / f"{job.stem}.pdf")
             t = lap("pdf", t)
         if "xlsx" in job.formats:
             if not tables:
                 raise RenderError("XLSX asked for, but the notebook published no tables",
                                   stage="xlsx")  # fmt: skip
-            write_xlsx(tables, staging / f"{job.stem}.xlsx")
+            write_xlsx(tables, staging / f"{job.stem}.xlsx", meta)
             t = lap("xlsx", t)
+        if "docx" in job.formats:
+            if document is None:
+                raise RenderError("DOCX asked for, but the notebook published no document",
+                                  stage="docx")  # fmt: skip
+            write_docx(document, staging / f"{job.stem}.docx")
+            t = lap("docx", t)
         manifest = _manifest_for(job, nb_sha)
         manifest.files = {
             fmt: file_entry(staging / f"{job.stem}.{fmt}") for fmt in (*job.formats, "ipynb")

@@ -29,7 +29,9 @@ KEYS = {
     "units",
 }
 REPORTS = {"province_report"}
-FORMATS = ("html", "pdf", "xlsx")
+FORMATS = ("html", "pdf", "xlsx", "docx")
+#: formats a run file asks for when it names none
+DEFAULT_FORMATS = ("html", "pdf", "xlsx")
 
 
 class ScheduleError(ValueError):
@@ -126,7 +128,7 @@ def load_run(path: Path, today: dt.date | None = None, root: Path | None = None)
         problems.append("'period' is missing (e.g. 2025-W15 or last-week)")
     formats: tuple[str, ...] = ()
     try:
-        formats = parse_formats(data.get("formats", list(FORMATS)))
+        formats = parse_formats(data.get("formats", list(DEFAULT_FORMATS)))
     except ValueError as exc:
         problems.append(str(exc))
     units: tuple[str, ...] = ()

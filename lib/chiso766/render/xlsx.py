@@ -19,9 +19,12 @@ if TYPE_CHECKING:
 TABLES_MIME = "application/vnd.chiso766.tables+json"
 
 
-def tables_from_notebook(nb: Any, *, remove: bool = True) -> dict[str, pd.DataFrame]:
+def tables_from_notebook(
+    nb: Any, *, remove: bool = True, meta: dict[str, Any] | None = None
+) -> dict[str, pd.DataFrame]:
     """The tables an executed notebook published, as frames with their column types; with
-    ``remove`` their outputs are taken out of the notebook (they are not part of the page)."""
+    ``remove`` their outputs are taken out of the notebook (they are not part of the page);
+    ``meta`` (a dict) receives the workbook's properties and notes, if published."""
     import pandas as pd
 
     tables: dict[str, pd.DataFrame] = {}
@@ -34,6 +37,8 @@ def tables_from_notebook(nb: Any, *, remove: bool = True) -> dict[str, pd.DataFr
             if TABLES_MIME not in data:
                 keep.append(out)
                 continue
+            if meta is not None and isinstance(data[TABLES_MIME].get("meta"), dict):
+                meta.update(data[TABLES_MIME]["meta"])
             for sheet in data[TABLES_MIME].get("sheets", []):
                 frame = pd.DataFrame(sheet["data"], columns=sheet["columns"])
                 for col, kind in zip(sheet["columns"], sheet["dtypes"], strict=True):
@@ -60,8 +65,11 @@ def _typed(series: pd.Series, kind: str) -> pd.Series:
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
+    """A valid sheet name (31 characters at most), cut between words, unique."""
     name = re.sub(r"[\[\]:*?/\\]", "-", str(title)).strip("' ") or "Sheet"
-    name = name[:31]
+    if len(name) > 31:
+        cut = name[:32].rsplit(" ", 1)[0] if " " in name[:32] else name[:31]
+        name = cut.rstrip(" ,-–") or name[:31]
     base, i = name, 2
     while name.casefold() in used or name.casefold() == "history":
         suffix = f" ({i})"
@@ -85,16 +93,20 @@ def _xl_value(value: Any) -> Any:
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
-def write_xlsx(tables: Mapping[str, pd.DataFrame], path: Path | str) -> Path:
+def write_xlsx(
+    tables: Mapping[str, pd.DataFrame], path: Path | str, meta: Mapping[str, Any] | None = None
+) -> Path:
     """One sheet per table: bold frozen header, filters, widths, numbers kept as numbers.
 
     Floats get the format ``#,##0.00`` (Excel shows 75,45 in a Vietnamese locale), integers
     ``0``, dates ``dd/mm/yyyy``. Text is always text: a cell starting with "=" is not a formula.
-    A named or non-default index becomes the first columns.
+    A named or non-default index becomes the first columns. ``meta`` sets the document's
+    properties (title, subject, province, period) and its ``notes`` (e.g. "dữ liệu mẫu",
+    "số liệu tạm tính") are written under the first sheet's table.
     """
     import pandas as pd
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     if not tables:
@@ -133,9 +145,39 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], path: Path | str) -> Path:
             ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, *map(len, texts)) + 2)
         for cell in ws[1]:
             cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.freeze_panes = "A2"
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+            cell.fill = PatternFill("solid", fgColor="EAEEF2")
+        ws.row_dimensions[1].height = 32
+        ws.freeze_panes = "C2" if str(frame.columns[0]) == "STT" and frame.shape[1] > 2 else "A2"
         if ws.max_row > 1:
             ws.auto_filter.ref = ws.dimensions
+        if meta and len(wb.worksheets) == 1:
+            _notes(ws, [str(n) for n in meta.get("notes") or []])
+    if meta:
+        _properties(wb, meta)
     wb.save(path)
     return path
+
+
+def _notes(ws: Any, notes: list[str]) -> None:
+    """Notes under the table, after a blank row, in italics (outside the filter's range)."""
+    from openpyxl.styles import Font
+
+    row = ws.max_row + 2
+    for text in notes:
+        cell = ws.cell(row=row, column=1, value=_xl_value(text))
+        cell.data_type = "s"
+        cell.font = Font(italic=True)
+        row += 1
+
+
+def _properties(wb: Any, meta: Mapping[str, Any]) -> None:
+    """Title, subject, creator, keywords and description of the workbook."""
+    props = wb.properties
+    props.title = str(meta.get("title") or "")[:255]
+    props.subject = str(meta.get("subject") or "")[:255]
+    props.creator = str(meta.get("province") or "Chỉ số 766 Workbook")[:255]
+    props.keywords = f"Bộ chỉ số 766; {meta.get('period', '')}"[:255]
+    props.category = "Thông báo kết quả Bộ chỉ số 766"
+    lines = [f"Số liệu ngày {meta['taken']}"] if meta.get("taken") else []
+    props.description = " ".join(lines + [str(n) for n in meta.get("notes") or []])[:1000]

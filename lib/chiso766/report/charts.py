@@ -342,11 +342,19 @@ def trend(
             svg.rect(x(i) - 2.5, r(rank[i]) - 2.5, 5, 5, RANK_COLOUR)
     for i in sorted({0, n - 1}):
         anchor = "start" if i == 0 and n > 1 else "end" if n > 1 else "middle"
-        if not math.isnan(total[i]):
-            svg.text(x(i), y(total[i]) - 9, fmt_number(total[i]), size=FONT - 1, anchor=anchor,
+        yt = y(total[i]) - 9 if not math.isnan(total[i]) else None
+        yr = r(rank[i]) + 12 if not math.isnan(rank[i]) else None
+        if yt is not None and yr is not None and abs(yt - yr) < FONT + 2:
+            # the two labels would overlap: the lower one goes below the other
+            if yr >= yt:
+                yr = yt + FONT + 2
+            else:
+                yt = yr + FONT + 2
+        if yt is not None:
+            svg.text(x(i), yt, fmt_number(total[i]), size=FONT - 1, anchor=anchor,
                      fill=TOTAL_COLOUR)  # fmt: skip
-        if not math.isnan(rank[i]):
-            svg.text(x(i), r(rank[i]) + 12, fmt_rank(rank[i], of[i]), size=FONT - 1,
+        if yr is not None:
+            svg.text(x(i), yr, fmt_rank(rank[i], of[i]), size=FONT - 1,
                      anchor=anchor, fill=RANK_COLOUR)  # fmt: skip
     lx = left
     svg.line(lx, 28, lx + 18, 28, TOTAL_COLOUR, stroke_width="2")

@@ -62,8 +62,11 @@ def _dtype(series: pd.Series) -> str:
     return "text"
 
 
-def tables_payload(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
-    """Tables (sheet name → frame) as JSON-ready data with each column's type."""
+def tables_payload(
+    tables: Mapping[str, pd.DataFrame], meta: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Tables (sheet name → frame) as JSON-ready data with each column's type; ``meta``:
+    the workbook's properties and notes."""
     sheets = []
     for name, frame in tables.items():
         if not isinstance(name, str) or not isinstance(frame, pd.DataFrame):
@@ -78,13 +81,51 @@ def tables_payload(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
                 "data": [[_cell(v) for v in row] for row in frame.itertuples(index=False)],
             }
         )
-    return {"sheets": sheets}
+    out: dict[str, Any] = {"sheets": sheets}
+    if meta:
+        out["meta"] = {str(k): _cell(v) if not isinstance(v, list) else [str(x) for x in v]
+                       for k, v in meta.items()}  # fmt: skip
+    return out
 
 
-def publish_tables(tables: Mapping[str, pd.DataFrame]) -> None:
+def publish_tables(
+    tables: Mapping[str, pd.DataFrame], meta: Mapping[str, Any] | None = None
+) -> None:
     """Hand the report's tables (sheet name → frame) to the render that runs the notebook;
     in JupyterLab the output shows nothing."""
-    display({TABLES_MIME: tables_payload(tables)}, raw=True)
+    display({TABLES_MIME: tables_payload(tables, meta)}, raw=True)
 
 
-__all__ = ["TABLES_MIME", "publish_tables", "show", "show_figure", "tables_payload"]
+def publish_document(doc: Any) -> None:
+    """Hand the announcement as a document (:mod:`chiso766.report.document`) to the render,
+    which lays it out as DOCX where asked; in JupyterLab the output shows nothing."""
+    from chiso766.report.document import DOCUMENT_MIME, to_json
+
+    display({DOCUMENT_MIME: to_json(doc)}, raw=True)
+
+
+def show_document(doc: Any) -> None:
+    """Display the announcement: header, body, closing, then each appendix."""
+    from chiso766.report.document_html import (
+        appendix_html,
+        body_html,
+        closing_html,
+        header_html,
+    )
+
+    show(header_html(doc))
+    show(body_html(doc))
+    show(closing_html(doc))
+    for appendix in doc.appendices:
+        show(appendix_html(appendix))
+
+
+__all__ = [
+    "TABLES_MIME",
+    "publish_document",
+    "publish_tables",
+    "show",
+    "show_document",
+    "show_figure",
+    "tables_payload",
+]

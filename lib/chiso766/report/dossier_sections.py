@@ -16,12 +16,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from chiso766.compute.dossier_indicators import AVG_DAYS, NAMES_VI, ORDER
 from chiso766.formatting import fmt_count, fmt_date, fmt_number
 from chiso766.ingest.dossier_schema import enum_label
-from chiso766.report.tables import table_html
+from chiso766.report.document import Block, Heading, Para, Table
+from chiso766.report.tables import table_block
 
 INDICATOR_LABELS = {
     "unit": "Đơn vị",
@@ -293,12 +294,12 @@ def _late_decisions(decisions: pd.DataFrame) -> pd.DataFrame:
 # ---- HTML ---------------------------------------------------------------------------------
 
 
-def _p(text: str) -> Markup:
-    return Markup("<p>{}</p>").format(text)
+def _p(text: str) -> Para:
+    return Para(str(text))
 
 
-def _h(level: int, text: str) -> Markup:
-    return Markup("<h{0}>{1}</h{0}>").format(level, text)
+def _h(level: int, text: str) -> Heading:
+    return Heading(text, level - 1)
 
 
 def _formats(cols):
@@ -317,12 +318,12 @@ def _formats(cols):
     return out
 
 
-def _table(frame: pd.DataFrame, labels: dict[str, str], classes=()) -> Markup:
+def _table(frame: pd.DataFrame, labels: dict[str, str], classes=()) -> Table:
     cols = {c: h for c, h in labels.items() if c in frame.columns}
-    return Markup(table_html(frame, cols, _formats(cols), classes))
+    return table_block(frame, cols, _formats(cols), css=classes)
 
 
-def _indicator_table(s: DossierSections) -> Markup:
+def _indicator_table(s: DossierSections) -> Table:
     t = s.indicators
     if s.unit is not None:
         rows = t.assign(name=t["indicator"].map(NAMES_VI))
@@ -349,10 +350,22 @@ def _indicator_table(s: DossierSections) -> Markup:
 def dossier_sections_html(sections: DossierSections, max_rows: int = 20) -> Markup:
     """Escaped, masked HTML fragments of the sections (Vietnamese headings and columns); each
     list shows at most ``max_rows`` rows and says how many more there are."""
+    from chiso766.report.document_html import blocks_html
+
+    return Markup('<section class="dossier-sections">{}</section>').format(
+        blocks_html(dossier_blocks(sections, max_rows))
+    )
+
+
+def dossier_blocks(
+    sections: DossierSections, max_rows: int = 20, heading: bool = True
+) -> list[Block]:
+    """The sections as document blocks (see :func:`dossier_sections_html`)."""
     s = sections
-    parts: list[Markup] = [Markup('<section class="dossier-sections">')]
+    parts: list[Block] = []
     who = f" của {s.unit}" if s.unit else ""
-    parts.append(_h(2, f"Phân tích từ hồ sơ của Hệ thống giải quyết TTHC tỉnh{who}"))
+    if heading:
+        parts.append(_h(2, f"Phân tích từ hồ sơ của Hệ thống giải quyết TTHC tỉnh{who}"))
     parts.append(
         _p(
             f"Số liệu tính từ {fmt_count(s.dossiers, 0)} hồ sơ tiếp nhận từ ngày "
@@ -425,7 +438,7 @@ def dossier_sections_html(sections: DossierSections, max_rows: int = 20) -> Mark
         flagged = s.reconciliation[s.reconciliation["flag"]]
         parts.append(
             _p(
-                f"So với số liệu của Cổng DVCQG ({escape(s.snapshot)}): "
+                f"So với số liệu của Cổng DVCQG ({s.snapshot}): "
                 f"{fmt_number(len(flagged), 0)} trên {fmt_number(len(s.reconciliation), 0)} "
                 "cặp đơn vị – chỉ số chênh lệch vượt ngưỡng."
             )
@@ -442,5 +455,4 @@ def dossier_sections_html(sections: DossierSections, max_rows: int = 20) -> Mark
                     f"lệnh: chiso766 reconcile {s.period}."
                 )
             )
-    parts.append(Markup("</section>"))
-    return Markup("").join(parts)
+    return parts

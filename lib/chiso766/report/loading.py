@@ -19,6 +19,7 @@ from chiso766.compute.periods import parse_period
 from chiso766.compute.ranking import add_classes, rank_within, sort_for_display
 from chiso766.compute.scoring import score_snapshot
 from chiso766.compute.units import PROVINCE
+from chiso766.demo import SYNTHETIC_NOTE_VI
 from chiso766.methodology import load_bands
 from chiso766.report.model import (
     ProvinceReport,
@@ -30,7 +31,7 @@ from chiso766.report.request import PROVINCE_REPORT, ReportRequest, parse_rank
 from chiso766.report.scorecard import UnitScorecard, build_unit_scorecard
 from chiso766.report.selection import select_snapshots
 from chiso766.report.trend import trend_snapshots, unit_trend
-from chiso766.store import Source, Store, default_store_path, project_root
+from chiso766.store import Source, Store, default_store_path, now_local, project_root
 
 SCORE_SCOPES = ["total", "group", "indicator", "rank"]
 
@@ -58,6 +59,8 @@ def load_province_report(
         cur = measures[measures["snapshot"] == selection.current]
     trend = store.measures(scopes=SCORE_SCOPES, unit_ids=[uid] if uid else [])
     overdue = store.measures(scopes=["count"])
+    warnings = source_warnings(store, cur)
+    demo = SYNTHETIC_NOTE_VI in warnings
     return build_province_report(
         measures,
         store.snapshots(),
@@ -66,9 +69,11 @@ def load_province_report(
         methodology=methodology,
         trend_measures=trend,
         overdue_measures=overdue,
-        source_warnings=source_warnings(store, cur),
+        source_warnings=tuple(w for w in warnings if w != SYNTHETIC_NOTE_VI),
         rank_source=rank_source(store, cur, uid),
         unit_links=store.unit_links(),
+        today=now_local().date(),
+        demo=demo,
     )
 
 
@@ -111,18 +116,15 @@ def rank_source(store: Store, rows, uid: str | None) -> str | None:
     if sel.empty:
         return None
     sid = sel["source_id"].iloc[0]
+    words = templates()["rank_sources"]
     if sid == ENTERED:
-        return "nhập tay khi lập báo cáo"
+        return words["entered"]
     src = store.sources()
     src = src[src["source_id"] == sid]
     if src.empty:
         return None
-    kind, path = src["kind"].iloc[0], src["path"].iloc[0]
-    if kind == "portal":
-        return "Cổng Dịch vụ công quốc gia (kết quả của các tỉnh, thành phố)"
-    if kind == "demo":
-        return "dữ liệu mẫu"
-    return f"bảng số liệu {Path(path).name}"
+    kind = src["kind"].iloc[0]
+    return words.get(kind, words["table"])
 
 
 def source_warnings(store: Store, rows) -> tuple[str, ...]:
@@ -132,8 +134,6 @@ def source_warnings(store: Store, rows) -> tuple[str, ...]:
     out: list[str] = []
     sources = store.sources()
     if (sources["source_id"].isin(ids) & (sources["kind"] == "demo")).any():
-        from chiso766.demo import SYNTHETIC_NOTE_VI
-
         out.append(SYNTHETIC_NOTE_VI)
     for sid, meta in sources[["source_id", "meta"]].itertuples(index=False):
         if sid in ids and meta:
@@ -357,3 +357,19 @@ def load_unit_scorecard(store: Store, request: ReportRequest) -> UnitScorecard:
             cur_rows, selection.current, all_snaps, list(source_warnings(store, cur_rows))
         ),
     )
+
+
+def load_announcement(store: Store, request: ReportRequest):
+    """The province report of ``request``, its announcement as a document (the office from
+    :func:`chiso766.report.office.load_office`), and its view: (report, document, view)."""
+    from chiso766.report.announcement import build_announcement
+    from chiso766.report.office import load_office
+    from chiso766.report.view import ReportView
+
+    report = load_report(store, request)
+    words = templates()["report_titles"]
+    title = words["province"].format(unit=report.province, period=report.period.label_vi)
+    if report.provisional:
+        title += words["provisional"]
+    doc = build_announcement(report, load_office(), title=title, today=now_local().date())
+    return report, doc, ReportView(report)

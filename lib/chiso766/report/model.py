@@ -66,6 +66,9 @@ class ProvinceReport:
     bands: tuple[ClassBand, ...]
     notes: list[str] = field(default_factory=list)
     dossiers: object | None = None  # DossierSections where the store has dossier records
+    provisional: bool = False  # the period had not ended when its data was taken
+    taken: str = ""  # the date of the data: "17/11/2026"
+    demo: bool = False  # the data is the synthetic demo's
 
     def text(self, section: str) -> list[str]:
         """The non-empty sentences of a section, phrased."""
@@ -144,8 +147,11 @@ def build_province_report(
     source_warnings: tuple[str, ...] = (),
     rank_source: str | None = None,
     unit_links: dict[str, str] | None = None,
+    today: dt.date | None = None,
+    demo: bool = False,
 ) -> ProvinceReport:
-    """Compute every table and sentence of the province announcement for ``selection``."""
+    """Compute every table and sentence of the province announcement for ``selection``;
+    ``today`` (the day the report is made) marks a period not yet ended as provisional."""
     bands = bands or load_bands()
     period = selection.period
     cur_key, cmp_key, year_key = selection.current, selection.compare, selection.previous_year
@@ -207,6 +213,10 @@ def build_province_report(
         if section is not None:
             levels.append(section)
             all_cmp.append(cmp)
+    if levels and DISTRICT not in {s.level for s in levels}:  # after the 2025 mergers
+        for section in levels:
+            if section.level == COMMUNE:
+                section.heading = F.templates()["levels"]["commune_merged"]["title"]
 
     points_lost = _points_lost(cur, uid)
     sentences["problems"].append(F.weakest(points_lost.rename(columns={"lost": "_l"})))
@@ -220,6 +230,9 @@ def build_province_report(
     if len(indicators):
         codes += movers(indicators, FELL)["code"].head(3).tolist()
     notes = _notes(measures, cur_key, snapshots, list(source_warnings))
+    flagged = bool(len(snap_row)) and bool(snap_row["provisional"].fillna(False).iloc[0]) \
+        if "provisional" in snap_row else False  # fmt: skip
+    provisional = flagged or (today is not None and period.end >= today)
     return ProvinceReport(
         period=period,
         selection=selection,
@@ -238,7 +251,16 @@ def build_province_report(
         recommendations=F.recommendations(codes),
         bands=bands,
         notes=notes,
+        provisional=provisional,
+        taken=_day_text(cur_key),
+        demo=demo,
     )
+
+
+def _day_text(key: str) -> str:
+    """'17/11/2026' for a day snapshot; a period snapshot's last day."""
+    p = parse_period(key)
+    return f"{p.end.day:02d}/{p.end.month}/{p.end.year}"
 
 
 def _compare_label(key: str | None, previous: Period | None, period: Period) -> str | None:
@@ -466,25 +488,24 @@ def _totals_by_snapshot(frame: pd.DataFrame, snapshots, methodology) -> dict[str
 def _notes(
     measures: pd.DataFrame, cur_key: str, snapshots: pd.DataFrame, source_warnings: list[str]
 ) -> list[str]:
+    words = F.templates()["notes"]
     notes = []
     row = snapshots[snapshots["snapshot"] == cur_key]
     if len(row) and "provisional" in row and bool(row["provisional"].iloc[0]):
-        notes.append("Số liệu tạm tính: kỳ báo cáo chưa kết thúc tại thời điểm lấy số liệu.")
+        notes.append(words["provisional_snapshot"])
     cur = measures[measures["snapshot"] == cur_key]
     flagged = cur[cur["flag"].notna()]
     for flag, grp in flagged.groupby("flag"):
         msg = grp["note"].dropna().iloc[0] if grp["note"].notna().any() else ""
-        notes.append(f"{flag}: {len(grp)} giá trị — {msg}".strip(" —"))
+        notes.append(
+            words["flagged"].format(flag=flag, count=len(grp), message=f" — {msg}" if msg else "")
+        )
     if "computed" in cur:
         pts = cur[(cur["kind"] == "points") & cur["computed"].notna() & cur["value"].notna()]
         differ = pts[(pts["value"] - pts["computed"]).abs() > 0.01 + 1e-9]
         if len(differ):
-            notes.append(
-                f"Báo cáo dùng điểm do Cổng Dịch vụ công quốc gia công bố; {len(differ)} điểm số "
-                "khác với kết quả tính lại từ số liệu gốc quá 0,01 điểm (xem: chiso766 "
-                f"check-scores {cur_key})."
-            )
-    notes += [f"Lưu ý về dữ liệu nguồn: {w}" for w in source_warnings]
+            notes.append(words["portal_scores"].format(count=len(differ), snapshot=cur_key))
+    notes += [words["source_warning"].format(text=w) for w in source_warnings]
     return notes
 
 

@@ -12,10 +12,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from chiso766.compute.textnorm import slug
 from chiso766.formatting import MISSING, fmt_number
+from chiso766.report.document import Table
 
 Formatter = Callable[[Any], Any]
 
@@ -50,13 +51,124 @@ def _default_format(value: Any) -> Any:
     return value
 
 
-def _cell(value: Any, fmt: Formatter | None, missing: str) -> Markup:
+def _text_cell(value: Any, fmt: Formatter | None, missing: str) -> str:
+    """The cell's text, unescaped (a formatter's Markup is returned as Markup)."""
     if _is_missing(value):
-        return escape(missing)
+        return missing
     out = (fmt or _default_format)(value)
     if out is None or _is_missing(out):
-        return escape(missing)
-    return escape(out)  # Markup passes through; anything else is escaped
+        return missing
+    return out if isinstance(out, Markup) else str(out)
+
+
+def table_block(
+    df: pd.DataFrame,
+    columns: Mapping[str, str] | None = None,
+    formats: Mapping[str, Formatter] | None = None,
+    caption: str | None = None,
+    *,
+    missing: str | Mapping[str, str] = MISSING,
+    numeric: tuple[str, ...] | None = None,
+    widths: Mapping[str, float] | None = None,
+    chip_column: str | None = None,
+    css: str | tuple[str, ...] = (),
+) -> Table:
+    """``df`` as a printed :class:`~chiso766.report.document.Table` (index not shown).
+
+    ``columns`` maps column → Vietnamese header, in display order (default: all columns as
+    named). ``formats`` maps column → callable returning text; numbers default to
+    :func:`~chiso766.formatting.fmt_number`. ``missing`` is the text for NaN/None, one for all
+    columns or per column. ``numeric`` overrides which columns are right-aligned (default: the
+    numeric dtypes). ``widths`` gives relative column widths (default from the text lengths).
+    """
+    columns = dict(columns) if columns is not None else {str(c): str(c) for c in df.columns}
+    unknown = [c for c in columns if c not in df.columns]
+    if unknown:
+        raise KeyError(f"columns not in the frame: {', '.join(map(repr, unknown))}")
+    formats = dict(formats or {})
+    num = {c for c in columns if _is_numeric(df[c])} if numeric is None else set(numeric)
+
+    def missing_for(col: str) -> str:
+        return missing.get(col, MISSING) if isinstance(missing, Mapping) else missing
+
+    cols = list(columns)
+    rows, gaps, marked = [], [], set()
+    for row in df[cols].itertuples(index=False, name=None):
+        texts, holes = [], []
+        for j, (col, value) in enumerate(zip(cols, row, strict=True)):
+            text = _text_cell(value, formats.get(col), missing_for(col))
+            if isinstance(text, Markup):
+                marked.add(j)  # a formatter's trusted markup (a chip)
+            texts.append(str(text))
+            holes.append(_is_missing(value))
+        rows.append(texts)
+        gaps.append(holes)
+    if widths is None:
+        weights = []
+        for j, col in enumerate(cols):
+            longest = max([len(r[j]) for r in rows[:200]] + [4])
+            head = max((len(w) for w in str(columns[col]).split()), default=4)
+            weights.append(float(min(40, max(longest, head, 4))))
+    else:
+        weights = [float(widths.get(c, 1.0)) for c in cols]
+    return Table(
+        columns=[str(columns[c]) for c in cols],
+        rows=rows,
+        numeric=[c in num for c in cols],
+        widths=weights,
+        caption=caption or "",
+        chip=cols.index(chip_column) if chip_column in cols else -1,
+        missing=gaps,
+        css=" ".join([css] if isinstance(css, str) else css).strip(),
+        markup=sorted(marked),
+    )
+
+
+def block_table_html(table: Table) -> str:
+    """An escaped ``<table>`` of a :class:`Table`: a header row repeated on printed pages,
+    numbers right-aligned, each cell labelled with its header (a phone shows rows as cards)."""
+    css = " ".join(c for c in ("report-table", table.css) if c)
+    cards = "stack" in table.css.split() or table.wide  # a phone: each row a card
+    if table.wide:
+        css += " wide"
+    parts: list[str] = [Markup('<div class="table-wrap"><table class="{}">').format(css)]
+    if table.caption:
+        parts.append(Markup("<caption>{}</caption>").format(table.caption))
+    total = sum(table.widths) or 1.0
+    if table.css:
+        parts.append("<colgroup>")
+        parts += [
+            Markup('<col style="width:{}%">').format(f"{100 * w / total:.1f}") for w in table.widths
+        ]
+        parts.append("</colgroup>")
+    parts.append("<thead><tr>")
+    parts += [
+        Markup('<th scope="col"{}>{}</th>').format(_cls(num), h)
+        for h, num in zip(table.columns, table.numeric, strict=True)
+    ]
+    parts.append("</tr></thead><tbody>")
+    for i, row in enumerate(table.rows):
+        holes = table.missing[i] if i < len(table.missing) else [False] * len(row)
+        parts.append("<tr>")
+        for j, text in enumerate(row):
+            if j == table.chip:
+                value = chip(text if not holes[j] else None)
+            elif j in table.markup and not holes[j]:
+                value = Markup(text)  # trusted: made by the table's own formatter
+            else:
+                value = text
+            label = Markup(' data-label="{}"').format(table.columns[j]) if cards else ""
+            parts.append(
+                Markup("<td{}{}>{}</td>").format(_cls(table.numeric[j], holes[j]), label, value)
+            )
+        parts.append("</tr>")
+    parts.append("</tbody></table></div>")
+    return "".join(parts)
+
+
+def _cls(num: bool, na: bool = False) -> Markup:
+    css = " ".join(c for c, on in (("num", num), ("na", na)) if on)
+    return Markup(' class="{}"').format(css) if css else Markup("")
 
 
 def table_html(
@@ -69,45 +181,9 @@ def table_html(
     missing: str | Mapping[str, str] = MISSING,
     numeric: tuple[str, ...] | None = None,
 ) -> str:
-    """An escaped ``<table>`` fragment of ``df`` (index not shown).
-
-    ``columns`` maps column → Vietnamese header, in display order (default: all columns as
-    named). ``formats`` maps column → callable returning text (or Markup); numbers default to
-    :func:`~chiso766.formatting.fmt_number`. ``missing`` is the text for NaN/None, one for all
-    columns or per column. ``numeric`` overrides which columns are right-aligned (default: the
-    numeric dtypes).
-    """
-    columns = dict(columns) if columns is not None else {str(c): str(c) for c in df.columns}
-    unknown = [c for c in columns if c not in df.columns]
-    if unknown:
-        raise KeyError(f"columns not in the frame: {', '.join(map(repr, unknown))}")
-    formats = dict(formats or {})
-    if numeric is None:
-        num = {c for c in columns if _is_numeric(df[c])}
-    else:
-        num = set(numeric)
-    css = " ".join(["report-table", *([classes] if isinstance(classes, str) else classes)])
-
-    def missing_for(col: str) -> str:
-        return missing.get(col, MISSING) if isinstance(missing, Mapping) else missing
-
-    def align(col: str, na: bool = False) -> Markup:
-        css = " ".join(c for c, on in (("num", col in num), ("na", na)) if on)
-        return Markup(' class="{}"').format(css) if css else Markup("")
-
-    parts: list[str] = [Markup('<div class="table-wrap"><table class="{}">').format(css.strip())]
-    if caption:
-        parts.append(Markup("<caption>{}</caption>").format(caption))
-    parts.append("<thead><tr>")
-    parts += [Markup('<th scope="col"{}>{}</th>').format(align(c), h) for c, h in columns.items()]
-    parts.append("</tr></thead><tbody>")
-    cols = list(columns)
-    for row in df[cols].itertuples(index=False, name=None):
-        parts.append("<tr>")
-        for col, value in zip(cols, row, strict=True):
-            na = _is_missing(value)
-            text = _cell(value, formats.get(col), missing_for(col))
-            parts.append(Markup("<td{}>{}</td>").format(align(col, na), text))
-        parts.append("</tr>")
-    parts.append("</tbody></table></div>")
-    return "".join(parts)
+    """An escaped ``<table>`` fragment of ``df`` (see :func:`table_block` for the arguments;
+    a formatter may return :class:`~markupsafe.Markup`, kept as markup)."""
+    block = table_block(
+        df, columns, formats, caption, missing=missing, numeric=numeric, css=classes
+    )
+    return block_table_html(block)

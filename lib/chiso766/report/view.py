@@ -1,6 +1,8 @@
-"""Lay a ProvinceReport out as escaped HTML fragments, figures and XLSX tables.
+"""Lay a ProvinceReport out as document blocks (:mod:`chiso766.report.document`), escaped HTML
+fragments, figures and XLSX tables.
 
-Notebooks display these fragments section by section; nothing here computes a score.
+The blocks are what both the HTML page and the DOCX print; the HTML methods render them.
+Nothing here computes a score.
 """
 
 from __future__ import annotations
@@ -8,16 +10,19 @@ from __future__ import annotations
 import pandas as pd
 from markupsafe import Markup
 
+from chiso766.commentary import templates
 from chiso766.compute.periods import parse_period
 from chiso766.formatting import fmt_number, fmt_points_change, fmt_rank, fmt_rank_change, fmt_signed
 from chiso766.methodology import load_catalogue
 from chiso766.privacy import mask_frame, mask_text
 from chiso766.report import charts
+from chiso766.report.document import Block, Bullets, Figure, Heading, Html, Para, Table
+from chiso766.report.document_html import blocks_html
 from chiso766.report.model import LevelSection, ProvinceReport
-from chiso766.report.tables import chip
+from chiso766.report.tables import table_block
 from chiso766.report.tables import table_html as _table_html
 
-ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 NO_DATA_TEXT = "Hệ thống không thông báo dữ liệu"
 INCOMPLETE_TEXT = "Chưa đủ số liệu"
 
@@ -30,31 +35,33 @@ def snapshot_label(key: str | None) -> str:
     return f"{p.end.day:02d}/{p.end.month}/{p.end.year}" if p.kind == "day" else p.label_vi
 
 
-def _paragraphs(texts: list[str]) -> Markup:
-    return Markup("".join(Markup("<p>{}</p>").format(mask_text(t)) for t in texts if t))
-
-
-def _bullets(texts: list[str]) -> Markup | str:
-    items = "".join(Markup("<li>{}</li>").format(mask_text(t)) for t in texts if t)
-    return Markup("<ul>{}</ul>").format(Markup(items)) if items else ""
-
-
 def table_html(frame: pd.DataFrame, *args, **kwargs) -> str:
     """An escaped table of ``frame`` with citizens' personal data masked (shared reports)."""
     return _table_html(mask_frame(frame), *args, **kwargs)
 
 
-def _join(parts) -> Markup:
-    """Join trusted HTML fragments (each already escaped where it holds data)."""
-    return Markup("".join(str(p) for p in parts))
+def masked_table(frame: pd.DataFrame, *args, **kwargs) -> Table:
+    """A printed table of ``frame`` with citizens' personal data masked."""
+    return table_block(mask_frame(frame), *args, **kwargs)
 
 
-def _h(level: int, text: str) -> Markup:
-    return Markup("<h{0}>{1}</h{0}>").format(level, text)
+def _texts(texts: list[str]) -> list[str]:
+    return [mask_text(t) for t in texts if t]
+
+
+def _figure(chart: charts.Chart | None) -> list[Block]:
+    if chart is None:
+        return []
+    return [Figure(str(chart.svg), chart.width, chart.height, chart.title)]
+
+
+def words() -> dict:
+    """The announcement's fixed wording (templates.yaml, ``announcement``)."""
+    return templates()["announcement"]
 
 
 class ReportView:
-    """HTML sections of one province report."""
+    """Blocks and HTML sections of one province report."""
 
     def __init__(self, report: ProvinceReport):
         self.r = report
@@ -62,26 +69,37 @@ class ReportView:
         self.cur_label = snapshot_label(sel.current)
         self.cmp_label = snapshot_label(sel.compare)
         self.year_label = snapshot_label(sel.previous_year)
+        self.w = words()
 
-    # -- title and headline ------------------------------------------------------------------
+    # -- notes under the title ---------------------------------------------------------------
+    def notice(self) -> list[str]:
+        """Provisional data, the methodology and the demo note: lines under the title."""
+        r, out = self.r, []
+        if r.provisional:
+            out.append(self.w["provisional"].format(period=r.period.label_vi, taken=r.taken))
+        if r.demo:
+            from chiso766.demo import SYNTHETIC_NOTE_VI
+
+            out.append(SYNTHETIC_NOTE_VI)
+        return out
+
+    def methodology_title(self) -> str:
+        try:
+            return load_catalogue(self.r.methodology).title
+        except Exception:  # noqa: BLE001 - an unknown id: say it as stored
+            return self.r.methodology
+
     def title(self) -> Markup:
+        """A plain title block (the announcement's own header is in document_html)."""
         r = self.r
-        notes = _paragraphs([f"Ghi chú: {n}" for n in r.notes])
-        return Markup(
-            '<header class="report-title"><p class="issuer">{}</p><h1>THÔNG BÁO</h1>'
-            '<p class="subject">Về chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ người '
-            "dân, doanh nghiệp trong thực hiện thủ tục hành chính, cung cấp dịch vụ công {}</p>"
-            '<p class="meta">Phương pháp chấm điểm: {} · Số liệu: {}{}</p>{}</header>'
-        ).format(
-            r.province.upper(),
-            r.period.label_vi,
-            r.methodology,
-            self.cur_label,
-            f" · so sánh với {self.cmp_label}" if self.cmp_label else "",
-            Markup(notes),
+        lines = [self.w["subject"].format(period=r.period.label_vi), *self.notice()]
+        return Markup('<header class="report-title"><h1>{}</h1>{}</header>').format(
+            self.w["kind_name"],
+            Markup("".join(Markup("<p>{}</p>").format(t) for t in lines)),
         )
 
-    def headline(self) -> str:
+    # -- I. general ---------------------------------------------------------------------------
+    def headline_blocks(self) -> list[Block]:
         r, h = self.r, self.r.headline
         cards = [
             ("Tổng điểm", fmt_number(h["total"]), fmt_points_change(h["delta"])),
@@ -95,22 +113,17 @@ class ReportView:
             ).format(a, b, c)
             for a, b, c in cards
         )
-        parts = [
-            _h(2, "I. KẾT QUẢ CHUNG CỦA TỈNH"),
-            Markup('<div class="cards">{}</div>').format(Markup(card_html)),
-            _paragraphs(r.text("headline")),
+        out: list[Block] = [
+            Heading(self.w["sections"]["general"], 1),
+            Html(str(Markup('<div class="cards screen-only">{}</div>').format(Markup(card_html)))),
         ]
+        out += [Para(t) for t in _texts(r.text("headline"))]
         if h.get("rank_source"):
-            parts.append(
-                Markup('<p class="source-note">Nguồn xếp hạng toàn quốc: {}.</p>').format(
-                    h["rank_source"]
-                )
-            )
+            out.append(Para(self.w["rank_source"].format(source=h["rank_source"]), "note"))
         if len(r.groups):
-            g = r.groups.copy()
-            parts.append(
-                table_html(
-                    g,
+            out.append(
+                masked_table(
+                    r.groups,
                     {
                         "name": "Nhóm chỉ số",
                         "max": "Điểm tối đa",
@@ -120,9 +133,15 @@ class ReportView:
                     },
                     {"delta": fmt_signed},
                     caption="Điểm theo nhóm chỉ số",
+                    widths={"name": 4, "max": 1.5, "old": 2, "new": 2, "delta": 1.5},
+                    css="groups",
                 )
             )
-        return _join(parts)
+        out += _figure(self.trend_figure())
+        return out
+
+    def headline(self) -> Markup:
+        return blocks_html(self.headline_blocks())
 
     def trend_figure(self):
         t = self.r.trend
@@ -130,19 +149,16 @@ class ReportView:
             return None
         return charts.trend(t[["label", "total", "rank", "of"]])
 
-    # -- indicators --------------------------------------------------------------------------
-    def indicators(self) -> Markup:
+    # -- II. indicators ----------------------------------------------------------------------
+    def indicator_blocks(self) -> list[Block]:
         r = self.r
+        head = Heading(self.w["sections"]["indicators"], 1)
         if r.indicators.empty:
-            return _join(
-                [
-                    _h(2, "II. CÁC CHỈ SỐ THÀNH PHẦN"),
-                    _paragraphs(["Chưa có số liệu chỉ số thành phần của tỉnh trong kỳ này."]),
-                ]
-            )
+            return [head, Para(self.w["no_indicators"])]
         t = r.indicators.reset_index(drop=True).copy()
         t.insert(0, "tt", range(1, len(t) + 1))
         cols = {"tt": "TT", "name": "Chỉ số"}
+        widths = {"tt": 0.8, "name": 7}
         if self.year_label:
             cols["year"] = f"{self.year_label[0].upper()}{self.year_label[1:]} (%)"
         if self.cmp_label:
@@ -150,18 +166,24 @@ class ReportView:
         cols["new"] = f"{self.cur_label} (%)"
         if self.cmp_label:
             cols["delta"] = "Tăng, giảm"
-        table = table_html(
-            t, cols, {"tt": str, "delta": fmt_signed}, caption="Các chỉ số thành phần của tỉnh"
+        widths.update({c: 1.7 for c in ("year", "old", "new", "delta")})
+        table = masked_table(
+            t,
+            cols,
+            {"tt": str, "delta": fmt_signed},
+            caption="Các chỉ số thành phần của tỉnh",
+            widths=widths,
+            css="indicators",
         )
-        intro = f"So sánh với {r.compare_label}:" if r.compare_label else ""
-        return _join(
-            [
-                _h(2, "II. CÁC CHỈ SỐ THÀNH PHẦN"),
-                table,
-                _paragraphs([intro]),
-                _bullets(r.text("indicators")),
-            ]
-        )
+        out: list[Block] = [head, table]
+        if r.compare_label:
+            out.append(Para(self.w["compare_intro"].format(label=r.compare_label)))
+        out.append(Bullets(_texts(r.text("indicators"))))
+        out += _figure(self.points_lost_figure())
+        return out
+
+    def indicators(self) -> Markup:
+        return blocks_html(self.indicator_blocks())
 
     def points_lost_figure(self):
         lost = self.r.points_lost
@@ -169,23 +191,20 @@ class ReportView:
             return None
         return charts.points_lost(lost[["name", "lost"]])
 
-    # -- levels ------------------------------------------------------------------------------
-    def level(self, section: LevelSection, number: int) -> str:
+    # -- III. levels -------------------------------------------------------------------------
+    def level_table(self, section: LevelSection) -> Table:
         t = section.table.copy()
         t = t[t["status"] != "gone"].reset_index(drop=True)
         t.insert(0, "stt", range(1, len(t) + 1))
         t["rank_text"] = [fmt_rank(a, b) for a, b in zip(t["rank"], t["of"], strict=True)]
         t["move"] = [fmt_rank_change(c) for c in t.get("rank_change", [None] * len(t))]
-        # The chip is made by the table's formatter: Markup stored in a column would be turned
-        # into plain text by pandas' string dtype and then escaped.
-        t["class_chip"] = t["class"]
         cols = {"stt": "STT", "unit": "Đơn vị"}
         if self.cmp_label:
-            cols["old"] = f"Điểm đánh giá ({self.cmp_label})"
-        cols["total"] = f"Điểm đánh giá ({self.cur_label})"
+            cols["old"] = f"Điểm ({self.cmp_label})"
+        cols["total"] = f"Điểm ({self.cur_label})"
         if self.cmp_label:
-            cols["delta"] = "Tăng, giảm điểm"
-        cols.update({"class_chip": "Xếp loại", "rank_text": "Xếp hạng"})
+            cols["delta"] = "Tăng, giảm"
+        cols.update({"class": "Xếp loại", "rank_text": "Xếp hạng"})
         if self.cmp_label:
             cols["move"] = "Thay đổi thứ hạng"
         # a unit absent from the comparison snapshot is new there ("—"), not "no data"
@@ -197,36 +216,46 @@ class ReportView:
             fmt_number(v) if pd.notna(v) else (n if isinstance(n, str) and n else INCOMPLETE_TEXT)
             for v, n in zip(t["total"], t["note"], strict=True)
         ]
-        no_data = {"total": NO_DATA_TEXT}
-        table = table_html(
+        widths = {"stt": 0.9, "unit": 5.5, "old": 1.9, "total": 1.9, "delta": 1.5}
+        widths.update({"class": 1.9, "rank_text": 1.5, "move": 2.0})
+        return masked_table(
             t,
             cols,
-            {"stt": str, "delta": fmt_signed, "class_chip": chip},
-            missing={**{c: "—" for c in cols}, **no_data, "class_chip": ""},
+            {"stt": str, "delta": fmt_signed},
+            missing={**{c: "—" for c in cols}, "total": NO_DATA_TEXT, "class": ""},
             numeric=("old", "total", "delta"),
+            widths=widths,
+            chip_column="class",
+            css="units stack",
         )
-        counts = section.counts.copy()
-        counts_html = table_html(
-            counts,
+
+    def level_blocks(self, section: LevelSection, number: int, appendix: str = "") -> list[Block]:
+        counts = masked_table(
+            section.counts,
             {"class": "Xếp loại", "count": "Số đơn vị", "of": "Tổng số có dữ liệu"},
             {"count": str, "of": str},
             caption="Số đơn vị theo xếp loại",
+            widths={"class": 3, "count": 2, "of": 2},
+            css="counts",
         )
-        texts = [s.text for s in section.sentences]
         gone = section.table[section.table["status"] == "gone"]
-        return _join(
-            [
-                _h(3, f"{number}. {section.heading}"),
-                _bullets(texts),
-                table,
-                counts_html,
-                _paragraphs(
-                    [f"Không còn trong số liệu kỳ này: {'; '.join(gone['unit'])}."]
-                    if len(gone)
-                    else []
-                ),
-            ]
-        )
+        out: list[Block] = [
+            Heading(f"{number}. {section.heading}", 2),
+            Bullets(_texts([s.text for s in section.sentences])),
+            self.level_table(section),
+            counts,
+        ]
+        if len(gone):
+            out.append(Para(mask_text(self.w["gone"].format(names="; ".join(gone["unit"])))))
+        if appendix:
+            out.append(Para(self.w["appendix_ref"].format(number=appendix), "italic"))
+        for fig in self.level_figures(section):
+            out += _figure(fig)
+        return out
+
+    def level(self, section: LevelSection, number: int) -> Markup:
+        blocks = self.level_blocks(section, number)
+        return blocks_html([b for b in blocks if not isinstance(b, Figure)])
 
     def level_figures(self, section: LevelSection) -> list[charts.Chart]:
         """The level's ranked bars and, with a comparison, its changes — in panels of at most
@@ -263,23 +292,35 @@ class ReportView:
                 )
         return figs
 
-    # -- problems and recommendations -----------------------------------------------------
-    def problems(self) -> Markup:
+    # -- IV. problems and recommendations ---------------------------------------------------
+    def problem_blocks(self) -> list[Block]:
         r = self.r
-        parts = [_h(2, "IV. TỒN TẠI, HẠN CHẾ VÀ KIẾN NGHỊ"), _bullets(r.text("problems"))]
+        out: list[Block] = [
+            Heading(self.w["sections"]["problems"], 1),
+            Heading(f"1. {self.w['problems']}", 2),
+            Bullets(_texts(r.text("problems"))),
+        ]
         if len(r.overdue):
             od = r.overdue.sort_values("value", ascending=False, kind="stable")
-            parts.append(
-                table_html(
+            out.append(
+                masked_table(
                     od,
                     {"unit": "Đơn vị", "value": "Hồ sơ quá hạn"},
                     {"value": lambda v: str(int(v))},
                     caption="Hồ sơ quá hạn giải quyết",
+                    widths={"unit": 5, "value": 2},
+                    css="overdue",
                 )
             )
-        parts.append(_h(3, "Kiến nghị"))
-        parts.append(_bullets(r.recommendations))
-        return _join(parts)
+        out.append(Heading(f"2. {self.w['recommendations']}", 2))
+        out.append(Bullets(_texts(r.recommendations)))
+        if r.notes:
+            out.append(Para(self.w["notes"], "note"))
+            out.append(Bullets(_texts(r.notes)))
+        return out
+
+    def problems(self) -> Markup:
+        return blocks_html(self.problem_blocks())
 
     def dossiers(self) -> Markup:
         """What the provincial system's records say (where the store has them)."""
@@ -290,18 +331,15 @@ class ReportView:
         return dossier_sections_html(self.r.dossiers)
 
     # -- appendices --------------------------------------------------------------------------
-    def appendix(self, section: LevelSection, number: int) -> str:
+    def appendix_table(self, section: LevelSection) -> Table | None:
         a = section.appendix
         if a.empty:
-            return ""
+            return None
         a = a.reset_index(drop=True).copy()
         a.insert(0, "stt", range(1, len(a) + 1))
         a["rank_text"] = [fmt_rank(x, y) for x, y in zip(a["rank"], a["of"], strict=True)]
-        group_cols = [
-            c
-            for c in a.columns
-            if c not in ("stt", "unit_id", "unit", "total", "class", "rank", "of", "rank_text")
-        ]
+        fixed = ("stt", "unit_id", "unit", "total", "class", "rank", "of", "rank_text")
+        group_cols = [c for c in a.columns if c not in fixed]
         cols = {
             "stt": "STT",
             "unit": "Đơn vị",
@@ -310,15 +348,22 @@ class ReportView:
             "class": "Xếp loại",
             "rank_text": "Xếp hạng",
         }
-        # Joined as text: Markup + str would escape the table a second time.
-        return _join(
-            [
-                _h(3, f"Phụ lục {number}. {section.heading}"),
-                table_html(
-                    a, cols, {"stt": str}, missing={**{c: "—" for c in cols}, "total": NO_DATA_TEXT}
-                ),
-            ]
+        widths = {"stt": 0.9, "unit": 5.0, "total": 1.7, "class": 1.9, "rank_text": 1.5}
+        widths.update({g: 1.8 for g in group_cols})
+        return masked_table(
+            a,
+            cols,
+            {"stt": str},
+            missing={**{c: "—" for c in cols}, "total": NO_DATA_TEXT},
+            widths=widths,
+            css="appendix-table",
         )
+
+    def appendix(self, section: LevelSection, number: int) -> Markup:
+        table = self.appendix_table(section)
+        if table is None:
+            return Markup("")
+        return blocks_html([Heading(f"Phụ lục {number}. {section.heading}", 2), table])
 
     def appendix_figure(self, section: LevelSection) -> charts.Chart | None:
         """The level's groups as a heatmap — only where it fits a page (the appendix table
@@ -339,36 +384,10 @@ class ReportView:
         )
 
     def xlsx_tables(self) -> dict[str, pd.DataFrame]:
-        """Appendix tables for the XLSX workbook (Vietnamese headers, personal data masked)."""
-        return {name: mask_frame(frame) for name, frame in self._xlsx_tables().items()}
+        """The workbook's tables (Vietnamese headers, personal data masked)."""
+        from chiso766.report.workbook import workbook_tables
 
-    def _xlsx_tables(self) -> dict[str, pd.DataFrame]:
-        out: dict[str, pd.DataFrame] = {}
-        if len(self.r.indicators):
-            # only the snapshots the report has: the first snapshot of a store has no
-            # comparison and no previous year, and no column is headed " (%)"
-            names = {"number": "Mã", "name": "Chỉ số"}
-            if self.year_label:
-                names["year"] = f"{self.year_label} (%)"
-            if self.cmp_label:
-                names["old"] = f"{self.cmp_label} (%)"
-            names["new"] = f"{self.cur_label} (%)"
-            if self.cmp_label:
-                names["delta"] = "Tăng, giảm"
-            ind = self.r.indicators[list(names)].rename(columns=names)
-            out["Chỉ số thành phần"] = ind
-        for i, section in enumerate(self.r.levels, start=1):
-            a = section.appendix.drop(columns=["unit_id"], errors="ignore").rename(
-                columns={
-                    "unit": "Đơn vị",
-                    "total": "Tổng điểm",
-                    "class": "Xếp loại",
-                    "rank": "Xếp hạng",
-                    "of": "Số đơn vị xếp hạng",
-                }
-            )
-            out[f"Phụ lục {i} - {section.heading}"[:31]] = a
-        return out
+        return {name: mask_frame(frame) for name, frame in workbook_tables(self).items()}
 
 
-__all__ = ["ReportView", "snapshot_label"]
+__all__ = ["ROMAN", "ReportView", "masked_table", "snapshot_label", "table_html", "words"]
