@@ -7,6 +7,7 @@ import re
 import shutil
 import stat
 import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -115,7 +116,7 @@ def test_printing_attempts_no_connection(tmp_path: Path) -> None:
             "trace=connect,sendto,sendmsg",
             "-o",
             str(log),
-            shutil.which("python") or "python",
+            sys.executable,
             str(script),
             str(page(tmp_path)),
             str(tmp_path / "t.pdf"),
