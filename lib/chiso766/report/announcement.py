@@ -22,6 +22,10 @@ from chiso766.report.view import ROMAN, ReportView
 
 KIND_WORD = {"thong_bao": "Thông báo", "cong_van": "Công văn"}
 
+#: cases shown per "what costs points" list in the announcement's records appendix (the
+#: whole lists: ``chiso766 costs``)
+DOSSIER_ROWS = 10
+
 
 def build_announcement(
     report: ProvinceReport, office: Office, *, title: str = "", today: dt.date | None = None
@@ -160,7 +164,7 @@ def _appendices(
                 number=numbering["dossiers"],
                 title=w["dossier_appendix_title"],
                 note=note,
-                blocks=dossier_blocks(report.dossiers, heading=False),
+                blocks=dossier_blocks(report.dossiers, max_rows=DOSSIER_ROWS, heading=False),
                 landscape=True,
                 key="dossiers",
             )
