@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chiso766.compute.textnorm import fold_words, nfc, slug, tone_key
+from chiso766.i18n import _
 
 PROVINCE, DEPARTMENT, DISTRICT, COMMUNE = "province", "department", "district", "commune"
 BRANCH = "branch"  # e.g. "Chi nhánh VPĐK đất đai": counted (overdue dossiers), never scored
@@ -99,14 +100,18 @@ def parse_level(text: str) -> str:
         return key
     if key in ("cap tinh", "tinh cap"):
         raise UnknownLevel(
-            f"'{nfc(text)}' is ambiguous: write 'Tỉnh' for the province itself "
-            "or 'Sở, ban, ngành' for its departments"
+            _(
+                "'{text}' is ambiguous: write 'Tỉnh' for the province itself or 'Sở, ban, "
+                "ngành' for its departments"
+            ).format(text=nfc(text))
         )
     try:
         return _LEVEL_WORDS[key]
     except KeyError:
         known = "; ".join(LEVEL_LABELS_VI.values())
-        raise UnknownLevel(f"unknown level '{nfc(text)}' (known levels: {known})") from None
+        raise UnknownLevel(
+            _("unknown level '{text}' (known levels: {known})").format(text=nfc(text), known=known)
+        ) from None
 
 
 def infer_level(name: str) -> str:
@@ -116,8 +121,10 @@ def infer_level(name: str) -> str:
         if key.startswith(prefix):
             return level
     raise UnknownLevel(
-        f"cannot tell the level of '{nfc(name)}' from its name; add a level column "
-        "('Tỉnh', 'Sở, ban, ngành', 'UBND cấp huyện', 'UBND cấp xã')"
+        _(
+            "cannot tell the level of '{name}' from its name; add a level column ('Tỉnh', "
+            "'Sở, ban, ngành', 'UBND cấp huyện', 'UBND cấp xã')"
+        ).format(name=nfc(name))
     )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from chiso766.compute import measures
-from chiso766.compute.periods import PeriodError, parse_period
+from chiso766.compute.periods import PeriodError, parse_period, today_vn
 from chiso766.compute.textnorm import fold_words, nfc
 from chiso766.compute.units import (
     UnknownLevel,
@@ -26,7 +26,8 @@ from chiso766.compute.units import (
     parse_level,
     unit_id,
 )
-from chiso766.formatting import fmt_number
+from chiso766.formatting import fmt_number, fmt_signed
+from chiso766.i18n import N_, _
 from chiso766.ingest.cells import read_rows
 from chiso766.ingest.errors import IngestError, Problem, Problems
 from chiso766.ingest.headers import (
@@ -42,16 +43,17 @@ from chiso766.ingest.values import BadValue, parse_number
 from chiso766.methodology import Catalogue, load_catalogue, version_for_date
 
 UNDATED = "undated"
-MSG_NO_ROWS = "the table has no data rows"
-MSG_NO_TONES_TWIN = (
+MSG_NO_ROWS = N_("the table has no data rows")
+MSG_NO_TONES_TWIN = N_(
     "'{name}' is written without tone marks; row {row} has '{twin}': write the name with its "
     "tone marks (names that differ in a tone mark are different units)"
 )
-MSG_TOTAL_PARTS = (
+MSG_TOTAL_PARTS = N_(
     "the total {total} differs from the sum of the group columns {parts} "
     "(snapshot {snapshot}); the total is kept as written"
 )
 FLAG_TOTAL_PARTS = "total_differs_from_groups"
+ROLE_LABELS = {"unit": N_("unit"), "level": N_("level"), "indicator_name": N_("indicator name")}
 _TITLE_UNIT_WORDS = ("don vi", "dia phuong", "co quan", "ten don vi")
 
 
@@ -110,7 +112,7 @@ def _choose_catalogue(headers: list[str], methodology: str, snapshot: str | None
     ends = [e for e in ends if e]
     if not ends and snapshot:
         ends = [parse_period(snapshot).end]
-    day = max(ends) if ends else dt.date.today()
+    day = max(ends) if ends else today_vn()
     return load_catalogue(version_for_date(day))
 
 
@@ -127,7 +129,7 @@ def read_table(
     path = Path(path)
     shown = str(path)
     if not path.is_file():
-        raise IngestError([Problem(shown, None, None, None, "file not found")])
+        raise IngestError([Problem(shown, None, None, None, _("file not found"))])
     rows = read_rows(path, sheet)
     problems = Problems(shown)
     if snapshot is not None:
@@ -146,8 +148,10 @@ def read_table(
                     None,
                     None,
                     None,
-                    "no header row found in the first 20 rows: a table needs a unit column "
-                    "('Đơn vị') or an indicator column ('Chỉ số') and value columns",
+                    _(
+                        "no header row found in the first 20 rows: a table needs a unit column "
+                        "('Đơn vị') or an indicator column ('Chỉ số') and value columns"
+                    ),
                 )
             ]
         )
@@ -159,25 +163,28 @@ def read_table(
     data_rows = [(excel_row + 1 + i, r) for i, r in enumerate(rows[header_at + 1 :])]
     data_rows = [(n, r) for n, r in data_rows if any(_cell_text(c) for c in r)]
     if not data_rows:
-        problems.error(excel_row + 1, None, None, MSG_NO_ROWS)
+        problems.error(excel_row + 1, None, None, _(MSG_NO_ROWS))
     for col, h in enumerate(headers):
         if h is not None and (bad := text_problem(h.text)):
-            problems.error(excel_row, f"column {col + 1}", h.text, bad)
+            problems.error(excel_row, _("column {n}").format(n=col + 1), h.text, bad)
             continue
         if h is None:
-            if any(col < len(r) and _cell_text(r[col]) for _, r in data_rows):
+            if any(col < len(r) and _cell_text(r[col]) for _n, r in data_rows):
                 problems.error(
-                    excel_row, f"column {col + 1}", None, "this column has values but no header"
+                    excel_row,
+                    _("column {n}").format(n=col + 1),
+                    None,
+                    _("this column has values but no header"),
                 )
         elif h.role == "unknown":
             problems.error(
                 excel_row,
                 h.text,
                 h.text,
-                f"unknown column header; known forms: {known_header_forms()}",
+                _("unknown column header; known forms: {forms}").format(forms=known_header_forms()),
             )
         elif h.snapshot and h.snapshot.startswith("invalid:"):
-            problems.error(excel_row, h.text, h.text, "the date in this header does not exist")
+            problems.error(excel_row, h.text, h.text, _("the date in this header does not exist"))
 
     roles = [h.role if h else None for h in headers]
     if "unit" in roles:
@@ -187,11 +194,13 @@ def read_table(
     else:
         problems.raise_if_errors()
         raise IngestError(
-            [Problem(shown, excel_row, None, None, "no unit column ('Đơn vị', 'Địa phương')")]
+            [Problem(shown, excel_row, None, None, _("no unit column ('Đơn vị', 'Địa phương')"))]
         )
-    for role in ("unit", "level", "indicator_name"):
+    for role, label in ROLE_LABELS.items():
         if roles.count(role) > 1:
-            problems.error(excel_row, role, None, f"more than one '{role}' column")
+            problems.error(
+                excel_row, _(label), None, _("more than one '{role}' column").format(role=_(label))
+            )
 
     def snap(h: Header) -> str:
         return h.snapshot or snapshot or UNDATED
@@ -203,7 +212,10 @@ def read_table(
         target = (h.role if layout == "units" else "value", h.code, snap(h))
         if target in seen_targets:
             problems.error(
-                excel_row, h.text, None, f"same values as column '{seen_targets[target]}'"
+                excel_row,
+                h.text,
+                None,
+                _("same values as column '{column}'").format(column=seen_targets[target]),
             )
         seen_targets.setdefault(target, h.text)
 
@@ -285,7 +297,7 @@ class _Layout:
             )
             if len(dated) < 2:
                 continue
-            (_, old_key), (_, new_key) = dated[-2], dated[-1]
+            (_day, old_key), (_day2, new_key) = dated[-2], dated[-1]
             old, new = values[old_key], values[new_key]
             if math.isnan(old) or math.isnan(new):
                 continue
@@ -295,8 +307,10 @@ class _Layout:
                     n,
                     h.text,
                     cell.value,
-                    f"published change differs from the computed change "
-                    f"{computed:+.2f} (the computed change is used)",
+                    _(
+                        "published change differs from the computed change {computed} "
+                        "(the computed change is used)"
+                    ).format(computed=fmt_signed(computed)),
                 )
 
     def value_cols(self):
@@ -313,10 +327,10 @@ class _UnitsLayout(_Layout):
         folded: dict[tuple[str, str], tuple[int, str]] = {}
         for n, row in data_rows:
             name = _cell_text(self.cell(row, name_col))
-            values = [self.cell(row, i) for i, _ in self.value_cols()]
+            values = [self.cell(row, i) for i, _h in self.value_cols()]
             name_header = self.headers[name_col].text
             if not name:
-                self.problems.error(n, name_header, None, "empty unit name")
+                self.problems.error(n, name_header, None, _("empty unit name"))
                 continue
             if not self.text(n, name_header, name):
                 continue
@@ -329,7 +343,7 @@ class _UnitsLayout(_Layout):
                     n,
                     name_header,
                     name,
-                    f"this unit appears twice (also row {seen[uid]})",
+                    _("this unit appears twice (also row {row})").format(row=seen[uid]),
                 )
                 continue
             seen[uid] = n
@@ -384,7 +398,7 @@ class _UnitsLayout(_Layout):
         if name.isascii() != twin.isascii():
             plain, other, at = (name, twin, row) if name.isascii() else (twin, name, n)
             self.problems.error(
-                n, column, plain, MSG_NO_TONES_TWIN.format(name=plain, row=at, twin=other)
+                n, column, plain, _(MSG_NO_TONES_TWIN).format(name=plain, row=at, twin=other)
             )
 
     def _check_total(self, n: int, mine: list[dict]) -> None:
@@ -407,7 +421,7 @@ class _UnitsLayout(_Layout):
             tolerance = 0.01 * len(values) + 1e-9
             if abs(sum(values) - total["value"]) <= tolerance:
                 continue
-            text = MSG_TOTAL_PARTS.format(
+            text = _(MSG_TOTAL_PARTS).format(
                 total=fmt_number(total["value"]),
                 parts=fmt_number(sum(values)),
                 snapshot=total["snapshot"],
@@ -446,7 +460,7 @@ class _UnitsLayout(_Layout):
             cell = self.number(n, h, self.cell(row, col))
             if cell is not None and not cell.missing:
                 if cell.value < 0 or cell.value != int(cell.value):
-                    self.problems.error(n, h.text, cell.value, "a count must be a whole number")
+                    self.problems.error(n, h.text, cell.value, _("a count must be a whole number"))
                 out[h.snapshot] = cell.value
         return out
 
@@ -475,8 +489,10 @@ class _IndicatorsLayout(_Layout):
                 None,
                 None,
                 None,
-                "one row per indicator, but no unit is named: add a title line "
-                "'Đơn vị: <name>' above the header or pass --unit",
+                _(
+                    "one row per indicator, but no unit is named: add a title line "
+                    "'Đơn vị: <name>' above the header or pass --unit"
+                ),
             )
             return pd.DataFrame()
         name = nfc(self.unit)
@@ -492,7 +508,7 @@ class _IndicatorsLayout(_Layout):
         for n, row in data_rows:
             ind_name = _cell_text(self.cell(row, name_col))
             if not ind_name:
-                self.problems.error(n, self.headers[name_col].text, None, "empty indicator name")
+                self.problems.error(n, self.headers[name_col].text, None, _("empty indicator name"))
                 continue
             if not self.text(n, self.headers[name_col].text, ind_name):
                 continue
@@ -503,15 +519,17 @@ class _IndicatorsLayout(_Layout):
                     n,
                     self.headers[name_col].text,
                     ind_name,
-                    f"not in the {self.cat.version} catalogue: kept as a tracked "
-                    "indicator without points",
+                    _(
+                        "not in the {catalogue} catalogue: kept as a tracked indicator "
+                        "without points"
+                    ).format(catalogue=self.cat.version),
                 )
             if code in seen:
                 self.problems.error(
                     n,
                     self.headers[name_col].text,
                     ind_name,
-                    f"this indicator appears twice (also row {seen[code]})",
+                    _("this indicator appears twice (also row {row})").format(row=seen[code]),
                 )
                 continue
             seen[code] = n

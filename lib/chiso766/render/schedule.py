@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from chiso766.i18n import N_, _
 from chiso766.report.request import PROVINCE_REPORT, ReportRequest, RequestError
 
 KEYS = {
@@ -30,6 +31,9 @@ KEYS = {
 }
 REPORTS = {"province_report"}
 FORMATS = ("html", "pdf", "xlsx")
+
+
+MSG_UNITS = N_("units must be all, departments, districts, communes or a list of names")
 
 
 class ScheduleError(ValueError):
@@ -80,11 +84,17 @@ def parse_formats(value: Any, allowed: tuple[str, ...] = FORMATS) -> tuple[str, 
     elif isinstance(value, list | tuple):
         items = list(value)
     else:
-        raise ValueError(f"formats must be a list such as [html, pdf], not {value!r}"[:200])
+        raise ValueError(
+            _("formats must be a list such as [html, pdf], not {value!r}").format(value=value)[:200]
+        )
     bad = [v for v in items if not isinstance(v, str) or v not in allowed]
     if bad or not items:
-        shown = ", ".join(repr(b)[:40] for b in bad) or "none"
-        raise ValueError(f"formats: use some of {', '.join(allowed)} (got {shown})")
+        shown = ", ".join(repr(b)[:40] for b in bad) or _("none")
+        raise ValueError(
+            _("formats: use some of {allowed} (got {shown})").format(
+                allowed=", ".join(allowed), shown=shown
+            )
+        )
     return tuple(dict.fromkeys(items))
 
 
@@ -97,10 +107,10 @@ def parse_units(value: Any) -> tuple[str, ...]:
     elif isinstance(value, list | tuple):
         items = list(value)
     else:
-        raise ValueError("units must be all, departments, districts, communes or a list of names")
+        raise ValueError(_(MSG_UNITS))
     bad = [v for v in items if not isinstance(v, str) or not v.strip() or len(v) > 300]
     if bad:
-        raise ValueError("units must be all, departments, districts, communes or a list of names")
+        raise ValueError(_(MSG_UNITS))
     return tuple(v.strip() for v in items)
 
 
@@ -109,21 +119,35 @@ def load_run(path: Path, today: dt.date | None = None, root: Path | None = None)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except UnicodeDecodeError:
-        raise ScheduleError(f"{path}: not a text file (save it as UTF-8 YAML)") from None
+        raise ScheduleError(
+            _("{path}: not a text file (save it as UTF-8 YAML)").format(path=path)
+        ) from None
     except (OSError, yaml.YAMLError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ScheduleError(f"{path}: cannot read it ({first})") from None
+        raise ScheduleError(
+            _("{path}: cannot read it ({reason})").format(path=path, reason=first)
+        ) from None
     if not isinstance(data, dict):
-        raise ScheduleError(f"{path}: expected keys such as 'period:' and 'formats:'")
+        raise ScheduleError(
+            _("{path}: expected keys such as 'period:' and 'formats:'").format(path=path)
+        )
     problems = []
     unknown = sorted(str(k) for k in data if k not in KEYS)
     if unknown:
-        problems.append(f"unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(KEYS))})")
+        problems.append(
+            _("unknown key(s) {names} (known: {known})").format(
+                names=", ".join(unknown), known=", ".join(sorted(KEYS))
+            )
+        )
     report = data.get("report", "province_report")
     if report not in REPORTS:
-        problems.append(f"unknown report '{report}' (known: {', '.join(sorted(REPORTS))})")
+        problems.append(
+            _("unknown report '{report}' (known: {known})").format(
+                report=report, known=", ".join(sorted(REPORTS))
+            )
+        )
     if "period" not in data:
-        problems.append("'period' is missing (e.g. 2025-W15 or last-week)")
+        problems.append(_("'period' is missing (e.g. 2025-W15 or last-week)"))
     formats: tuple[str, ...] = ()
     try:
         formats = parse_formats(data.get("formats", list(FORMATS)))
@@ -137,7 +161,9 @@ def load_run(path: Path, today: dt.date | None = None, root: Path | None = None)
     for key in ("province", "methodology", "store", "out", "compare", "rank"):
         value = data.get(key)
         if value is not None and not isinstance(value, str):
-            problems.append(f"{key}: expected text, not {type(value).__name__}")
+            problems.append(
+                _("{key}: expected text, not {type}").format(key=key, type=type(value).__name__)
+            )
     base = root or Path.cwd()
 
     def where(key: str) -> Path | None:

@@ -13,19 +13,21 @@ from pathlib import Path
 
 import duckdb
 
+from chiso766.i18n import N_, _
+
 ENV_WAIT = "CHISO766_STORE_WAIT"
 DEFAULT_WAIT = 10.0
 # A DuckDB file: an 8-byte checksum, then the magic bytes
 MAGIC, MAGIC_AT = b"DUCK", 8
 
-MSG_IS_DIR = "{path} is a folder, not a store file; give a file with --store"
-MSG_NOT_DUCKDB = "{path} is not a chiso766 store (not a DuckDB file); give another --store"
-MSG_UNREADABLE = "cannot read the store {path} ({reason})"
-MSG_BUSY = (
+MSG_IS_DIR = N_("{path} is a folder, not a store file; give a file with --store")
+MSG_NOT_DUCKDB = N_("{path} is not a chiso766 store (not a DuckDB file); give another --store")
+MSG_UNREADABLE = N_("cannot read the store {path} ({reason})")
+MSG_BUSY = N_(
     "the store is in use by another process ({path}); waited {seconds:g} s — try again when "
     "it has finished"
 )
-MSG_DAMAGED = "cannot open the store {path}: it is damaged or was written by another version"
+MSG_DAMAGED = N_("cannot open the store {path}: it is damaged or was written by another version")
 
 
 class StoreError(RuntimeError):
@@ -47,16 +49,16 @@ def wait_seconds() -> float:
 def check_file(path: Path) -> None:
     """Refuse a folder, or a file that does not begin like a DuckDB database."""
     if path.is_dir():
-        raise StoreError(MSG_IS_DIR.format(path=path))
+        raise StoreError(_(MSG_IS_DIR).format(path=path))
     if not path.exists():
         return
     try:
         with open(path, "rb") as fh:
             head = fh.read(MAGIC_AT + len(MAGIC))
     except OSError as exc:
-        raise StoreError(MSG_UNREADABLE.format(path=path, reason=exc.strerror or exc)) from None
+        raise StoreError(_(MSG_UNREADABLE).format(path=path, reason=exc.strerror or exc)) from None
     if head[MAGIC_AT:] != MAGIC:
-        raise StoreError(MSG_NOT_DUCKDB.format(path=path))
+        raise StoreError(_(MSG_NOT_DUCKDB).format(path=path))
 
 
 def _is_lock_conflict(exc: duckdb.Error) -> bool:
@@ -76,9 +78,9 @@ def connect(path: Path, read_only: bool, wait: float | None = None) -> duckdb.Du
         except duckdb.Error as exc:
             if not _is_lock_conflict(exc):
                 if "not a valid DuckDB database" in str(exc):
-                    raise StoreError(MSG_NOT_DUCKDB.format(path=path)) from None
-                raise StoreError(MSG_DAMAGED.format(path=path)) from exc
+                    raise StoreError(_(MSG_NOT_DUCKDB).format(path=path)) from None
+                raise StoreError(_(MSG_DAMAGED).format(path=path)) from exc
             if time.monotonic() >= deadline:
-                raise StoreBusy(MSG_BUSY.format(path=path, seconds=wait)) from None
+                raise StoreBusy(_(MSG_BUSY).format(path=path, seconds=wait)) from None
         time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
         delay = min(delay * 2, 0.5)
