@@ -7,6 +7,7 @@ import re
 import shutil
 import stat
 import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -15,6 +16,9 @@ import pytest
 from chiso766.render import chromium
 from chiso766.render.errors import RenderError
 from conftest import CHROMIUM
+
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
 
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed")
 PAGE = """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><style>
@@ -115,7 +119,7 @@ def test_printing_attempts_no_connection(tmp_path: Path) -> None:
             "trace=connect,sendto,sendmsg",
             "-o",
             str(log),
-            shutil.which("python") or "python",
+            sys.executable,
             str(script),
             str(page(tmp_path)),
             str(tmp_path / "t.pdf"),

@@ -347,8 +347,13 @@ def status_lines(info: dict) -> list[str]:
             marks.append(_("no scores"))
         if latest["taken_at"]:
             marks.append(_("taken at {when}").format(when=_when(latest["taken_at"])))
+        template = (
+            _("Latest snapshot with scores: {label} ({key}){marks}")
+            if latest["scored"]
+            else _("Latest snapshot: {label} ({key}){marks}")
+        )
         lines.append(
-            _("Latest snapshot: {label} ({key}){marks}").format(
+            template.format(
                 label=_snapshot_label(latest["snapshot"]),
                 key=latest["snapshot"],
                 marks=("; " + "; ".join(marks)) if marks else "",

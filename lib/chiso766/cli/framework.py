@@ -27,8 +27,10 @@ _ERRORS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     ),
     (
         re.compile(r"^No such option: (?P<name>\S+)(?: \(Possible options: (?P<near>.+)\))?$"),
-        lambda m: _("No such option: {name}").format(name=m["name"])
-        + (_(" (did you mean: {near}?)").format(near=m["near"]) if m["near"] else ""),
+        lambda m: (
+            _("No such option: {name}").format(name=m["name"])
+            + (_(" (did you mean: {near}?)").format(near=m["near"]) if m["near"] else "")
+        ),
     ),
     (
         re.compile(r"^Got unexpected extra argument\(s\) \((?P<args>.+)\)$"),

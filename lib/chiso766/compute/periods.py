@@ -214,8 +214,7 @@ class Period:
             return {"timeType": "year", "year": self.year}
         raise PeriodError(
             _(
-                "cannot request {period} from the portal: the portal serves months, quarters "
-                "and years"
+                "cannot request {period} from the portal: the portal serves month, quarter and year"
             ).format(period=self.key)
         )
 

@@ -53,6 +53,13 @@ MSG_TOTAL_PARTS = N_(
     "(snapshot {snapshot}); the total is kept as written"
 )
 FLAG_TOTAL_PARTS = "total_differs_from_groups"
+#: what a totals row names instead of a unit (folded): skipped with a note
+TOTAL_ROW_WORDS = ("tong", "cong", "tong so", "tong cong", "trung binh", "binh quan")
+TOTAL_ROW_PREFIXES = ("tong cong ", "trung binh ", "binh quan ")
+MSG_TOTAL_ROW = N_(
+    "a totals row ('{name}'), not a unit: skipped (the workbook computes totals and averages "
+    "itself)"
+)
 ROLE_LABELS = {"unit": N_("unit"), "level": N_("level"), "indicator_name": N_("indicator name")}
 _TITLE_UNIT_WORDS = ("don vi", "dia phuong", "co quan", "ten don vi")
 
@@ -68,6 +75,12 @@ class TableRead:
     snapshots: list[str]
     warnings: list[Problem] = field(default_factory=list)
     snapshot_info: dict[str, dict] = field(default_factory=dict)
+
+
+def is_totals_row(name: str) -> bool:
+    """'Tổng cộng', 'Trung bình', 'Bình quân chung', 'TỔNG': a row of totals or averages."""
+    key = fold_words(name)
+    return key in TOTAL_ROW_WORDS or key.startswith(TOTAL_ROW_PREFIXES)
 
 
 def _cell_text(value) -> str:
@@ -334,6 +347,9 @@ class _UnitsLayout(_Layout):
                 continue
             if not self.text(n, name_header, name):
                 continue
+            if is_totals_row(name):
+                self.problems.warn(n, name_header, name, _(MSG_TOTAL_ROW).format(name=name))
+                continue
             level = self._level(n, name, row, level_col)
             if level is None:
                 continue
@@ -511,6 +527,14 @@ class _IndicatorsLayout(_Layout):
                 self.problems.error(n, self.headers[name_col].text, None, _("empty indicator name"))
                 continue
             if not self.text(n, self.headers[name_col].text, ind_name):
+                continue
+            if is_totals_row(ind_name) and self.cat.match_indicator(ind_name) is None:
+                self.problems.warn(
+                    n,
+                    self.headers[name_col].text,
+                    ind_name,
+                    _(MSG_TOTAL_ROW).format(name=ind_name),
+                )
                 continue
             code = self.cat.match_indicator(ind_name)
             if code is None:

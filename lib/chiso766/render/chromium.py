@@ -213,11 +213,20 @@ class Browser:
     # --- protocol ----------------------------------------------------------------------------
     def _send_raw(self, message: dict) -> None:
         data = json.dumps(message).encode("utf-8") + b"\0"
+        gone = False
         with self._lock:
             view = memoryview(data)
             while view:
-                n = os.write(self._write_fd, view)
+                try:
+                    n = os.write(self._write_fd, view)
+                except OSError:  # the browser is gone (its reader may not have seen it yet)
+                    gone = True
+                    break
                 view = view[n:]
+        if gone:
+            if self._reader is not None:
+                self._reader.join(timeout=2)
+            raise RenderError(self._dead or _("Chromium exited"), stage="pdf")
 
     def _read_loop(self) -> None:
         buf = b""
@@ -232,7 +241,7 @@ class Browser:
                     self._dispatch(json.loads(raw))
         except OSError:
             pass
-        self._dead = "Chromium exited" + (
+        self._dead = _("Chromium exited") + (
             f": {' '.join(self._stderr[-3:])[-400:]}" if self._stderr else ""
         )
         with self._lock:
