@@ -13,7 +13,7 @@ import typer
 from chiso766.cli.common import MethodOpt, StoreOpt, add_command, fail, helps
 from chiso766.i18n import N_, _
 from chiso766.report.request import PROVINCE_REPORT, UNIT_SCORECARD, ReportRequest, RequestError
-from chiso766.store import project_root
+from chiso766.store import project_root, reports_dir
 
 UnitsOpt = Annotated[
     list[str] | None,
@@ -33,6 +33,7 @@ WorkersOpt = Annotated[
         "--workers", metavar="N", help=_("reports rendered at once (default: the number of cores)")
     ),
 ]
+EXIT_MUST_ACT = 3  # a scheduled run's alert must be acted on (as check-scores --strict)
 ForceOpt = Annotated[
     bool, typer.Option("--force", help=_("render again even if nothing changed since last time"))
 ]
@@ -129,7 +130,8 @@ def render(
             problems.append(f"{period}: {exc}")
     if problems:
         fail(_("nothing rendered:") + "\n  - " + "\n  - ".join(problems))
-    run_batches([Batch(tuple(requests), unit_spec, formats, out)], workers, force)
+    if run_batches([Batch(tuple(requests), unit_spec, formats, out)], workers, force):
+        raise typer.Exit(1)
 
 
 @helps(
@@ -155,22 +157,32 @@ def run(
     workers: WorkersOpt = None,
     force: ForceOpt = False,
 ) -> None:
+    from chiso766.cli.scheduled import alert_runs, fetch_runs
     from chiso766.render.schedule import ScheduleError, load_run
 
     try:
         day = dt.date.fromisoformat(today) if today else None
     except ValueError:
         fail(_("--today must be YYYY-MM-DD, not '{value}'").format(value=today))
-    batches, problems = [], []
+    runs, batches, problems = [], [], []
     for path in files:
         try:
             r = load_run(path, day, root=project_root())
+            runs.append(r)
             batches.append(Batch((r.request,), r.units, r.formats, r.out))
         except ScheduleError as exc:
             problems.append(str(exc))
     if problems:
         fail(_("nothing rendered:") + "\n  - " + "\n  - ".join(problems))
-    run_batches(batches, workers, force)
+    fetch_problems = fetch_runs(runs, day)
+    for problem in fetch_problems:
+        typer.echo(problem, err=True)
+    failed = run_batches(batches, workers, force)
+    must_act = alert_runs(runs, lambda r: (r.out or reports_dir()).resolve())
+    if failed or fetch_problems:
+        raise typer.Exit(1)
+    if must_act:
+        raise typer.Exit(EXIT_MUST_ACT)
 
 
 def resolve_batches(batches: list[Batch]) -> list[tuple[Batch, list]]:
@@ -223,9 +235,9 @@ def resolve_batches(batches: list[Batch]) -> list[tuple[Batch, list]]:
     return resolved
 
 
-def run_batches(batches: list[Batch], workers: int | None, force: bool) -> None:
-    """Resolve, then render everything as one batch with a progress display; exit non-zero
-    naming every report that failed."""
+def run_batches(batches: list[Batch], workers: int | None, force: bool) -> bool:
+    """Resolve, then render everything as one batch with a progress display, naming every
+    report that failed; whether one did."""
     from chiso766.render.errors import RenderError
     from chiso766.render.pipeline import BatchError, plan, render_batch
     from chiso766.render.progress import Progress
@@ -234,7 +246,7 @@ def run_batches(batches: list[Batch], workers: int | None, force: bool) -> None:
     resolved = resolve_batches(batches)
     by_out: dict[Path, list] = {}
     for batch, reports in resolved:
-        out = (batch.out or root / "reports").resolve()
+        out = (batch.out or reports_dir()).resolve()
         by_out.setdefault(out, []).extend(plan(reports, out, batch.formats, root / "notebooks"))
     failed = False
     for out, jobs in by_out.items():
@@ -254,8 +266,7 @@ def run_batches(batches: list[Batch], workers: int | None, force: bool) -> None:
                 for p in o.paths.values():
                     typer.echo(str(p))
         typer.echo(_("index: {path}").format(path=out / "index.html"))
-    if failed:
-        raise typer.Exit(1)
+    return failed
 
 
 def register(app: typer.Typer) -> None:

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from chiso766.compute.alerts import Thresholds
+from chiso766.compute.periods import Period, PeriodError, resolve_period
 from chiso766.i18n import N_, _
 from chiso766.report.request import PROVINCE_REPORT, ReportRequest, RequestError
 
@@ -28,6 +30,8 @@ KEYS = {
     "out",
     "rank",
     "units",
+    "alerts",
+    "fetch",
 }
 REPORTS = {"province_report"}
 FORMATS = ("html", "pdf", "xlsx")
@@ -41,6 +45,16 @@ class ScheduleError(ValueError):
 
 
 @dataclass(frozen=True)
+class Fetch:
+    """What a run fetches from the portal before rendering: a province and periods (those in
+    progress are stored provisional)."""
+
+    province: str
+    periods: tuple[Period, ...]
+    rate_limit: float = 1.0  # seconds between two requests to the portal
+
+
+@dataclass(frozen=True)
 class Run:
     """One scheduled run, checked: the province report's request, formats and scorecards."""
 
@@ -50,6 +64,9 @@ class Run:
     out: Path | None
     units: tuple[str, ...] = ()
     report: str = "province_report"
+    alerts: Thresholds = Thresholds()
+    alerts_compare: str | None = None  # a snapshot key or "previous-day"; None: the period's
+    fetch: Fetch | None = None
 
     # the request's fields, for callers that read them directly
     @property
@@ -158,6 +175,18 @@ def load_run(path: Path, today: dt.date | None = None, root: Path | None = None)
         units = parse_units(data.get("units"))
     except ValueError as exc:
         problems.append(str(exc))
+    thresholds, alerts_compare = Thresholds(), None
+    try:
+        thresholds = Thresholds.from_mapping(data.get("alerts"))
+        raw = data.get("alerts") if isinstance(data.get("alerts"), dict) else {}
+        alerts_compare = _alerts_compare(raw.get("compare"), today)
+    except ValueError as exc:
+        problems.append(str(exc))
+    fetch = None
+    try:
+        fetch = parse_fetch(data.get("fetch"), today)
+    except ValueError as exc:
+        problems.append(str(exc))
     for key in ("province", "methodology", "store", "out", "compare", "rank"):
         value = data.get(key)
         if value is not None and not isinstance(value, str):
@@ -188,11 +217,77 @@ def load_run(path: Path, today: dt.date | None = None, root: Path | None = None)
             problems += list(exc.problems)
     if problems or request is None:
         raise ScheduleError(f"{path}: " + "; ".join(problems))
-    return Run(path, request, formats, where("out"), units, str(report))
+    return Run(
+        path,
+        request,
+        formats,
+        where("out"),
+        units,
+        str(report),
+        thresholds,
+        alerts_compare,
+        fetch,
+    )
+
+
+def _alerts_compare(value: Any, today: dt.date | None) -> str | None:
+    """``alerts: compare:`` — previous-day, a snapshot (2026-11-10, last-week …) or empty."""
+    if value in (None, ""):
+        return None
+    if value == "previous-day":
+        return "previous-day"
+    if not isinstance(value, str):
+        raise ValueError(_("alerts: compare must be previous-day or a snapshot such as 2026-11-10"))
+    try:
+        return resolve_period(value, today).key
+    except PeriodError as exc:
+        raise ValueError(_("alerts: compare: {problem}").format(problem=exc)) from None
+
+
+def parse_fetch(value: Any, today: dt.date | None = None) -> Fetch | None:
+    """``fetch: {province: …, periods: [this-month, this-quarter, this-year]}``; ValueError."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, dict):
+        raise ValueError(_("fetch: expected 'province:' and 'periods:'"))
+    province = value.get("province")
+    if not isinstance(province, str) or not province.strip():
+        raise ValueError(_("fetch: 'province' is missing (e.g. province: \"Phú Thọ\")"))
+    periods = value.get("periods", ["this-month"])
+    if isinstance(periods, str):
+        periods = [p.strip() for p in periods.split(",") if p.strip()]
+    if not isinstance(periods, list) or not periods:
+        raise ValueError(_("fetch: periods must be a list such as [this-month, this-year]"))
+    unknown = sorted(str(k) for k in value if k not in ("province", "periods", "rate_limit"))
+    if unknown:
+        raise ValueError(
+            _("fetch: unknown key(s) {names} (known: province, periods, rate_limit)").format(
+                names=", ".join(unknown)
+            )
+        )
+    rate = value.get("rate_limit", 1.0)
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or rate < 0:
+        raise ValueError(_("fetch: rate_limit must be a number of seconds from 0"))
+    out = []
+    for p in periods:
+        try:
+            out.append(resolve_period(str(p), today))
+        except PeriodError as exc:
+            raise ValueError(_("fetch: {problem}").format(problem=exc)) from None
+    return Fetch(province.strip(), tuple(out), float(rate))
 
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-__all__ = ["FORMATS", "Run", "ScheduleError", "load_run", "parse_formats", "parse_units"]
+__all__ = [
+    "FORMATS",
+    "Fetch",
+    "Run",
+    "ScheduleError",
+    "load_run",
+    "parse_fetch",
+    "parse_formats",
+    "parse_units",
+]

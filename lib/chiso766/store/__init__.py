@@ -12,6 +12,7 @@ from chiso766.store.paths import (
     demo_store_path,
     now_local,
     project_root,
+    reports_dir,
     sha256_of,
 )
 from chiso766.store.queries import UnknownUnit
@@ -34,6 +35,7 @@ __all__ = [
     "demo_store_path",
     "now_local",
     "project_root",
+    "reports_dir",
     "sha256_of",
     "summary_vi",
 ]

@@ -214,6 +214,16 @@ class Store:
             )
         return history.read_history(self.con, table, snapshots, unit_ids, scopes)
 
+    def measures_as_of(self, snapshots: list[str], moment) -> pd.DataFrame:  # noqa: ANN001
+        """The values these snapshots held just before ``moment`` (naive local time), as
+        :meth:`measures` returns them: the last value recorded before it for each key."""
+        frame = self.history(snapshots)
+        if frame.empty:
+            return frame
+        frame = frame[frame["recorded_at"] < pd.Timestamp(moment)]
+        keys = ["snapshot", "unit_id", "scope", "code", "kind"]
+        return frame.drop_duplicates(keys, keep="last").reset_index(drop=True)
+
     def source_of(self, snapshot: str, unit_id: str, scope: str, code: str, kind: str) -> dict:
         """Which source the current figure of one key comes from (empty if none)."""
         return queries.source_of(self.con, snapshot, unit_id, scope, code, kind)
