@@ -147,15 +147,11 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark only"
 _ = gettext
 
 
-def install_global(lang: str | None = None) -> str:
-    """Make the process's default gettext domain this catalogue in ``lang`` (for the texts of
-    click, which the command uses: 'Usage:', 'Missing argument' …); the language used."""
+def use_language(lang: str | None = None) -> str:
+    """The language of this process and of the processes it starts (kernels, Chromium):
+    ``lang`` if given (exported as ``$CHISO766_LANG``), else the environment's."""
     lang = set_language(lang) if lang else language()
-    translations(lang)  # compiles the .mo if needed
-    if (po_path(lang).with_suffix(".mo")).is_file():
-        _gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
-        _gettext.textdomain(DOMAIN)
-    os.environ["LANGUAGE"] = lang
+    os.environ[ENV_LANG] = lang
     return lang
 
 
@@ -168,7 +164,7 @@ __all__ = [
     "_",
     "compile_catalogue",
     "gettext",
-    "install_global",
+    "use_language",
     "language",
     "ngettext",
     "pick_language",

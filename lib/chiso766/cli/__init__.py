@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> None:
     args = [a for a in args if a != DEBUG_FLAG]
     lang, args = take_lang(args)
     try:
-        i18n.install_global(lang)
+        i18n.use_language(lang)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         raise SystemExit(2) from None

@@ -3,9 +3,10 @@
 Typer 0.29 carries its own copy of click (``typer._click``) whose usage line, ``--help``
 line and command-line errors are English literals, and prints arguments as ``{NAME}`` with
 their Python type (``<str>``, ``<list[Path]>``). :func:`install` adjusts those few places, once
-per process: the usage prefix, the help option, the error and hint lines, and the common
-usage errors (missing argument, unknown option, extra argument, invalid value) — each through
-the catalogue. Any of these Typer may change is skipped, leaving its English text."""
+per process: the usage prefix, the help option, the section titles, the error and hint lines,
+and the common usage errors (missing argument, unknown option, extra argument, invalid
+value) — each through the catalogue. Any of these Typer may change is skipped, leaving its
+English text."""
 
 from __future__ import annotations
 
@@ -13,7 +14,21 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from chiso766.i18n import _
+from chiso766.i18n import N_, _
+
+#: the texts Typer itself passes through gettext (kept here for the catalogue)
+TYPER_TEXTS = (
+    N_("Arguments"),
+    N_("Options"),
+    N_("Commands"),
+    N_("required"),
+    N_("default: {default}"),
+    N_("env var: {var}"),
+    N_("No such command {name!r}."),
+    N_("Missing command."),
+    N_("Aborted!"),
+    N_("(dynamic)"),
+)
 
 #: usage errors of Typer's click, as patterns → the message in the current language
 _ERRORS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
@@ -89,12 +104,16 @@ def _show_error(self: Any, file: Any = None) -> None:
 def install() -> None:
     """Adjust Typer's texts as the module docstring says (idempotent)."""
     try:
+        import typer.core
         from typer._click import decorators, exceptions, formatting
         from typer.core import TyperArgument
     except ImportError:  # pragma: no cover - another Typer: its own texts stay
         return
     if getattr(TyperArgument, "_chiso766", False):
         return
+    from chiso766.i18n import gettext
+
+    typer.core._ = gettext  # "Arguments", "Options", "Commands", "required", "default: …"
 
     usage, kind = TyperArgument._usage_display_name, TyperArgument.display_type_rich
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from chiso766.compute.textnorm import fold_words, nfc, slug, tone_key
+from chiso766.compute.textnorm import fold_words, nfc, slug, tone_key, tone_key_nfc
 from chiso766.i18n import _
 
 PROVINCE, DEPARTMENT, DISTRICT, COMMUNE = "province", "department", "district", "commune"
@@ -128,6 +129,11 @@ def infer_level(name: str) -> str:
     )
 
 
+def name_prefixes() -> tuple[tuple[str, str], ...]:
+    """The folded name prefixes :func:`infer_level` reads a level from, in the order tried."""
+    return _NAME_PREFIXES
+
+
 _ID_PREFIXES = ("ubnd ", "uy ban nhan dan ")
 
 
@@ -140,6 +146,16 @@ def _without_ubnd(name: str) -> str:
             words = len(prefix.split())
             return " ".join(text.split()[words:])
     return text
+
+
+def name_keys(names: Iterable[str], folded: Iterable[str]) -> list[str]:
+    """:func:`name_key` of many names at once: ``names`` NFC-normalised, ``folded`` their
+    :func:`~chiso766.compute.textnorm.fold_words` (a table's unit column)."""
+    out = []
+    for name, key in zip(names, folded, strict=True):
+        words = 1 if key.startswith("ubnd ") else 4 if key.startswith("uy ban nhan dan ") else 0
+        out.append(tone_key_nfc(" ".join(name.split(" ")[words:]) if words else name))
+    return out
 
 
 def name_key(name: str) -> str:

@@ -74,7 +74,11 @@ def connect(path: Path, read_only: bool, wait: float | None = None) -> duckdb.Du
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only)
+            # DuckDB draws a progress bar on the terminal for long statements: not in our
+            # output (nor in cron mail); the command's own progress line says what is going on
+            con.execute("SET enable_progress_bar = false")
+            return con
         except duckdb.Error as exc:
             if not _is_lock_conflict(exc):
                 if "not a valid DuckDB database" in str(exc):
