@@ -59,7 +59,8 @@ test: setup
 # JupyterLab with the project's kernel (the venv's python3), also as root
 lab: setup
 	TZ=Asia/Ho_Chi_Minh $(BIN)/jupyter lab --notebook-dir="$(CURDIR)" --ServerApp.ip=$(LAB_IP) \
-	  --ServerApp.port=$(LAB_PORT) $(if $(filter 0,$(shell id -u)),--allow-root,)
+	  --ServerApp.port=$(LAB_PORT) --KernelManager.transport=ipc \
+	  $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 lint: setup
 	$(BIN)/ruff check lib tests benchmarks

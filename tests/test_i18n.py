@@ -40,7 +40,7 @@ def test_set_language_and_back():
     assert i18n._("unknown format '{fmt}' (use {choices})").startswith("unknown format")
     assert i18n.set_language("vi") == "vi"
     assert i18n._("unknown format '{fmt}' (use {choices})").startswith("định dạng")
-    with pytest.raises(ValueError, match="unknown language 'fr'"):
+    with pytest.raises(ValueError, match="không có ngôn ngữ 'fr'"):
         i18n.set_language("fr")
     assert i18n.set_language(None) == i18n.pick_language()
 

@@ -68,7 +68,7 @@ def test_make_lab_runs_jupyterlab_with_the_project_kernel_as_root():
         timeout=60,
     ).stdout  # fmt: skip
     assert ".venv/bin/jupyter lab" in out and "--ServerApp.port=8899" in out
-    assert "TZ=Asia/Ho_Chi_Minh" in out
+    assert "TZ=Asia/Ho_Chi_Minh" in out and "--KernelManager.transport=ipc" in out
     assert ("--allow-root" in out) == (os.getuid() == 0)
     kernel = ROOT / ".venv" / "share" / "jupyter" / "kernels" / "python3" / "kernel.json"
     assert kernel.is_file()  # make setup installed the project's kernel in the venv

@@ -61,7 +61,11 @@ def set_language(lang: str | None) -> str:
         return language()
     found = language_of(lang)
     if found is None:
-        raise ValueError(f"unknown language '{lang}' (known: {', '.join(LANGUAGES)})")
+        raise ValueError(
+            gettext("unknown language '{lang}' (known: {known})").format(
+                lang=lang, known=", ".join(LANGUAGES)
+            )
+        )
     _chosen = found
     return found
 

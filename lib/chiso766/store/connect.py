@@ -66,6 +66,16 @@ def _is_lock_conflict(exc: duckdb.Error) -> bool:
     return "lock" in text.lower() and ("Conflicting" in text or "Could not set lock" in text)
 
 
+def _no_progress_bar(con: duckdb.DuckDBPyConnection) -> None:
+    """DuckDB draws a progress bar on the terminal for long statements: not in our output
+    (nor in cron mail) — the command's own progress line says what is going on. In a notebook
+    DuckDB has none to turn off (and refuses the setting without ipywidgets)."""
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.Error:
+        pass
+
+
 def connect(path: Path, read_only: bool, wait: float | None = None) -> duckdb.DuckDBPyConnection:
     """A connection to the store file, waiting up to ``wait`` seconds for another writer."""
     check_file(path)
@@ -75,9 +85,7 @@ def connect(path: Path, read_only: bool, wait: float | None = None) -> duckdb.Du
     while True:
         try:
             con = duckdb.connect(str(path), read_only=read_only)
-            # DuckDB draws a progress bar on the terminal for long statements: not in our
-            # output (nor in cron mail); the command's own progress line says what is going on
-            con.execute("SET enable_progress_bar = false")
+            _no_progress_bar(con)
             return con
         except duckdb.Error as exc:
             if not _is_lock_conflict(exc):
