@@ -13,7 +13,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO := data/demo.duckdb
 DEMO_DISTRICTS := data/demo-districts.duckdb
 
-.PHONY: setup system-deps report test lint clean
+LAB_PORT ?= 8888
+LAB_IP ?= 127.0.0.1
+# apt waits (bounded) for another apt or dpkg holding its lock instead of failing at once
+APT_WAIT ?= 300
+APT_GET := $(SUDO) apt-get -o DPkg::Lock::Timeout=$(APT_WAIT)
+APT_LOCK_WAIT := $(SUDO) $(PY) tools/apt_lock_wait.py $(APT_WAIT)
+
+.PHONY: setup system-deps report test lint lab clean
 
 setup: system-deps $(STAMP)
 
@@ -24,8 +31,9 @@ system-deps:
 	   || ! ls /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf >/dev/null 2>&1 \
 	   || ! ldconfig -p | grep -q libcairo.so.2; then \
 	  echo "installing $(APT_PACKAGES) with apt"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	    $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
+	  $(APT_LOCK_WAIT) && $(APT_GET) update -qq && $(APT_LOCK_WAIT) && \
+	    DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq --no-install-recommends \
+	    $(APT_PACKAGES); \
 	fi
 	@if ! command -v soffice >/dev/null 2>&1; then \
 	  echo "installing $(OFFICE_PACKAGE) with apt (opens the DOCX in the tests)"; \
@@ -36,8 +44,9 @@ system-deps:
 	@# Spark (dossier analytics at national scale, --engine spark) needs a Java runtime
 	@if ! command -v java >/dev/null 2>&1; then \
 	  echo "installing $(JAVA_PACKAGE) with apt (Java for Spark)"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	    $(SUDO) apt-get install -y -qq --no-install-recommends $(JAVA_PACKAGE); \
+	  $(APT_LOCK_WAIT) && $(APT_GET) update -qq && $(APT_LOCK_WAIT) && \
+	    DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq --no-install-recommends \
+	    $(JAVA_PACKAGE); \
 	fi
 
 $(STAMP): pyproject.toml
@@ -56,6 +65,12 @@ report: setup
 
 test: setup
 	$(BIN)/pytest -q -p no:cacheprovider --nbval-lax notebooks tests
+
+# JupyterLab with the project's kernel (the venv's python3), also as root
+lab: setup
+	TZ=Asia/Ho_Chi_Minh $(BIN)/jupyter lab --notebook-dir="$(CURDIR)" --ServerApp.ip=$(LAB_IP) \
+	  --ServerApp.port=$(LAB_PORT) --KernelManager.transport=ipc \
+	  $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 lint: setup
 	$(BIN)/ruff check lib tests benchmarks

@@ -1,17 +1,23 @@
-"""Shared fixtures: where the shared folder is, and small table writers."""
+"""Shared fixtures: the messages' language, the test data, and small table writers."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from chiso766.render.chromium import CHROMIUM_FLAGS
+# Messages in Vietnamese whatever the machine's locale says (an analyst's language); a test
+# about behaviour rather than wording may ask for English with the ``english`` fixture.
+os.environ["CHISO766_LANG"] = "vi"
+
+from chiso766 import i18n  # noqa: E402
+from chiso766.render.chromium import CHROMIUM_FLAGS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 DATA = Path(__file__).parent / "data"
+PORTAL_SAMPLES = DATA / "portal-samples"
 
 
 @pytest.fixture
@@ -26,12 +32,46 @@ def write_csv(tmp_path):
     return _write
 
 
+@pytest.fixture(autouse=True)
+def _vietnamese() -> Iterator[None]:
+    """Every test starts in Vietnamese (and leaves the language as it found it)."""
+    i18n.set_language(None)
+    yield
+    i18n.set_language(None)
+
+
+@pytest.fixture
+def english(monkeypatch) -> Iterator[None]:
+    """Messages in English, in this process and in the processes it starts."""
+    monkeypatch.setenv("CHISO766_LANG", "en")
+    i18n.set_language(None)
+    yield
+
+
+@pytest.fixture
+def vietnamese(monkeypatch) -> Iterator[None]:
+    """Messages in Vietnamese (in a module that runs in English)."""
+    monkeypatch.setenv("CHISO766_LANG", "vi")
+    i18n.set_language(None)
+    yield
+
+
+@pytest.fixture(scope="module")
+def english_module() -> Iterator[None]:
+    """A whole module in English (``pytestmark = pytest.mark.usefixtures("english_module")``):
+    for modules whose tests are about behaviour, and whose messages the catalogue tests and
+    the command tests check in Vietnamese."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CHISO766_LANG", "en")
+        i18n.set_language(None)
+        yield
+    i18n.set_language(None)
+
+
 @pytest.fixture
 def portal_samples() -> Path:
-    path = SHARED / "portal-samples" / "phu-tho-2026-08"
-    if not path.is_dir():
-        pytest.skip(f"portal samples not found at {path} (../shared is not beside the checkout)")
-    return path
+    """Real answers of the portal's evaluation API (Phú Thọ, 8/2026), kept in the repository."""
+    return PORTAL_SAMPLES / "phu-tho-2026-08"
 
 
 # ---- a real headless Chromium, driven by playwright ----------------------------------------

@@ -4,8 +4,13 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from chiso766.ingest.batch import Options, read_sources
 from chiso766.store import Store
+
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "portal" / "tiny-2026-08"
@@ -19,7 +24,7 @@ def test_tables_and_portal_folders_in_one_batch(tmp_path):
     with Store(tmp_path / "s.duckdb") as st:
         results = st.ingest_many([r.load for r in reads])
     assert [r.status for r in results] == ["ingested", "ingested"]
-    assert reads[0].describe(results[0]).endswith("(units, qd766-2022)")
+    assert reads[0].describe(results[0]).endswith("(one row per unit, qd766-2022)")
 
 
 def test_every_problem_of_every_file_is_collected(tmp_path, write_csv):

@@ -9,6 +9,9 @@ import pytest
 from chiso766.ingest.cells import read_rows
 from chiso766.ingest.errors import IngestError
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 
 def _book(tmp_path, rows, name="t.xlsx"):
     wb = openpyxl.Workbook()

@@ -24,7 +24,7 @@ from chiso766.portal.checks import (
 from chiso766.store import Store
 
 TINY = Path(__file__).parent / "data" / "portal" / "tiny-2026-08"
-PHU_THO = Path(__file__).resolve().parents[2] / "shared" / "portal-samples" / "phu-tho-2026-08"
+PHU_THO = Path(__file__).parent / "data" / "portal-samples" / "phu-tho-2026-08"
 CAT = load_catalogue("portal-2026")
 
 
@@ -109,8 +109,6 @@ def test_tiny_fixture_lists_exactly_its_one_difference():
 
 @pytest.fixture(scope="module")
 def sample_checks():
-    if not PHU_THO.is_dir():
-        pytest.skip(f"portal samples not found at {PHU_THO} (../shared beside the checkout)")
     return check_scores(read_portal_folder(PHU_THO, "2026-08").measures, CAT)
 
 
@@ -189,20 +187,34 @@ def test_check_scores_table(cli):
     app, store = cli
     result = CliRunner().invoke(app, ["check-scores", "2026-08", "--store", str(store)])
     assert result.exit_code == 0, result.output
-    assert "1 difference(s):" in result.output
+    assert "1 chênh lệch:" in result.output
     assert "UBND xã Tam Đường" in result.output and "8,65" in result.output
-    assert "split fits 1 of 1 recomputable unit(s); 2 not recomputable" in result.output
+    assert "khớp 1/1 đơn vị tính lại được; 2 đơn vị không tính lại được" in result.output
+    assert "Cổng DVCQG" in result.output and "Tính lại" in result.output  # Vietnamese headers
 
 
 def test_check_scores_of_an_empty_period_fails_clearly(cli):
     app, store = cli
     result = CliRunner().invoke(app, ["check-scores", "2026-07", "--store", str(store)])
-    assert result.exit_code == 1 and "no values for 2026-07" in result.output
+    assert result.exit_code == 1 and "không có gì để đối chiếu cho kỳ 2026-07" in result.output
     result = CliRunner().invoke(app, ["check-scores", "soon", "--store", str(store)])
-    assert result.exit_code == 1 and "invalid period" in result.output
+    assert result.exit_code == 1 and "kỳ 'soon' không hợp lệ" in result.output
+
+
+def test_check_scores_with_nothing_to_recompute_exits_non_zero(tmp_path):
+    """A period whose values are tables (no portal counters): nothing to check is not 'no
+    differences'."""
+    from chiso766.cli import app
+    from conftest import SEED004, ingest_files
+
+    store = tmp_path / "t.duckdb"
+    ingest_files(store, SEED004 / "004-departments.csv")
+    result = CliRunner().invoke(app, ["check-scores", "2025-04-08", "--store", str(store)])
+    assert result.exit_code == 1 and "không có gì để đối chiếu" in result.output
+    assert "không có chênh lệch" not in result.output
 
 
 def test_check_scores_strict_exits_3_on_a_difference(cli):
     app, store = cli
     result = CliRunner().invoke(app, ["check-scores", "2026-08", "--store", str(store), "--strict"])
-    assert result.exit_code == 3 and "1 difference(s):" in result.output
+    assert result.exit_code == 3 and "1 chênh lệch:" in result.output

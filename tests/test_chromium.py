@@ -17,6 +17,9 @@ from chiso766.render import chromium
 from chiso766.render.errors import RenderError
 from conftest import CHROMIUM
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed")
 PAGE = """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><style>
 @page {{ size: A4; margin: 15mm; }} body {{ font-family: "Noto Sans", sans-serif; }}

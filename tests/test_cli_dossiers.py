@@ -55,8 +55,8 @@ def test_a_bad_export_stores_nothing_and_lists_every_problem(tmp_path):
     path = tmp_path / "s.duckdb"
     res = run("ingest", DATA / "thu-tuc.csv", DATA / "ho-so-loi.csv", "--store", path)
     assert res.exit_code == 1
-    assert "nothing was stored" in res.stderr
-    assert "row 2, column 'Kênh nộp': Giá trị không hợp lệ" in res.stderr
+    assert "không lưu gì" in res.stderr
+    assert "dòng 2, cột 'Kênh nộp': Giá trị không hợp lệ" in res.stderr
     assert res.stderr.count("ho-so-loi.csv") >= 11
     if path.exists():
         with Store(path, read_only=True) as st:
@@ -155,7 +155,8 @@ def test_reconcile(store):
 
 
 def test_errors_read_in_vietnamese(store, tmp_path):
-    assert "Định dạng" in run("costs", "2026-03", "-f", "xml", "--store", store).stderr
+    bad_format = run("costs", "2026-03", "-f", "xml", "--store", store)
+    assert "định dạng 'xml' không hỗ trợ" in bad_format.stderr
     assert "chưa có hồ sơ" in run("costs", "2026-03", "--store", _empty(tmp_path)).stderr
     assert run("indicators", "2026-13", "--store", store).exit_code == 1
     assert "engine" in run("indicators", "2026-03", "--engine", "polars", "--store", store).stderr

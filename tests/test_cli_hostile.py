@@ -58,6 +58,7 @@ def _run(case: dict, base: Path, work: Path) -> dict:
         "CHISO766_STORE": str(store),
         "CHISO766_LOG_DIR": str(folder / "logs"),
         "CHISO766_STORE_WAIT": "1",
+        "CHISO766_LANG": "en",  # behaviour; the Vietnamese wording: test_vietnamese_refusal
     }
     env.pop("CHISO766_DEBUG", None)
     proc = subprocess.run(
@@ -105,3 +106,21 @@ def test_hostile_input_is_refused_cleanly(case, results):
     assert not any(ch in out for ch in INVISIBLE), "invisible controls echoed to the terminal"
     assert res["store_same"], "the store changed"
     assert res["input_same"], "the input file changed"
+
+
+def test_vietnamese_refusal(base_store, tmp_path):
+    """The same refusal in the analyst's language (the default)."""
+    store = tmp_path / "s.duckdb"
+    shutil.copyfile(base_store, store)
+    env = {**os.environ, "CHISO766_STORE": str(store), "CHISO766_LANG": "vi"}
+    proc = subprocess.run(
+        [*COMMAND, "ingest", str(HERE / "tables" / "rate-above-100.csv")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "1 lỗi; không lưu gì:" in proc.stderr and "dòng 2" in proc.stderr
+    assert "tỷ lệ phần trăm lớn hơn 100" in proc.stderr
+    assert store.read_bytes() == base_store.read_bytes()

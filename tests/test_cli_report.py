@@ -10,6 +10,9 @@ from chiso766.cli import app
 from chiso766.render.kernels import WarmKernel
 from conftest import SEED004, ingest_files
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 runner = CliRunner()
 
 

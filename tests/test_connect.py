@@ -13,6 +13,9 @@ import pytest
 from chiso766.store import Store, StoreBusy, StoreError
 from chiso766.store.connect import check_file, wait_seconds
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 SEED = Path(__file__).parent / "data" / "seed004"
 HOLD = (
     "import duckdb, sys, time\n"

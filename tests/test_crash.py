@@ -4,6 +4,9 @@ import pytest
 
 from chiso766.cli.crash import handle_unexpected, log_dirs, short, wants_debug, write_log
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 
 def _error() -> Exception:
     try:

@@ -41,3 +41,28 @@ def test_write_csv_keeps_numbers_and_neutralises_text():
     ]
     assert frame["unit"].iloc[0].startswith("=")  # the input is not changed
     assert list(safe_frame(pd.DataFrame(columns=["=x"])).columns) == ["'=x"]
+
+
+# ---- issue 12: CSV for Excel with Vietnamese regional settings --------------------------------
+def test_excel_cells_decimal_comma_whole_numbers_no_data_empty():
+    from chiso766.exports import excel_cell
+
+    assert [excel_cell(v) for v in (75.45, -5.97, 3.0, 11, None, float("nan"), "Sở Tư pháp")] == [
+        "75,45", "-5,97", "3", "11", "", "", "Sở Tư pháp"
+    ]  # fmt: skip
+    assert excel_cell("=1+1") == "'=1+1" and excel_cell("-5,18") == "-5,18"
+
+
+def test_excel_csv_has_a_bom_and_semicolons():
+    import io
+
+    import pandas as pd
+
+    from chiso766.exports import write_excel_csv
+
+    out = io.StringIO()
+    frame = pd.DataFrame({"Đơn vị": ["@SUM(A1)", "Sở Y tế"], "Tổng điểm": [90.5, 87.0]})
+    write_excel_csv(frame, out)
+    text = out.getvalue()
+    assert text.startswith("\ufeffĐơn vị;Tổng điểm\r\n")
+    assert "'@SUM(A1);90,5\r\n" in text and "Sở Y tế;87\r\n" in text

@@ -30,8 +30,11 @@ from chiso766.portal.fetch import (
 from chiso766.portal.provinces import find_province
 from chiso766.store import Store, sha256_of
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 TINY = Path(__file__).parent / "data" / "portal" / "tiny-2026-08"
-PHU_THO = Path(__file__).resolve().parents[2] / "shared" / "portal-samples" / "phu-tho-2026-08"
+PHU_THO = Path(__file__).parent / "data" / "portal-samples" / "phu-tho-2026-08"
 TODAY = dt.date(2026, 11, 23)
 LISTS = ("evaluation", "children")
 
@@ -433,8 +436,6 @@ def test_fetch_command(serve, tmp_path):
 
 def test_samples_replayed_over_pages(serve, store, tmp_path):
     """Phú Thọ 8/2026 served 50 units a page (heads served as if complete)."""
-    if not PHU_THO.is_dir():
-        pytest.skip(f"portal samples not found at {PHU_THO} (../shared beside the checkout)")
     answers = load_answers(PHU_THO)
     answers.pop("formalities-page-1")
     portal = serve(answers, page_size=50)

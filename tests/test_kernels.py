@@ -13,7 +13,7 @@ import pytest
 from chiso766.render.errors import RenderError
 from chiso766.render.kernels import KernelDied, WarmKernel
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("english_module")]
 MINI = Path(__file__).parent / "data" / "notebooks" / "mini_report.ipynb"
 
 

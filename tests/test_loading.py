@@ -9,14 +9,15 @@ from chiso766.report.loading import load_province_report, source_warnings
 from chiso766.report.view import ReportView
 from chiso766.store import Store
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 
 @pytest.fixture(scope="module")
 def portal_store(tmp_path_factory, request):
-    from conftest import SHARED
+    from conftest import PORTAL_SAMPLES
 
-    folder = SHARED / "portal-samples" / "phu-tho-2026-08"
-    if not folder.is_dir():
-        pytest.skip(f"portal samples not found at {folder}")
+    folder = PORTAL_SAMPLES / "phu-tho-2026-08"
     store = Store(tmp_path_factory.mktemp("portal") / "p.duckdb")
     ingest_portal(folder, "2026-08", store)
     yield store
@@ -210,3 +211,40 @@ def test_demo_reports_say_the_data_is_synthetic(demo_store):
     report = load_province_report(demo_store, "2026-W47")
     assert report.demo and SYNTHETIC_NOTE_VI in ReportView(report).notice()
     assert not any("Lưu ý về dữ liệu nguồn" in n for n in report.notes)  # said once, plainly
+
+
+# ---- issue 12: a notebook never silently reads the demo in place of the office's store ------
+def test_open_store_without_a_store_says_what_to_set(tmp_path, monkeypatch, vietnamese):
+    from chiso766.report.loading import NoStore, open_store
+
+    monkeypatch.setenv("CHISO766_STORE", str(tmp_path / "none.duckdb"))
+    with pytest.raises(NoStore) as err:
+        open_store("")
+    message = str(err.value)
+    assert f"Chưa có kho dữ liệu tại {tmp_path / 'none.duckdb'}" in message
+    assert 'store_path = "demo"' in message and "chiso766 ingest" in message
+    with pytest.raises(NoStore):
+        open_store(str(tmp_path / "other.duckdb"))
+    assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_open_store_demo_and_a_path(tmp_path, monkeypatch, demo_store):
+    from chiso766.report import loading
+    from chiso766.report.loading import open_store
+
+    path = demo_store.path  # this module's demo_store is an open Store
+    monkeypatch.setattr(loading, "demo_store_path", lambda: path)
+    with open_store("demo") as st:
+        assert st.path == path and len(st.snapshots()) == 52
+    fresh = tmp_path / "generated" / "demo.duckdb"
+    monkeypatch.setattr(loading, "demo_store_path", lambda: fresh)
+    with open_store("demo") as st:  # generated on first use
+        assert st.counts()["snapshots"] == 52
+
+
+def test_the_request_keeps_demo_as_the_demo_store():
+    from chiso766.report.request import ReportRequest
+    from chiso766.store import demo_store_path
+
+    req = ReportRequest.from_parameters({"period": "2026-W47", "store_path": "demo"})
+    assert req.store == "demo" and req.store_path == demo_store_path().resolve()

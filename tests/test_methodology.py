@@ -17,6 +17,9 @@ from chiso766.methodology import (
 )
 from chiso766.methodology.catalogue import HERE, build_catalogue
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 VERSIONS = ["portal-2026", "qd766-2022"]
 GROUPS = {
     "qd766-2022": [("CKMB", 18), ("TDGQ", 20), ("MDSH", 22), ("DVTT", 22), ("MDHL", 18)],

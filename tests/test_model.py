@@ -28,6 +28,9 @@ from chiso766.report.selection import SelectionError, select_snapshots
 from chiso766.report.view import NO_DATA_TEXT, ReportView
 from chiso766.store import Source, Store, sha256_of
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 SEED = Path(__file__).resolve().parent / "data" / "seed004"
 TABLES = ("indicators", "departments", "districts", "province-rank", "overdue")
 PROVINCE = "UBND tỉnh Bình Phước"

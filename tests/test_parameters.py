@@ -11,6 +11,9 @@ import pytest
 
 from chiso766.render.parameters import ParameterError, validate_parameters
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 MINI = Path(__file__).parent / "data" / "notebooks" / "mini_report.ipynb"
 
 

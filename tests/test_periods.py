@@ -11,6 +11,9 @@ from chiso766.compute.periods import (
     period_of_date,
 )
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 # text, kind, year, number, key, start, end
 PARSE_CASES = [
     ("2025-W15", "week", 2025, 15, "2025-W15", date(2025, 4, 7), date(2025, 4, 13)),

@@ -25,8 +25,11 @@ from chiso766.portal.fetch import store_read
 from chiso766.portal.provinces import load_provinces
 from chiso766.store import Store, sha256_of
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 TINY = Path(__file__).parent / "data" / "portal" / "tiny-2026-08"
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "portal-samples"
+SAMPLES = Path(__file__).parent / "data" / "portal-samples"
 PHU_THO = SAMPLES / "phu-tho-2026-08"
 LAI_CHAU = "019d2be3-6a88-732b-8b10-4fd42fc9139b"
 LANG_SON = "019d2be3-6a81-771b-b671-9078297c4a7b"
@@ -42,8 +45,6 @@ def tiny():
 
 @pytest.fixture(scope="module")
 def samples():
-    if not PHU_THO.is_dir():
-        pytest.skip(f"portal samples not found at {PHU_THO} (../shared beside the checkout)")
     return read_portal_folder(PHU_THO, "2026-08")
 
 

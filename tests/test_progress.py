@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from chiso766.render.progress import Progress
+
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
 
 
 def test_log_lines_have_no_escape_codes() -> None:

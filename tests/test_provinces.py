@@ -4,7 +4,9 @@ from chiso766.portal.provinces import (
     Province,
     UnknownProvince,
     find_province,
+    load_mergers,
     load_provinces,
+    merged_into,
     province_by_id,
 )
 
@@ -63,12 +65,45 @@ def test_short_name_of_a_city():
 
 
 def test_unknown_province_is_a_clear_error_with_suggestions():
-    with pytest.raises(UnknownProvince, match="unknown province 'Bình Phước'"):
-        find_province("Bình Phước")  # merged into Đồng Nai in 2025
-    with pytest.raises(UnknownProvince, match="did you mean: Lâm Đồng"):
+    with pytest.raises(UnknownProvince, match="có phải là: Lâm Đồng"):
         find_province("Lâm")
-    with pytest.raises(UnknownProvince, match="no province"):
+    with pytest.raises(UnknownProvince, match="chưa nêu tỉnh"):
         find_province("  ")
+    with pytest.raises(UnknownProvince, match="không có tỉnh 'Xứ Đoài'"):
+        find_province("Xứ Đoài")
+
+
+@pytest.mark.parametrize(
+    ("former", "became"),
+    [
+        ("Bình Phước", "Đồng Nai"),
+        ("binh phuoc", "Đồng Nai"),
+        ("UBND tỉnh Hoà Bình", "Phú Thọ"),
+        ("Bà Rịa - Vũng Tàu", "Hồ Chí Minh"),
+        ("Kiên Giang", "An Giang"),
+        ("Quảng Nam", "Đà Nẵng"),
+    ],
+)
+def test_a_merged_province_names_the_province_it_became(former, became):
+    with pytest.raises(UnknownProvince) as err:
+        find_province(former)
+    message = str(err.value)
+    assert "không còn là một tỉnh" in message and "01/7/2025" in message
+    assert "Nghị quyết 202/2025/QH15" in message and f'--province "{became}"' in message
+
+
+def test_the_mergers_are_data_that_name_registry_provinces():
+    mergers = load_mergers()
+    assert len(mergers) == 29  # 63 provinces became 34
+    assert {m.became.code for m in mergers} <= {p.code for p in load_provinces()}
+    names = {m.former for m in mergers} | {p.short_name for p in load_provinces()}
+    assert len(names) == 63
+    assert merged_into("Phú Thọ") is None  # kept its name: not a merger of its own
+
+
+def test_english_by_locale(english):
+    with pytest.raises(UnknownProvince, match="merged into Đồng Nai on 01/7/2025"):
+        find_province("Bình Phước")
 
 
 def test_province_by_id():

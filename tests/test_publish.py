@@ -14,6 +14,9 @@ import pytest
 from chiso766.render import publish
 from chiso766.render.errors import RenderError
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 
 def folder_with(path: Path, **files: str) -> Path:
     path.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,9 @@ from chiso766.report.request import (
 from chiso766.store import Store
 from conftest import SEED004, ingest_files
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 TODAY = dt.date(2026, 12, 1)
 
 

@@ -5,6 +5,9 @@ import pytest
 from chiso766.compute.periods import PeriodError, resolve_period
 from chiso766.render.schedule import ScheduleError, load_run
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 TODAY = dt.date(2026, 11, 23)  # a Monday of ISO week 48
 
 

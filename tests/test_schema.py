@@ -7,6 +7,9 @@ import pytest
 
 from chiso766.ingest.schema import check_measures
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 
 def _row(**kw):
     base = {

@@ -15,6 +15,9 @@ from chiso766.report.request import ReportRequest
 from chiso766.report.scorecard import peer_stats, winback
 from chiso766.store import Store
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 CAT = load_catalogue("portal-2026")
 
 

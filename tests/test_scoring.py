@@ -1,7 +1,7 @@
 """Scoring rules of METHODOLOGY.md: ratios → indicator points → groups → totals.
 
 The last tests recompute the national portal's own scores (Phú Thọ, 8/2026) from the counters
-of the captured API answers in ``shared/portal-samples``.
+of the captured API answers in ``tests/data/portal-samples``.
 """
 
 import json
@@ -26,7 +26,7 @@ from chiso766.compute.units import COMMUNE, DEPARTMENT, DISTRICT, PROVINCE
 from chiso766.methodology import Indicator, load_catalogue
 
 NAN = float("nan")
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "portal-samples" / "phu-tho-2026-08"
+SAMPLES = Path(__file__).parent / "data" / "portal-samples" / "phu-tho-2026-08"
 
 UNITS = {
     "prov": ("UBND tỉnh Phú Thọ", PROVINCE),
@@ -546,8 +546,6 @@ def test_phu_tho_worked_example(portal):
 
 def _sample(name):
     path = SAMPLES / name
-    if not path.is_file():
-        pytest.skip(f"portal sample {path} is absent (shared/portal-samples not beside main)")
     return json.loads(path.read_text(encoding="utf-8"))["data"]
 
 

@@ -8,6 +8,9 @@ import pytest
 from chiso766.compute.periods import PeriodError, parse_period
 from chiso766.report.selection import Selection, SelectionError, current_snapshot, select_snapshots
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 
 def snaps(*keys: str) -> pd.DataFrame:
     """A snapshots frame as Store.snapshots() gives it (only the key matters here)."""

@@ -9,6 +9,9 @@ from chiso766.compute import measures as M
 from chiso766.ingest.tables import read_table
 from chiso766.store import Source, Store, StoreError, default_store_path, sha256_of
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 SEED = Path(__file__).parent / "data" / "seed004"
 
 
@@ -185,6 +188,7 @@ def test_a_batch_is_stored_whole_or_not_at_all(tmp_path, write_csv):
     assert path.read_bytes() == raw
 
 
+@pytest.mark.usefixtures("vietnamese")
 def test_reingest_keeps_the_old_value_in_the_history_and_says_what_changed(tmp_path, write_csv):
     from chiso766.store import summary_vi
 
@@ -213,6 +217,7 @@ def test_reingest_keeps_the_old_value_in_the_history_and_says_what_changed(tmp_p
         assert {Path(p).name for p in where["source_path"]} == {"b.csv"}
 
 
+@pytest.mark.usefixtures("vietnamese")
 def test_a_value_that_appears_or_disappears_is_a_change(tmp_path, write_csv):
     a = write_csv("Đơn vị,Điểm đánh giá (27/3/2025)\nSở Nội vụ,-\n", "a.csv")
     b = write_csv('Đơn vị,Điểm đánh giá (27/3/2025)\nSở Nội vụ,"80,5"\n', "b.csv")

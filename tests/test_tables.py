@@ -10,6 +10,9 @@ from chiso766.ingest.errors import IngestError
 from chiso766.ingest.tables import read_table
 from chiso766.methodology import load_catalogue
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 SEED = Path(__file__).parent / "data" / "seed004"
 
 
@@ -58,7 +61,7 @@ def test_published_change_that_disagrees_is_a_warning_not_data(write_csv):
     read = read_table(path)
     assert len(read.warnings) == 1
     w = read.warnings[0]
-    assert (w.row, w.column) == (2, "Tăng, giảm") and "+5.18" in w.problem
+    assert (w.row, w.column) == (2, "Tăng, giảm") and "+5,18" in w.problem
     assert set(read.measures["scope"]) == {"total"}
 
 

@@ -4,6 +4,9 @@ import pytest
 
 from chiso766.ingest.text import MAX_NAME, note_problem, text_problem
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 
 @pytest.mark.parametrize(
     ("text", "fragment"),

@@ -104,3 +104,41 @@ def test_slug_is_stable(text):
     assert s == slug(unicodedata.normalize("NFD", text)) == slug(text.upper())
     assert all(c.isalnum() and c.isascii() or c == "-" for c in s)
     assert not s.startswith("-") and not s.endswith("-") and "--" not in s
+
+
+# ---- issue 12: folding word by word (cached) is folding the whole text ------------------------
+def _fold_whole(text: str) -> str:
+    """The whole-text folding of before (the reference)."""
+    import re
+    import unicodedata
+
+    from chiso766.compute.textnorm import nfc
+
+    text = unicodedata.normalize("NFD", nfc(text).lower())
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = text.replace("đ", "d")
+    text = re.sub(r"[^\w%()/.,:+-]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def test_folding_word_by_word_is_folding_the_whole_text():
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from chiso766.compute.textnorm import fold, fold_words
+
+    @settings(max_examples=500, deadline=None)
+    @given(
+        st.text(max_size=40)
+        | st.sampled_from(
+            ["UBND xã Hoà An", "Sở Tư pháp", "  Đ  đ ", "TỔNG CỘNG", "Chi nhánh VPĐK đất đai"]
+        )
+    )
+    def check(text):
+        whole = _fold_whole(text)
+        assert fold(text) == whole
+        assert fold_words(text) == re.sub(r"\s+", " ", re.sub(r"[^a-z0-9]+", " ", whole)).strip()
+
+    check()

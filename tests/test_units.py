@@ -21,6 +21,9 @@ from chiso766.compute.units import (
     unit_id,
 )
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 
 def nfd(text):
     return unicodedata.normalize("NFD", text)

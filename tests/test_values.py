@@ -4,6 +4,9 @@ import pytest
 
 from chiso766.ingest.values import BadValue, parse_number
 
+# behaviour, in English; the Vietnamese wording is tested in test_i18n.py and test_cli.py
+pytestmark = pytest.mark.usefixtures("english_module")
+
 
 @pytest.mark.parametrize(
     ("raw", "expected"),

@@ -392,3 +392,29 @@ def test_provisional_periods_say_so_in_every_export(demo_reports, period):
     assert said == ("Số liệu tạm tính" in notes) == ("tạm tính" in manifest["title"])
     if period == "2026":  # the year of the demo's data: not ended when its data was taken
         assert manifest["provisional"] or manifest["rendered_at"] >= "2027"
+
+
+@pytest.mark.parametrize("name", ["province_report.ipynb", "unit_scorecard.ipynb", "explore.ipynb"])
+def test_a_notebook_without_a_store_stops_with_a_clear_message(name, tmp_path, monkeypatch):
+    """No store and store_path empty: the notebook stops and says what to set — it does not
+    show the demo data as if it were the office's."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    monkeypatch.setenv("CHISO766_STORE", str(tmp_path / "none.duckdb"))
+    monkeypatch.setenv("CHISO766_LANG", "vi")
+    with pytest.raises(PapermillExecutionError) as err:
+        papermill.execute_notebook(
+            str(ROOT / "notebooks" / name),
+            str(tmp_path / "out.ipynb"),
+            parameters={"store_path": ""},
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(tmp_path),
+        )
+    assert err.value.ename == "NotebookStop"
+    assert "Chưa có kho dữ liệu tại" in err.value.evalue
+    assert 'store_path = "demo"' in err.value.evalue
+    shown = "\n".join(err.value.traceback)
+    assert "Traceback" not in shown and "File " not in shown  # the message, not a traceback
+    assert shown.startswith("Dừng lại: Chưa có kho dữ liệu")

@@ -1,58 +1,72 @@
-"""The ``chiso766`` command: one module per command group (:mod:`.data`, :mod:`.report`,
-:mod:`.portal`), options shared in :mod:`.common`, and one top-level handler (:func:`main`)
-that turns any unexpected exception into a short message and a log file (:mod:`.crash`)."""
+"""The ``chiso766`` command: one module per command group (:mod:`.data`, :mod:`.scores`,
+:mod:`.report`, :mod:`.portal`, :mod:`.dossiers`, :mod:`.alerts`) gathered in :mod:`.commands`,
+options shared in :mod:`.common`, and one top-level handler (:func:`main`) that turns any
+unexpected exception into a short message and a log file (:mod:`.crash`).
+
+The language (``--lang vi|en``, else the locale) is chosen before the commands are imported,
+so their help is in that language too."""
 
 from __future__ import annotations
 
 import sys
+from typing import Any
 
-import typer
-
-from chiso766.cli import data, dossiers, portal, report
 from chiso766.cli.crash import DEBUG_FLAG, handle_unexpected, wants_debug
-from chiso766.ingest.errors import IngestError
-from chiso766.store import StoreError
 
-app = typer.Typer(
-    help="Chỉ số 766 Workbook: ingest, score, compare and publish the Bộ chỉ số 766.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+LANG_FLAG = "--lang"
 
 
-@app.callback()
-def _options(
-    debug: bool = typer.Option(
-        False, DEBUG_FLAG, help="show the full error (traceback) of an unexpected failure"
-    ),
-) -> None:
-    """Chỉ số 766 Workbook: ingest, score, compare and publish the Bộ chỉ số 766."""
-
-
-data.register(app)
-report.register(app)
-portal.register(app)
-dossiers.register(app)
+def take_lang(args: list[str]) -> tuple[str | None, list[str]]:
+    """``--lang X`` / ``--lang=X`` anywhere on the command line: (X, the other arguments)."""
+    lang, rest, i = None, [], 0
+    while i < len(args):
+        a = args[i]
+        if a == LANG_FLAG and i + 1 < len(args):
+            lang, i = args[i + 1], i + 2
+            continue
+        if a.startswith(LANG_FLAG + "="):
+            lang, i = a.split("=", 1)[1], i + 1
+            continue
+        rest.append(a)
+        i += 1
+    return lang, rest
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script: never a traceback unless ``--debug`` is given."""
+    from chiso766 import i18n
+
     args = list(sys.argv[1:] if argv is None else argv)
     debug = wants_debug(args)
     args = [a for a in args if a != DEBUG_FLAG]
+    lang, args = take_lang(args)
+    try:
+        i18n.use_language(lang)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(2) from None
+    from chiso766.cli.commands import app, expected_errors
+
     try:
         app(args=args, prog_name="chiso766")
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        typer.echo("interrupted; nothing more was done", err=True)
+        print(i18n._("interrupted; nothing more was done"), file=sys.stderr)
         raise SystemExit(130) from None
-    except (StoreError, IngestError) as exc:  # expected failures a command did not catch
-        typer.echo(str(exc), err=True)
+    except expected_errors() as exc:  # expected failures a command did not catch
+        print(str(exc), file=sys.stderr)
         raise SystemExit(1) from None
     except BaseException as exc:  # noqa: BLE001 - the one place that catches everything
         raise SystemExit(handle_unexpected(exc, args, debug)) from None
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # the Typer app, for tests (typer.testing.CliRunner)
+        from chiso766.cli.commands import app
+
+        return app
+    raise AttributeError(name)
 
 
 __all__ = ["app", "main"]

@@ -11,19 +11,23 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from chiso766.i18n import N_, _
 
 DEBUG_FLAG = "--debug"
 ENV_DEBUG = "CHISO766_DEBUG"
 ENV_LOG_DIR = "CHISO766_LOG_DIR"
 EXIT_UNEXPECTED = 1
 MAX_SHOWN = 200
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
-MSG_UNEXPECTED = (
+MSG_UNEXPECTED = N_(
     "unexpected error while running 'chiso766 {command}': {error}\n"
     "  nothing more was done; the details are in {log}\n"
     "  (run the command again with --debug to see them here)"
 )
-MSG_NO_LOG = (
+MSG_NO_LOG = N_(
     "unexpected error while running 'chiso766 {command}': {error}\n"
     "  (run the command again with --debug to see the details)"
 )
@@ -48,11 +52,12 @@ def log_dirs() -> list[Path]:
 
 def write_log(exc: BaseException, args: list[str]) -> Path | None:
     """Write the traceback and context to a new log file; its path (None if none could be)."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    now = dt.datetime.now(LOCAL_TZ)
+    stamp = now.strftime("%Y%m%d-%H%M%S")
     text = "".join(
         [
             f"chiso766 {' '.join(args)}\n",
-            f"time: {dt.datetime.now().isoformat()}\n",
+            f"time: {now.isoformat(timespec='seconds')}\n",
             f"python: {sys.version.split()[0]} on {platform.platform()}\n",
             f"cwd: {os.getcwd()}\n\n",
             *traceback.format_exception(type(exc), exc, exc.__traceback__),
@@ -85,7 +90,7 @@ def handle_unexpected(exc: BaseException, args: list[str], debug: bool) -> int:
     log = write_log(exc, args)
     if debug:
         traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
-    message = MSG_UNEXPECTED if log else MSG_NO_LOG
+    message = _(MSG_UNEXPECTED) if log else _(MSG_NO_LOG)
     try:
         print(message.format(command=command, error=short(exc), log=log), file=sys.stderr)
     except (OSError, ValueError):  # stderr closed: the log has it

@@ -12,16 +12,38 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from chiso766.cli.common import StoreOpt, fail, print_problems
+from chiso766.cli.common import (
+    ExcelOpt,
+    StoreOpt,
+    add_command,
+    check_format,
+    fail,
+    format_option,
+    helps,
+    print_warnings,
+)
 from chiso766.compute.periods import PeriodError, parse_period
+from chiso766.i18n import N_, _
 from chiso766.ingest.errors import IngestError, Problem
 from chiso766.store import Store, StoreError, default_store_path, sha256_of
 
 EngineOpt = Annotated[
-    str, typer.Option("--engine", help="duckdb (default) or spark (pyspark, local mode)")
+    str,
+    typer.Option(
+        "--engine", metavar="ENGINE", help=_("duckdb (default) or spark (pyspark, local mode)")
+    ),
 ]
 SparkMasterOpt = Annotated[
-    str | None, typer.Option("--spark-master", help="Spark master URL (default local[2])")
+    str | None,
+    typer.Option("--spark-master", metavar="URL", help=_("Spark master URL (default local[2])")),
+]
+FORMATS = ("table", "json", "csv")
+PeriodArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="PERIOD",
+        help=_("2026-08, 2026-Q3, 2026, a week 2026-W47 or a day 2026-11-17 (1 January to it)"),
+    ),
 ]
 
 
@@ -71,17 +93,24 @@ def save_exports(con, reads: list) -> list:
 
 def report_exports(reads: list, done: list, path: Path) -> None:
     """Say what each stored export did, with its warnings."""
-    from chiso766.ingest.dossier_schema import KIND_LABELS_VI
+    from chiso766.ingest.dossier_schema import KIND_LABELS
 
     for read in reads:
-        for w in read.warnings:
-            print_problems([w], "cảnh báo:")
+        print_warnings(read.warnings)
     for item in done:
-        what = KIND_LABELS_VI[item.kind]
+        what = _(KIND_LABELS[item.kind])
         if item.status == "unchanged":
-            typer.echo(f"{item.path}: tệp {what} này đã được nhập trước đây, không có gì thay đổi.")
+            typer.echo(
+                _("{path}: this {what} file was ingested before; nothing changed").format(
+                    path=item.path, what=what
+                )
+            )
         else:
-            typer.echo(f"{item.path}: đã nhập {item.rows} dòng {what} → {path}")
+            typer.echo(
+                _("{path}: {n} rows of {what} stored → {store}").format(
+                    path=item.path, n=item.rows, what=what, store=path
+                )
+            )
 
 
 # ---- output helpers -----------------------------------------------------------------------------
@@ -101,7 +130,7 @@ def _jsonable(value):
     return value
 
 
-def _emit_frame(frame: pd.DataFrame, fmt: str, labels: dict[str, str]) -> None:
+def _emit_frame(frame: pd.DataFrame, fmt: str, labels: dict[str, str], excel: bool = False) -> None:
     """json: English keys, ISO dates; csv and table: Vietnamese headers and formats."""
     from chiso766.report.dossier_sections import display_frame
 
@@ -117,14 +146,20 @@ def _emit_frame(frame: pd.DataFrame, fmt: str, labels: dict[str, str]) -> None:
                 )
         typer.echo(out.to_json(orient="records", force_ascii=False, indent=2))
         return
-    if fmt not in ("csv", "table"):
-        fail(f"Định dạng '{fmt}' không hỗ trợ; hãy dùng json, csv hoặc table.")
-    shown = display_frame(frame, labels)
+    check_format(fmt, FORMATS)
     if fmt == "csv":
-        shown.to_csv(sys.stdout, index=False)
-    else:
-        shown = shown.loc[:, (shown != "").any(axis=0)] if len(shown) else shown
-        typer.echo(shown.to_string(index=False) if len(shown) else "(không có dòng nào)")
+        from chiso766.cli.common import whole_numbers
+        from chiso766.exports import write_csv, write_excel_csv
+
+        if excel:
+            out = whole_numbers(frame).rename(columns=labels)
+            write_excel_csv(out, sys.stdout)
+        else:
+            write_csv(display_frame(frame, labels), sys.stdout)
+        return
+    shown = display_frame(frame, labels)
+    shown = shown.loc[:, (shown != "").any(axis=0)] if len(shown) else shown
+    typer.echo(shown.to_string(index=False) if len(shown) else _("(no rows)"))
 
 
 def _open(store: Path | None) -> Store:
@@ -145,31 +180,45 @@ def _period(text: str):
 # ---- commands -----------------------------------------------------------------------------------
 
 
+@helps(
+    N_(
+        "Indicators per unit and for the province (pooled): unit, indicator, numerator, "
+        "denominator, ratio (percent, 2 decimals; null when the denominator is 0)."
+    )
+)
 def indicators(
-    period: Annotated[str, typer.Argument(help="2026-08, 2026-Q3, 2026, a day 2026-11-17 …")],
+    period: PeriodArg,
     source: Annotated[
-        str, typer.Option(help="dossiers (computed from the records) or store (stored values)")
+        str,
+        typer.Option(
+            "--source",
+            metavar="SOURCE",
+            help=_("dossiers (computed from the records) or store (the values stored)"),
+        ),
     ] = "dossiers",
-    format: Annotated[str, typer.Option("--format", "-f", help="json, csv or table")] = "json",
+    format: Annotated[str, format_option(FORMATS)] = "json",
+    excel: ExcelOpt = False,
     engine: EngineOpt = "duckdb",
     spark_master: SparkMasterOpt = None,
     save: Annotated[
-        bool, typer.Option(help="store the computed indicators as a source of kind 'dossiers'")
+        bool,
+        typer.Option(
+            "--save", help=_("store the computed indicators as a source of kind 'dossiers'")
+        ),
     ] = False,
     store: StoreOpt = None,
 ) -> None:
-    """Indicators per unit and for the province (pooled): unit, indicator, numerator,
-    denominator, ratio (percent, 2 decimals; null when the denominator is 0)."""
     from chiso766 import dossier_analytics as DA
     from chiso766.compute.dossier_indicators import to_records
 
     p = _period(period)
+    check_format(format, FORMATS)
     if source not in ("dossiers", "store"):
-        fail("--source nhận 'dossiers' hoặc 'store'.")
+        fail(_("--source takes 'dossiers' or 'store'"))
     if source == "store":
         with _open(store) as st:
             records = _stored_records(st, p)
-        _emit_records(records, format)
+        _emit_records(records, format, excel)
         return
     st = Store(store or default_store_path(), read_only=not save) if save else _open(store)
     with st:
@@ -178,18 +227,23 @@ def indicators(
             res, kept = DA.save_measures(st, result)
             if res is not None:
                 typer.echo(
-                    f"đã lưu {res.rows} chỉ số của kỳ {result.window.key} (nguồn: hồ sơ).",
+                    _("stored {n} indicators of {period} (source: dossiers)").format(
+                        n=res.rows, period=result.window.key
+                    ),
                     err=True,
                 )
             if kept:
                 typer.echo(
-                    f"giữ nguyên {kept} chỉ số đã có từ nguồn khác (Cổng DVCQG, bảng số liệu).",
+                    _(
+                        "kept {n} indicators another source gives (the portal, a table) as they "
+                        "were"
+                    ).format(n=kept),
                     err=True,
                 )
-    _emit_records(to_records(result.table), format)
+    _emit_records(to_records(result.table), format, excel)
 
 
-def _emit_records(records: list[dict], fmt: str) -> None:
+def _emit_records(records: list[dict], fmt: str, excel: bool = False) -> None:
     from chiso766.report.dossier_sections import INDICATOR_LABELS
 
     if fmt == "json":
@@ -198,7 +252,7 @@ def _emit_records(records: list[dict], fmt: str) -> None:
         frame = pd.DataFrame(
             records, columns=["unit", "indicator", "numerator", "denominator", "ratio"]
         )
-        _emit_frame(frame, fmt, INDICATOR_LABELS)
+        _emit_frame(frame, fmt, INDICATOR_LABELS, excel)
 
 
 def _stored_records(st: Store, p) -> list[dict]:
@@ -207,7 +261,7 @@ def _stored_records(st: Store, p) -> list[dict]:
 
     key = current_snapshot(st.snapshots(), p)
     if key is None:
-        fail(f"Kho dữ liệu không có số liệu cho kỳ {p.key}.")
+        fail(_("the store holds no values for {period}").format(period=p.key))
     number_of = {code: number for number, code in CODES.items() if code}
     m = st.measures([key], scopes=["indicator"])
     m = m[(m["kind"] == "rate") & m["code"].isin(number_of)]
@@ -234,11 +288,11 @@ def _compute(st: Store, p, engine: str, master: str | None, with_costs: bool = T
     from chiso766.engines.backends import ENGINES, EngineError
 
     if engine not in ENGINES:
-        fail(f"Không có engine '{engine}'; hãy dùng duckdb hoặc spark.")
+        fail(_("no engine '{engine}': use duckdb or spark").format(engine=engine))
     from chiso766 import store_dossiers as SD
 
     if not SD.has_tables(st):
-        fail("Kho dữ liệu chưa có hồ sơ; hãy nhập tệp hồ sơ bằng 'chiso766 ingest'.")
+        fail(_("the store holds no dossier records yet: ingest the exports with 'chiso766 ingest'"))
     try:
         if engine == "duckdb" and with_costs:
             return DA.compute_cached(st, p)
@@ -247,17 +301,24 @@ def _compute(st: Store, p, engine: str, master: str | None, with_costs: bool = T
         fail(str(exc))
 
 
+@helps(
+    N_("The dossiers and decisions behind the lost points, with the reason (personal data masked).")
+)
 def costs(
-    period: Annotated[str, typer.Argument(help="2026-08, 2026-Q3, a day 2026-11-17 …")],
-    unit: Annotated[str | None, typer.Option(help="one unit (name or id)")] = None,
-    indicator: Annotated[str | None, typer.Option(help="one indicator: 2.1, 3.3, 1.4, …")] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="json, csv or table")] = "table",
+    period: PeriodArg,
+    unit: Annotated[
+        str | None, typer.Option("--unit", metavar="NAME", help=_("one unit (name or id)"))
+    ] = None,
+    indicator: Annotated[
+        str | None,
+        typer.Option("--indicator", metavar="CODE", help=_("one indicator: 2.1, 3.3, 1.4 …")),
+    ] = None,
+    format: Annotated[str, format_option(FORMATS)] = "table",
+    excel: ExcelOpt = False,
     engine: EngineOpt = "duckdb",
     spark_master: SparkMasterOpt = None,
     store: StoreOpt = None,
 ) -> None:
-    """The dossiers and decisions behind the lost points, with the reason (personal data
-    masked)."""
     from chiso766 import dossier_analytics as DA
     from chiso766.report.dossier_sections import COST_LABELS, cost_output
 
@@ -266,7 +327,7 @@ def costs(
         result = _compute(st, p, engine, spark_master)
         unit_id = _find_unit(st, result, unit) if unit else None
     frame = cost_output(DA.masked_costs(result, unit_id, indicator))
-    _emit_frame(frame, format, COST_LABELS)
+    _emit_frame(frame, format, COST_LABELS, excel)
 
 
 def _find_unit(st: Store, result, name: str) -> str:
@@ -280,22 +341,34 @@ def _find_unit(st: Store, result, name: str) -> str:
     try:
         return st.find_unit(name)
     except StoreError:
-        fail(f"Không có đơn vị '{name}' trong dữ liệu hồ sơ của kỳ này.")
+        fail(_("no unit '{name}' in the dossier records of this period").format(name=name))
         raise  # pragma: no cover
 
 
+@helps(
+    N_(
+        "The provincial system's numerators and denominators beside the portal's, per unit "
+        "and indicator, flagged above the tolerance."
+    )
+)
 def reconcile(
-    period: Annotated[str, typer.Argument(help="the report period: 2026-08, 2026-W47 …")],
-    format: Annotated[str, typer.Option("--format", "-f", help="json, csv or table")] = "table",
+    period: PeriodArg,
+    format: Annotated[str, format_option(FORMATS)] = "table",
+    excel: ExcelOpt = False,
     tolerance: Annotated[
-        float, typer.Option(help="flag ratio differences above this (percentage points)")
+        float,
+        typer.Option(
+            "--tolerance",
+            metavar="POINTS",
+            help=_("flag ratio differences above this (percentage points)"),
+        ),
     ] = 1.0,
-    only_flagged: Annotated[bool, typer.Option(help="only rows above the tolerance")] = False,
+    only_flagged: Annotated[
+        bool, typer.Option("--only-flagged", help=_("only the rows above the tolerance"))
+    ] = False,
     engine: EngineOpt = "duckdb",
     store: StoreOpt = None,
 ) -> None:
-    """The provincial system's numerators and denominators beside the portal's, per unit and
-    indicator, flagged above the tolerance."""
     from chiso766 import dossier_analytics as DA
     from chiso766.report.dossier_sections import RECONCILE_LABELS
 
@@ -303,15 +376,19 @@ def reconcile(
     with _open(store) as st:
         snap = DA.portal_snapshot(st, p)
         if snap is None:
-            fail(f"Kho dữ liệu không có số liệu của Cổng DVCQG cho kỳ {p.key} để đối chiếu.")
+            fail(
+                _("the store holds no portal values of {period} to reconcile with").format(
+                    period=p.key
+                )
+            )
         result = _compute(st, parse_period(snap), engine, None, with_costs=False)
         table = DA.reconciliation(st, result, snap, tolerance=tolerance)
     if only_flagged:
         table = table[table["flag"]]
-    _emit_frame(table.drop(columns=["unit_id"]), format, RECONCILE_LABELS)
+    _emit_frame(table.drop(columns=["unit_id"]), format, RECONCILE_LABELS, excel)
 
 
 def register(app: typer.Typer) -> None:
     """Add the dossier commands to the `chiso766` command."""
     for command in (indicators, costs, reconcile):
-        app.command()(command)
+        add_command(app, command)

@@ -6,11 +6,14 @@ import numbers
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from chiso766.i18n import N_, _
 
 DAY, WEEK, MONTH, QUARTER, HALF, YEAR = "day", "week", "month", "quarter", "half", "year"
 KINDS: tuple[str, ...] = (DAY, WEEK, MONTH, QUARTER, HALF, YEAR)
 
-ACCEPTED_FORMS = (
+ACCEPTED_FORMS = N_(
     "YYYY (year), YYYY-MM (month), YYYY-Qn (quarter 1-4), YYYY-Hn (half 1-2), "
     "YYYY-Www (ISO week), YYYY-MM-DD or D/M/YYYY (a day)"
 )
@@ -210,8 +213,9 @@ class Period:
         if self.kind == YEAR:
             return {"timeType": "year", "year": self.year}
         raise PeriodError(
-            f"cannot request {self.key} ({self.kind}) from the portal: "
-            "the portal serves month, quarter and year"
+            _(
+                "cannot request {period} from the portal: the portal serves month, quarter and year"
+            ).format(period=self.key)
         )
 
     def date_range_request(self) -> dict[str, str]:
@@ -221,7 +225,11 @@ class Period:
 
 def _invalid(text: object, reason: str = "") -> PeriodError:
     detail = f" ({reason})" if reason else ""
-    return PeriodError(f"invalid period {text!r}{detail}; accepted forms: {ACCEPTED_FORMS}")
+    return PeriodError(
+        _("invalid period {text!r}{detail}; accepted forms: {forms}").format(
+            text=text, detail=detail, forms=_(ACCEPTED_FORMS)
+        )
+    )
 
 
 def _day(text: object, year: int, month: int, day: int) -> Period:
@@ -235,30 +243,32 @@ def parse_period(text: str | int) -> Period:
     """Parse '2025-W15', '2024-04', '2024-Q2', '2024-H1', '2024' (or 2024), '2025-04-08',
     '8/4/2025'; case and surrounding spaces are ignored. Raises :class:`PeriodError`."""
     if isinstance(text, bool) or not isinstance(text, str | numbers.Integral):
-        raise _invalid(text, "expected a string or an int year")
+        raise _invalid(text, _("expected a string or an int year"))
     s = text.strip().upper() if isinstance(text, str) else str(int(text))
     if m := _YEAR_RE.fullmatch(s):
         return Period(YEAR, int(m[1]))
     if m := _MONTH_RE.fullmatch(s):
         year, month = int(m[1]), int(m[2])
         if not 1 <= month <= 12:
-            raise _invalid(text, f"month {month} is not 1-12")
+            raise _invalid(text, _("month {month} is not 1-12").format(month=month))
         return Period(MONTH, year, month)
     if m := _QUARTER_RE.fullmatch(s):
         year, quarter = int(m[1]), int(m[2])
         if not 1 <= quarter <= 4:
-            raise _invalid(text, f"quarter {quarter} is not 1-4")
+            raise _invalid(text, _("quarter {quarter} is not 1-4").format(quarter=quarter))
         return Period(QUARTER, year, quarter)
     if m := _HALF_RE.fullmatch(s):
         year, half = int(m[1]), int(m[2])
         if not 1 <= half <= 2:
-            raise _invalid(text, f"half {half} is not 1-2")
+            raise _invalid(text, _("half {half} is not 1-2").format(half=half))
         return Period(HALF, year, half)
     if m := _WEEK_RE.fullmatch(s):
         year, week = int(m[1]), int(m[2])
         weeks = iso_weeks_in_year(year)
         if not 1 <= week <= weeks:
-            raise _invalid(text, f"ISO year {year} has weeks 1-{weeks}")
+            raise _invalid(
+                text, _("ISO year {year} has weeks 1-{weeks}").format(year=year, weeks=weeks)
+            )
         return Period(WEEK, year, week)
     if m := _ISO_DAY_RE.fullmatch(s):
         return _day(text, int(m[1]), int(m[2]), int(m[3]))
@@ -287,6 +297,11 @@ def period_of_date(d: date, kind: str) -> Period:
     raise PeriodError(f"unknown period kind {kind!r} (known: {', '.join(KINDS)})")
 
 
+def today_vn() -> date:
+    """Today in Vietnam (Asia/Ho_Chi_Minh), whatever the machine's clock zone."""
+    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+
+
 _RELATIVE_RE = re.compile(r"(this|last)-(week|month|quarter|half|year)")
 
 
@@ -295,6 +310,6 @@ def resolve_period(text: str | int, today: date | None = None) -> Period:
     'last-month', 'last-quarter', 'last-half', 'last-year' (the latest complete one) and
     'this-week' … 'this-year' (the one in progress) — relative to ``today``."""
     if isinstance(text, str) and (m := _RELATIVE_RE.fullmatch(text.strip().lower())):
-        current = period_of_date(today or date.today(), m[2])
+        current = period_of_date(today or today_vn(), m[2])
         return current.previous() if m[1] == "last" else current
     return parse_period(text)

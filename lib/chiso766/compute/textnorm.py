@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -19,16 +20,33 @@ def fold(text: str) -> str:
 
     Used to match names and headers written with or without diacritics, in any case.
     """
-    text = unicodedata.normalize("NFD", nfc(text).lower())
+    return " ".join(filter(None, (_fold_token(t) for t in nfc(text).split(" "))))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_token(token: str) -> str:
+    """:func:`fold` of one space-free token (folding is local to a character and its marks,
+    so a name folds word by word; words repeat across names, hence the cache)."""
+    text = unicodedata.normalize("NFD", token.lower())
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     text = text.replace("đ", "d")
     text = re.sub(r"[^\w%()/.,:+-]+", " ", text)
     return _SPACES.sub(" ", text).strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _word_token(token: str) -> str:
+    return _SPACES.sub(" ", re.sub(r"[^a-z0-9]+", " ", _fold_token(token))).strip()
+
+
 def fold_words(text: str) -> str:
     """Like :func:`fold` but keeps only letters and digits separated by single spaces."""
-    return _SPACES.sub(" ", re.sub(r"[^a-z0-9]+", " ", fold(text))).strip()
+    return fold_words_nfc(nfc(text))
+
+
+def fold_words_nfc(text: str) -> str:
+    """:func:`fold_words` of a text already :func:`nfc`-normalised (a column's names)."""
+    return " ".join(filter(None, map(_word_token, text.split(" "))))
 
 
 def slug(text: str) -> str:
@@ -70,6 +88,7 @@ def _tone_position(base: str) -> int | None:
     return first  # 'hòa', 'thúy', 'mái', 'mùa'
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def tone_syllable(word: str) -> str:
     """A lower-case syllable with its tone mark on one canonical vowel, so 'Hoà' and 'Hòa'
     are one spelling while 'Hòa' and 'Hóa' stay different."""
@@ -87,4 +106,9 @@ def tone_syllable(word: str) -> str:
 def tone_key(text: str) -> str:
     """An identity key that keeps tone marks: lower case, NFC, tone marks placed one way,
     words joined by '-': 'UBND xã Hoà An' → 'ubnd-xã-hòa-an' (≠ 'ubnd-xã-hóa-an')."""
-    return "-".join(tone_syllable(w) for w in _WORD.findall(nfc(text)) if w != "_")
+    return tone_key_nfc(nfc(text))
+
+
+def tone_key_nfc(text: str) -> str:
+    """:func:`tone_key` of a text already :func:`nfc`-normalised."""
+    return "-".join(tone_syllable(w) for w in _WORD.findall(text) if w != "_")

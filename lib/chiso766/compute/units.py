@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from chiso766.compute.textnorm import fold_words, nfc, slug, tone_key
+from chiso766.compute.textnorm import fold_words, nfc, slug, tone_key, tone_key_nfc
+from chiso766.i18n import _
 
 PROVINCE, DEPARTMENT, DISTRICT, COMMUNE = "province", "department", "district", "commune"
 BRANCH = "branch"  # e.g. "Chi nhánh VPĐK đất đai": counted (overdue dossiers), never scored
@@ -99,14 +101,18 @@ def parse_level(text: str) -> str:
         return key
     if key in ("cap tinh", "tinh cap"):
         raise UnknownLevel(
-            f"'{nfc(text)}' is ambiguous: write 'Tỉnh' for the province itself "
-            "or 'Sở, ban, ngành' for its departments"
+            _(
+                "'{text}' is ambiguous: write 'Tỉnh' for the province itself or 'Sở, ban, "
+                "ngành' for its departments"
+            ).format(text=nfc(text))
         )
     try:
         return _LEVEL_WORDS[key]
     except KeyError:
         known = "; ".join(LEVEL_LABELS_VI.values())
-        raise UnknownLevel(f"unknown level '{nfc(text)}' (known levels: {known})") from None
+        raise UnknownLevel(
+            _("unknown level '{text}' (known levels: {known})").format(text=nfc(text), known=known)
+        ) from None
 
 
 def infer_level(name: str) -> str:
@@ -116,9 +122,16 @@ def infer_level(name: str) -> str:
         if key.startswith(prefix):
             return level
     raise UnknownLevel(
-        f"cannot tell the level of '{nfc(name)}' from its name; add a level column "
-        "('Tỉnh', 'Sở, ban, ngành', 'UBND cấp huyện', 'UBND cấp xã')"
+        _(
+            "cannot tell the level of '{name}' from its name; add a level column ('Tỉnh', "
+            "'Sở, ban, ngành', 'UBND cấp huyện', 'UBND cấp xã')"
+        ).format(name=nfc(name))
     )
+
+
+def name_prefixes() -> tuple[tuple[str, str], ...]:
+    """The folded name prefixes :func:`infer_level` reads a level from, in the order tried."""
+    return _NAME_PREFIXES
 
 
 _ID_PREFIXES = ("ubnd ", "uy ban nhan dan ")
@@ -133,6 +146,16 @@ def _without_ubnd(name: str) -> str:
             words = len(prefix.split())
             return " ".join(text.split()[words:])
     return text
+
+
+def name_keys(names: Iterable[str], folded: Iterable[str]) -> list[str]:
+    """:func:`name_key` of many names at once: ``names`` NFC-normalised, ``folded`` their
+    :func:`~chiso766.compute.textnorm.fold_words` (a table's unit column)."""
+    out = []
+    for name, key in zip(names, folded, strict=True):
+        words = 1 if key.startswith("ubnd ") else 4 if key.startswith("uy ban nhan dan ") else 0
+        out.append(tone_key_nfc(" ".join(name.split(" ")[words:]) if words else name))
+    return out
 
 
 def name_key(name: str) -> str:

@@ -17,6 +17,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from chiso766.i18n import _
 from chiso766.ingest.dossier_schema import DECISIONS, DOSSIERS, PROCEDURES
 
 ENGINES = ("duckdb", "spark")
@@ -97,13 +98,16 @@ def spark_session(master: str | None = None):
         from pyspark.sql import SparkSession
     except ImportError:  # pragma: no cover - pyspark is a dev/extra dependency
         raise EngineError(
-            "Spark không có sẵn: hãy cài gói pyspark (pip install 'chiso766[spark]')."
+            _("Spark is not installed: install pyspark (pip install 'chiso766[spark]')")
         ) from None
     import shutil
 
     if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
         raise EngineError(
-            "Spark cần Java 17 trở lên: hãy cài Java (make setup cài default-jre-headless)."
+            _(
+                "Spark needs Java 17 or later: install Java (make setup installs "
+                "default-jre-headless)"
+            )
         )
     master = master or os.environ.get("CHISO766_SPARK_MASTER") or "local[2]"
     builder = (

@@ -15,16 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chiso766.compute.periods import PeriodError
+from chiso766.i18n import N_, _, ngettext
 from chiso766.ingest.errors import IngestError, Problem
 from chiso766.methodology import MethodologyError
 from chiso766.store import IngestResult, Load, Source, sha256_of
 
-MSG_UNDATED = (
+MSG_UNDATED = N_(
     "values without a date cannot be stored; put the date in the column header "
     "(e.g. 'Điểm đánh giá (08/4/2025)') or pass --snapshot"
 )
-MSG_NOT_FOUND = "file not found"
-MSG_NOT_PORTAL = (
+MSG_NOT_FOUND = N_("file not found")
+LAYOUTS = {"units": N_("one row per unit"), "indicators": N_("one row per indicator")}
+MSG_NOT_PORTAL = N_(
     "not a folder of portal responses (expected <endpoint>.json files such as "
     "transparency.json, or an archive written by 'chiso766 fetch')"
 )
@@ -53,12 +55,18 @@ class Options:
     period: str | None = None
 
 
-def read_sources(paths: list[Path], options: Options) -> tuple[list[SourceRead], list[Problem]]:
+def read_sources(
+    paths: list[Path],
+    options: Options,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> tuple[list[SourceRead], list[Problem]]:
     """Read every path; return the reads and every problem found (the batch is stored only
-    when there is none)."""
+    when there is none). ``progress(done, total, name)`` is told of each file begun."""
     reads: list[SourceRead] = []
     problems: list[Problem] = []
-    for path in paths:
+    for n, path in enumerate(paths, start=1):
+        if progress is not None:
+            progress(n, len(paths), _("reading {name}…").format(name=path.name))
         try:
             if path.is_dir():
                 reads.append(read_portal(path, options.period))
@@ -84,7 +92,7 @@ def read_one_table(path: Path, options: Options) -> SourceRead:
         sheet=options.sheet,
     )
     if UNDATED in read.snapshots:
-        raise IngestError([Problem(read.path, None, None, None, MSG_UNDATED)])
+        raise IngestError([Problem(read.path, None, None, None, _(MSG_UNDATED))])
     source = Source(
         read.path,
         sha256_of(path),
@@ -95,14 +103,16 @@ def read_one_table(path: Path, options: Options) -> SourceRead:
     info = {k: {**v, "methodology": read.methodology} for k, v in read.snapshot_info.items()}
 
     def describe(res: IngestResult) -> str:
-        verb = (
-            "already ingested, nothing changed"
-            if res.status == "unchanged"
-            else f"{res.rows} values"
-        )
-        return (
-            f"{read.path}: {verb}; snapshots {', '.join(res.snapshots)} "
-            f"({read.layout}, {read.methodology})"
+        if res.status == "unchanged":
+            verb = _("already ingested, nothing changed")
+        else:
+            verb = ngettext("{n} value", "{n} values", res.rows).format(n=res.rows)
+        return _("{path}: {what}; snapshots {snapshots} ({layout}, {methodology})").format(
+            path=read.path,
+            what=verb,
+            snapshots=", ".join(res.snapshots),
+            layout=_(LAYOUTS.get(read.layout, read.layout)),
+            methodology=read.methodology,
         )
 
     load = Load(read.measures, source, info)
@@ -114,7 +124,7 @@ def read_portal(path: Path, period: str | None) -> SourceRead:
     from chiso766.ingest.portal import is_portal_folder, read_portal_folder, summary_line
 
     if not is_portal_folder(path):
-        raise IngestError([Problem(str(path), None, None, None, MSG_NOT_PORTAL)])
+        raise IngestError([Problem(str(path), None, None, None, _(MSG_NOT_PORTAL))])
     read = read_portal_folder(path, period)
 
     def describe(res: IngestResult) -> str:

@@ -21,11 +21,12 @@ import pandas as pd
 
 from chiso766.compute.textnorm import fold_words, nfc
 from chiso766.compute.units import UnknownLevel, infer_level, unit_id
+from chiso766.i18n import N_, _
 from chiso766.ingest.dossier_schema import (
     DECISIONS,
     DOSSIERS,
     FINISHED_STATUSES,
-    KIND_LABELS_VI,
+    KIND_LABELS,
     PROCEDURES,
     Column,
     columns,
@@ -34,6 +35,8 @@ from chiso766.ingest.dossier_schema import (
     parse_enum,
 )
 from chiso766.ingest.errors import IngestError, Problem, Problems
+
+ANY_EXPORT = N_("dossiers, procedures or publication decisions")
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _DATE = re.compile(
@@ -72,16 +75,18 @@ def parse_datetime(raw) -> dt.datetime | None:
         raw = raw.to_pydatetime()
     if isinstance(raw, dt.datetime):
         if raw.tzinfo is not None:
-            raise BadCell("Ngày giờ có múi giờ; hãy ghi giờ địa phương, không kèm múi giờ.")
+            raise BadCell(
+                _("a date and time with a time zone: write the local time, without a time zone")
+            )
         return raw.replace(microsecond=raw.microsecond)
     if isinstance(raw, dt.date):
         return dt.datetime(raw.year, raw.month, raw.day)
     if isinstance(raw, bool):
-        raise BadCell("Ô này phải là ngày tháng (dd/mm/yyyy).")
+        raise BadCell(_("this cell must be a date (dd/mm/yyyy)"))
     if isinstance(raw, int | float | np.integer | np.floating):
         serial = float(raw)
         if not 1 <= serial < 2958466:
-            raise BadCell("Ô này phải là ngày tháng (dd/mm/yyyy).")
+            raise BadCell(_("this cell must be a date (dd/mm/yyyy)"))
         return (EXCEL_EPOCH + dt.timedelta(days=serial)).replace(microsecond=0)
     text = nfc(str(raw))
     m = _DATE.match(text)
@@ -91,13 +96,13 @@ def parse_datetime(raw) -> dt.datetime | None:
     else:
         m = _ISO.match(text)
         if not m:
-            raise BadCell("Ô này phải là ngày tháng (dd/mm/yyyy, có thể kèm giờ hh:mm).")
+            raise BadCell(_("this cell must be a date (dd/mm/yyyy, with a time hh:mm if known)"))
         y, mo, d, h, mi, s = m.groups()
         parts = (int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
     try:
         return dt.datetime(*parts)
     except ValueError:
-        raise BadCell("Ngày này không có trong lịch.") from None
+        raise BadCell(_("this date does not exist")) from None
 
 
 def parse_bool(raw) -> bool:
@@ -113,7 +118,7 @@ def parse_bool(raw) -> bool:
         return True
     if key in _FALSE:
         return False
-    raise BadCell("Ô này chỉ nhận 'Có' hoặc 'Không'.")
+    raise BadCell(_("this cell takes only 'Có' (yes) or 'Không' (no)"))
 
 
 def parse_count(raw, *, blank: int | None = 0) -> int | None:
@@ -121,7 +126,7 @@ def parse_count(raw, *, blank: int | None = 0) -> int | None:
     if _blank(raw):
         return blank
     if isinstance(raw, bool):
-        raise BadCell("Ô này phải là số nguyên không âm.")
+        raise BadCell(_("this cell must be a whole number from 0"))
     if isinstance(raw, int | np.integer):
         value = float(raw)
     elif isinstance(raw, float | np.floating):
@@ -130,10 +135,10 @@ def parse_count(raw, *, blank: int | None = 0) -> int | None:
         text = nfc(str(raw))
         m = re.fullmatch(r"\s*(-?\d+)(?:[.,]0+)?\s*([^\d]*)", text)
         if not m or fold_words(m[2]) not in ("", "ngay", "ngay lam viec", "lan"):
-            raise BadCell("Ô này phải là số nguyên không âm.")
+            raise BadCell(_("this cell must be a whole number from 0"))
         value = float(m[1])
     if value != int(value) or value < 0:
-        raise BadCell("Ô này phải là số nguyên không âm.")
+        raise BadCell(_("this cell must be a whole number from 0"))
     return int(value)
 
 
@@ -180,16 +185,20 @@ class UnitResolver:
             hit = table.get(key) or table.get(_strip_ubnd(key))
             if hit is None:
                 raise ValueError(
-                    "Đơn vị này không có trong kho dữ liệu; hãy ghi tên đơn vị như trong bảng "
-                    "điểm (hoặc nhập bảng điểm có đơn vị này trước)."
+                    _(
+                        "this unit is not in the store: write the unit's name as the score "
+                        "tables do (or ingest a score table with this unit first)"
+                    )
                 )
             return hit
         try:
             level = infer_level(name)
         except UnknownLevel:
             raise ValueError(
-                "Không xác định được cấp của đơn vị từ tên; hãy ghi tên đầy đủ như 'Sở Tư pháp', "
-                "'UBND xã …'."
+                _(
+                    "cannot tell the unit's level from its name: write the full name, such as "
+                    "'Sở Tư pháp', 'UBND xã …'"
+                )
             ) from None
         return unit_id(name, level), nfc(name), level
 
@@ -242,7 +251,7 @@ def _csv_rows(path: Path) -> list[list]:
                     None,
                     None,
                     None,
-                    "Tệp không phải văn bản UTF-8; hãy lưu 'CSV UTF-8'.",
+                    _("the file is not UTF-8 text: save it as 'CSV UTF-8'"),
                 )
             ]
         ) from None
@@ -289,11 +298,11 @@ def read_export(
     path = Path(path)
     shown = str(path)
     if not path.is_file():
-        raise IngestError([Problem(shown, None, None, None, "Không tìm thấy tệp.")])
+        raise IngestError([Problem(shown, None, None, None, _("file not found"))])
     rows, fixed = raw_rows(path)
     found = find_header(rows, fixed)
     if found is None or (kind is not None and found[1] != kind):
-        want = KIND_LABELS_VI[kind] if kind else "hồ sơ, danh mục TTHC hoặc quyết định công bố"
+        want = _(KIND_LABELS[kind]) if kind else _(ANY_EXPORT)
         raise IngestError(
             [
                 Problem(
@@ -301,9 +310,11 @@ def read_export(
                     None,
                     None,
                     None,
-                    f"Không tìm thấy dòng tiêu đề của tệp {want}; cần các cột như 'Mã hồ sơ', "
-                    "'Ngày tiếp nhận' (hồ sơ), 'Mã TTHC', 'Tên TTHC' (thủ tục) hoặc "
-                    "'Ngày hiệu lực', 'Đơn vị tham mưu' (quyết định công bố).",
+                    _(
+                        "no header row of {what} found: columns such as 'Mã hồ sơ', 'Ngày tiếp "
+                        "nhận' (dossiers), 'Mã TTHC', 'Tên TTHC' (procedures) or 'Ngày hiệu lực', "
+                        "'Đơn vị tham mưu' (publication decisions) are needed"
+                    ).format(what=want),
                 )
             ]
         )
@@ -326,19 +337,21 @@ def _typed_frame(kind, header, data, first_row, problems: Problems, resolver: Un
                 first_row - 1,
                 header[i],
                 header[i],
-                f"Cột '{specs[name].label}' xuất hiện hai lần.",
+                _("the column '{column}' appears twice").format(column=specs[name].label),
             )
         seen.setdefault(name, i)
     for i, h in enumerate(header):
         if h and i not in where:
-            problems.warn(first_row - 1, h, h, "Cột này không được dùng đến và được bỏ qua.")
+            problems.warn(first_row - 1, h, h, _("this column is not used and is skipped"))
     missing = [c.label for c in specs.values() if c.required and c.name not in seen]
     if missing:
         problems.error(
             first_row - 1,
             None,
             None,
-            "Thiếu cột bắt buộc: " + ", ".join(f"'{m}'" for m in missing) + ".",
+            _("required columns missing: {columns}").format(
+                columns=", ".join(f"'{m}'" for m in missing)
+            ),
         )
         problems.raise_if_errors()
 
@@ -369,7 +382,9 @@ def _typed_frame(kind, header, data, first_row, problems: Problems, resolver: Un
 
 def _cell(spec: Column, raw, n: int, header: str, problems: Problems):
     if spec.required and _blank(raw) and spec.type not in ("count", "bool"):
-        problems.error(n, header, None, f"Ô '{spec.label}' không được để trống.")
+        problems.error(
+            n, header, None, _("the cell '{column}' must not be empty").format(column=spec.label)
+        )
         return None
     try:
         if spec.type in ("datetime", "date"):
@@ -388,7 +403,9 @@ def _cell(spec: Column, raw, n: int, header: str, problems: Problems):
                 return None
             value = parse_enum(spec.type[5:], str(raw))
             if value is None:
-                raise BadCell(f"Giá trị không hợp lệ cho cột '{spec.label}'.")
+                raise BadCell(
+                    _("not a valid value of the column '{column}'").format(column=spec.label)
+                )
             return value
         return parse_text(raw)
     except BadCell as exc:
@@ -403,7 +420,9 @@ def _check_unique(records: list[dict], column, problems, label) -> None:
         if value is None:
             continue
         if value in first:
-            problems.error(n, label, value, f"Mã này đã có ở dòng {first[value]}.")
+            problems.error(
+                n, label, value, _("this code is already on row {row}").format(row=first[value])
+            )
         else:
             first[value] = n
 
@@ -449,20 +468,22 @@ def _check_dossiers(records: list[dict], problems: Problems, resolver, headers) 
         if received is None:
             continue
         if due is not None and due.date() < received.date():
-            problems.error(n, h("due_at"), _when(due), "Ngày hẹn trả trước ngày tiếp nhận.")
+            problems.error(
+                n, h("due_at"), _when(due), _("the due date is before the date received")
+            )
         for name, value in (("finished_at", fin), ("returned_at", ret)):
             if value is not None and value < received:
-                problems.error(n, h(name), _when(value), "Ngày này trước ngày tiếp nhận.")
+                problems.error(n, h(name), _when(value), _("this date is before the date received"))
         if status == "in_progress" and (fin is not None or ret is not None):
             problems.error(
                 n,
                 h("status"),
                 "Đang xử lý",
-                "Hồ sơ 'Đang xử lý' nhưng đã có ngày kết thúc xử lý hoặc ngày trả kết quả.",
+                _("the dossier is 'Đang xử lý' (in progress) but has a date finished or returned"),
             )
         if status in FINISHED_STATUSES and fin is None and ret is None:
             problems.error(
-                n, h("finished_at"), None, "Hồ sơ đã kết thúc nhưng thiếu ngày kết thúc xử lý."
+                n, h("finished_at"), None, _("the dossier is finished but has no date finished")
             )
         k, req = rec["supplement_requests"], rec["supplement_requested_at"]
         if k and req is None:
@@ -470,32 +491,35 @@ def _check_dossiers(records: list[dict], problems: Problems, resolver, headers) 
                 n,
                 h("supplement_requested_at"),
                 None,
-                "Có yêu cầu bổ sung nhưng thiếu ngày yêu cầu bổ sung.",
+                _("a supplement was requested but the date of the request is missing"),
             )
         if not k and req is not None and k is not None:
             problems.error(
                 n,
                 h("supplement_requests"),
                 k,
-                "Có ngày yêu cầu bổ sung nhưng số lần yêu cầu bổ sung bằng 0.",
+                _("a date of a supplement request, but the number of requests is 0"),
             )
         if req is not None and req < received:
             problems.error(
                 n,
                 h("supplement_requested_at"),
                 _when(req),
-                "Ngày yêu cầu bổ sung trước ngày tiếp nhận.",
+                _("the supplement request is dated before the date received"),
             )
         if rec["paid_online"] and not rec["fee"]:
             problems.error(
                 n,
                 h("paid_online"),
                 "Có",
-                "Hồ sơ không phải nộp phí, lệ phí nhưng ghi đã thanh toán trực tuyến.",
+                _("the dossier has no fee but is marked as paid online"),
             )
         if rec["phone"] and not re.fullmatch(r"\+?[\d .-]{8,15}", rec["phone"]):
             problems.warn(
-                n, h("phone"), None, "Số điện thoại không đúng dạng (giá trị không hiện)."
+                n,
+                h("phone"),
+                None,
+                _("the phone number is not well formed (the value is not shown)"),
             )
 
 
@@ -510,16 +534,22 @@ def _check_decisions(records: list[dict], problems: Problems, resolver, headers)
         key = (rec["ministry_decision"], rec["decision_number"] or "")
         if key in first:
             problems.error(
-                n, h("ministry_decision"), key[0], f"Quyết định này đã có ở dòng {first[key]}."
+                n,
+                h("ministry_decision"),
+                key[0],
+                _("this decision is already on row {row}").format(row=first[key]),
             )
         first.setdefault(key, n)
         if rec["decision_number"] and rec["decision_date"] is None:
             problems.error(
-                n, h("decision_date"), None, "Có số quyết định công bố nhưng thiếu ngày quyết định."
+                n,
+                h("decision_date"),
+                None,
+                _("a publication decision number without the decision's date"),
             )
         if rec["published_at"] is not None and rec["decision_date"] is None:
             problems.error(
-                n, h("published_at"), None, "Đã công khai nhưng chưa có ngày quyết định công bố."
+                n, h("published_at"), None, _("published, but the publication decision has no date")
             )
         if (
             rec["published_at"] is not None
@@ -530,7 +560,7 @@ def _check_decisions(records: list[dict], problems: Problems, resolver, headers)
                 n,
                 h("published_at"),
                 _when(rec["published_at"]),
-                "Ngày công khai trước ngày quyết định.",
+                _("the publication date is before the decision's date"),
             )
 
 

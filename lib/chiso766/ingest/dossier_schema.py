@@ -11,9 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chiso766.compute.textnorm import fold_words
+from chiso766.i18n import N_
 
 DOSSIERS, PROCEDURES, DECISIONS = "dossiers", "procedures", "decisions"
 KINDS: tuple[str, ...] = (DOSSIERS, PROCEDURES, DECISIONS)
+KIND_LABELS = {
+    DOSSIERS: N_("administrative procedure dossiers"),
+    PROCEDURES: N_("the list of administrative procedures"),
+    DECISIONS: N_("decisions publishing administrative procedures"),
+}
 KIND_LABELS_VI = {
     DOSSIERS: "hồ sơ thủ tục hành chính",
     PROCEDURES: "danh mục thủ tục hành chính",

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
+from chiso766.i18n import _, ngettext
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -22,19 +24,23 @@ class Problem:
     def where(self) -> str:
         """'file, row 3, column 'Tổng điểm'' (a JSON file's place is a field)."""
         table = self.file.lower().endswith((".csv", ".txt", ".tsv", ".xlsx", ".xlsm"))
-        label = "column" if table else "field"
+        label = _("column") if table else _("field")
         if self.column and self.column.startswith("cell "):
             label = ""
         parts = [
             self.file,
-            f"row {self.row}" if self.row is not None else "",
+            _("row {n}").format(n=self.row) if self.row is not None else "",
             (f"{label} '{self.column}'" if label else self.column) if self.column else "",
         ]
         return ", ".join(x for x in parts if x)
 
     def line(self) -> str:
         """The problem as one line of a list: place, what is wrong, the value."""
-        value = f" [value: '{self.value}']" if self.value not in (None, "") else ""
+        value = (
+            _(" [value: '{value}']").format(value=self.value)
+            if self.value not in (None, "")
+            else ""
+        )
         return f"{self.where()}: {self.problem}{value}"
 
 
@@ -84,6 +90,18 @@ def _invisible(ch: str) -> bool:
     return unicodedata.category(ch) in ("Cc", "Cf") and ch not in " "
 
 
+def nothing_stored(n: int) -> str:
+    """'3 problems; nothing was stored:' in the current language."""
+    return ngettext(
+        "{n} problem; nothing was stored:", "{n} problems; nothing was stored:", n
+    ).format(n=n)
+
+
+def problems_title(n: int) -> str:
+    """'3 problems:' in the current language."""
+    return ngettext("{n} problem:", "{n} problems:", n).format(n=n)
+
+
 class IngestError(Exception):
     """A file that cannot be ingested; carries every problem found, not just the first."""
 
@@ -98,7 +116,7 @@ class IngestError(Exception):
         return pd.DataFrame([asdict(p) for p in self.problems], columns=cols + ["severity"])[cols]
 
     def summary(self) -> str:
-        lines = [f"{len(self.problems)} problem(s); nothing was stored:"]
+        lines = [nothing_stored(len(self.problems))]
         for p in self.problems:
             lines.append(f"  - {p.line()}")
         return "\n".join(lines)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from chiso766.compute.periods import PeriodError, parse_period
 from chiso766.compute.textnorm import fold_words, nfc
+from chiso766.i18n import _
 from chiso766.methodology import Catalogue
 
 _DAY = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
@@ -184,7 +185,7 @@ def classify_header(text: str, catalogue: Catalogue) -> Header:
 
 def known_header_forms() -> str:
     """A short reminder of the headers the reader understands, for error messages."""
-    return (
+    return _(
         "STT; Đơn vị / Địa phương; Cấp; Chỉ số (one row per indicator); a group "
         "name ('Công khai, minh bạch (%)'); an indicator name; 'Điểm đánh giá (08/4/2025)'; "
         "'Năm 2024 (%)'; 'Xếp hạng (08/4/2025)'; 'Số tỉnh'; 'Hồ sơ quá hạn'; 'Tăng, giảm'; "

@@ -42,6 +42,7 @@ from chiso766.compute.scoring import ratio_from_counts
 from chiso766.compute.textnorm import nfc
 from chiso766.compute.units import COMMUNE, DEPARTMENT, PROVINCE
 from chiso766.formatting import fmt_number
+from chiso766.i18n import N_, _
 from chiso766.ingest.errors import Problem, Problems
 from chiso766.ingest.schema import check_measures
 from chiso766.ingest.text import note_problem, text_problem
@@ -98,11 +99,11 @@ TREE_RATES: dict[str, tuple[tuple[str, tuple[str, ...], str], ...]] = {
 
 _FILE_RE = re.compile(r"(?P<ep>[a-z][a-z-]*?)(?P<head>\.head)?(?:\.page-(?P<page>\d+))?\.json")
 _NAN = float("nan")
-MSG_NOT_FINITE = "not a finite number (infinite, NaN or too large)"
-MSG_NOT_TEXT = "expected text"
-MSG_NO_VALUES = "the responses hold no values (no unit is listed)"
-MSG_NOT_LIST = "expected a list"
-MSG_BAD_ID = "a departmentId must be text or a whole number"
+MSG_NOT_FINITE = N_("not a finite number (infinite, NaN or too large)")
+MSG_NOT_TEXT = N_("expected text")
+MSG_NO_VALUES = N_("the responses hold no values (no unit is listed)")
+MSG_NOT_LIST = N_("expected a list")
+MSG_BAD_ID = N_("a departmentId must be text or a whole number")
 
 
 @dataclass(frozen=True)
@@ -199,22 +200,29 @@ def envelope_data(body: bytes | str | dict, problems: Problems) -> dict | None:
         try:
             body = load_json(body)
         except BadJson as exc:
-            problems.error(None, None, _head(body), f"not a JSON answer of the portal ({exc})")
+            problems.error(
+                None,
+                None,
+                _head(body),
+                _("not a JSON answer of the portal ({reason})").format(reason=exc),
+            )
             return None
     if not isinstance(body, dict) or "code" not in body:
-        problems.error(None, None, _head(body), "not a portal answer (no 'code' field)")
+        problems.error(None, None, _head(body), _("not a portal answer (no 'code' field)"))
         return None
     if body.get("code") != "OK":
         problems.error(
             None,
             "code",
             body.get("code"),
-            f"the portal answered code '{body.get('code')}' (message: {body.get('message')!r})",
+            _("the portal answered code '{code}' (message: {message!r})").format(
+                code=body.get("code"), message=body.get("message")
+            ),
         )
         return None
     data = body.get("data")
     if not isinstance(data, dict):
-        problems.error(None, "data", _head(data), "the answer has no 'data' object")
+        problems.error(None, "data", _head(data), _("the answer has no 'data' object"))
         return None
     return data
 
@@ -224,7 +232,7 @@ class BadJson(ValueError):
 
 
 MAX_DEPTH = 64
-MSG_TOO_DEEP = "the JSON is nested more than {depth} levels deep"
+MSG_TOO_DEEP = N_("the JSON is nested more than {depth} levels deep")
 
 
 def load_json(body: bytes | str) -> Any:
@@ -234,10 +242,10 @@ def load_json(body: bytes | str) -> Any:
     try:
         text = body.decode("utf-8-sig") if isinstance(body, bytes) else body
     except UnicodeDecodeError as exc:
-        raise BadJson(f"not UTF-8: {exc.reason}") from None
+        raise BadJson(_("not UTF-8: {reason}").format(reason=exc.reason)) from None
     depth = _max_depth(text)
     if depth > MAX_DEPTH:
-        raise BadJson(MSG_TOO_DEEP.format(depth=MAX_DEPTH))
+        raise BadJson(_(MSG_TOO_DEEP).format(depth=MAX_DEPTH))
     try:
         return json.loads(text)
     except (json.JSONDecodeError, RecursionError, ValueError) as exc:
@@ -289,7 +297,7 @@ def _num(value: Any, problems: Problems, where: str) -> float:
     if value is None:
         return _NAN
     if isinstance(value, bool):
-        problems.error(None, where, value, "expected a number")
+        problems.error(None, where, value, _("expected a number"))
         return _NAN
     if isinstance(value, int | float):
         try:
@@ -300,13 +308,13 @@ def _num(value: Any, problems: Problems, where: str) -> float:
         try:
             out = float(value.replace(",", "."))
         except ValueError:
-            problems.error(None, where, value, "expected a number")
+            problems.error(None, where, value, _("expected a number"))
             return _NAN
     else:
-        problems.error(None, where, _head(value), "expected a number")
+        problems.error(None, where, _head(value), _("expected a number"))
         return _NAN
     if not math.isfinite(out):
-        problems.error(None, where, _head(value), MSG_NOT_FINITE)
+        problems.error(None, where, _head(value), _(MSG_NOT_FINITE))
         return _NAN
     return out
 
@@ -332,19 +340,19 @@ def display_name(name: str) -> str:
 
 def _unit(item: Any, is_root: bool, problems: Problems, where: str) -> _Unit | None:
     if not isinstance(item, dict):
-        problems.error(None, where, _head(item), "expected a unit object")
+        problems.error(None, where, _head(item), _("expected a unit object"))
         return None
     uid = item.get("departmentId")
     if not uid:
         name = _head(item.get("departmentName"))
-        problems.error(None, where, name, "a unit without departmentId")
+        problems.error(None, where, name, _("a unit without departmentId"))
         return None
     if isinstance(uid, bool) or not isinstance(uid, str | int) or len(str(uid)) > 100:
-        problems.error(None, f"{where}.departmentId", _head(uid), MSG_BAD_ID)
+        problems.error(None, f"{where}.departmentId", _head(uid), _(MSG_BAD_ID))
         return None
     raw_name = item.get("departmentName")
     if raw_name is not None and not isinstance(raw_name, str):
-        problems.error(None, f"{where}.departmentName", _head(raw_name), MSG_NOT_TEXT)
+        problems.error(None, f"{where}.departmentName", _head(raw_name), _(MSG_NOT_TEXT))
         return None
     name = display_name(raw_name or "") or str(uid)
     bad = text_problem(name)
@@ -367,7 +375,7 @@ def _unit(item: Any, is_root: bool, problems: Problems, where: str) -> _Unit | N
             return None
     code = item.get("departmentCode")
     if code is not None and not isinstance(code, str | int):
-        problems.error(None, f"{where}.departmentCode", _head(code), MSG_NOT_TEXT)
+        problems.error(None, f"{where}.departmentCode", _head(code), _(MSG_NOT_TEXT))
         return None
     return _Unit(str(uid), name, level, str(code) if code else None)
 
@@ -398,12 +406,12 @@ def _metric_rows(u: _Unit, item: dict, group: str, problems: Problems, where: st
     ]
     metrics = item.get("metrics")
     if metrics is not None and not isinstance(metrics, list):
-        problems.error(None, f"{where}.metrics", _head(metrics), MSG_NOT_LIST)
+        problems.error(None, f"{where}.metrics", _head(metrics), _(MSG_NOT_LIST))
         metrics = []
     for i, m in enumerate(metrics or []):
         at = f"{where}.metrics[{i}]"
         if not isinstance(m, dict) or not m.get("code") or not isinstance(m["code"], str):
-            problems.error(None, at, _head(m), "a metric without a code")
+            problems.error(None, at, _head(m), _("a metric without a code"))
             continue
         flag, note = _quality(m, problems, at)
         code = m["code"]
@@ -445,7 +453,7 @@ def _metric_rows(u: _Unit, item: dict, group: str, problems: Problems, where: st
 
 
 FLAG_TOTAL_PARTS = "total_differs_from_parts"
-MSG_TOTAL_PARTS = (
+MSG_TOTAL_PARTS = N_(
     "{field}: the score {total} differs from the sum of its parts {parts} ({parts_field}); "
     "the portal's score is kept"
 )
@@ -459,7 +467,7 @@ def _check_total(total: dict, parts: list[float], parts_field: str, problems: Pr
         return
     if abs(sum(parts) - value) <= 0.01 * len(parts) + 1e-9:
         return
-    text = MSG_TOTAL_PARTS.format(
+    text = _(MSG_TOTAL_PARTS).format(
         field=total["_column"],
         total=fmt_number(value),
         parts=fmt_number(sum(parts)),
@@ -474,10 +482,10 @@ def _quality(m: dict, problems: Problems, at: str) -> tuple[str | None, str | No
     """A metric's data-quality flag and message (text, or nothing)."""
     flag, message = m.get("dataQualityStatus") or None, m.get("dataQualityMessage") or None
     if flag is not None and not isinstance(flag, str):
-        problems.error(None, f"{at}.dataQualityStatus", _head(flag), MSG_NOT_TEXT)
+        problems.error(None, f"{at}.dataQualityStatus", _head(flag), _(MSG_NOT_TEXT))
         flag = None
     if message is not None and not isinstance(message, str):
-        problems.error(None, f"{at}.dataQualityMessage", _head(message), MSG_NOT_TEXT)
+        problems.error(None, f"{at}.dataQualityMessage", _head(message), _(MSG_NOT_TEXT))
         return flag, None
     note = nfc(message) if message else None
     if note and (bad := note_problem(note)):
@@ -556,13 +564,17 @@ def read_endpoint(
     first = datas[0]
     root = first.get(root_key)
     if not isinstance(root, dict):
-        problems.error(None, root_key, None, f"the answer has no '{root_key}' object")
+        problems.error(
+            None, root_key, None, _("the answer has no '{key}' object").format(key=root_key)
+        )
         return None
     items: list = []
     for n, d in enumerate(datas, start=1):
         part = d.get(list_key)
         if not isinstance(part, list):
-            problems.error(None, list_key, None, f"page {n} has no '{list_key}' list")
+            problems.error(
+                None, list_key, None, _("page {n} has no '{key}' list").format(n=n, key=list_key)
+            )
             return None
         items += part
     rows: list[dict] = []
@@ -574,7 +586,7 @@ def read_endpoint(
         if u is None:
             continue
         if u.unit_id in seen:
-            problems.warn(None, where, u.name, "unit listed twice (pages overlap); kept once")
+            problems.warn(None, where, u.name, _("unit listed twice (pages overlap); kept once"))
             continue
         seen.add(u.unit_id)
         units.append(u)
@@ -590,11 +602,20 @@ def read_endpoint(
             None,
             list_key,
             f"{listed}/{expected}",
-            f"{endpoint}: the answer lists {listed} of the {expected} units its pagination "
-            f"counts; the {expected - listed} others have no {ENDPOINTS[endpoint]} values "
-            "in this snapshot"
+            _(
+                "{endpoint}: the answer lists {listed} of the {expected} units its pagination "
+                "counts; the {others} others have no {group} values in this snapshot"
+            ).format(
+                endpoint=endpoint,
+                listed=listed,
+                expected=expected,
+                others=expected - listed,
+                group=ENDPOINTS[endpoint],
+            )
             if listed < expected
-            else f"{endpoint}: {listed} units listed, pagination says {expected}",
+            else _("{endpoint}: {listed} units listed, pagination says {expected}").format(
+                endpoint=endpoint, listed=listed, expected=expected
+            ),
         )
     return EndpointRead(
         endpoint, rows, units, str(root.get("departmentId") or "") or None, expected
@@ -607,10 +628,10 @@ def _count(value: Any, problems: Problems, where: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        problems.error(None, where, _head(value), "expected a whole number")
+        problems.error(None, where, _head(value), _("expected a whole number"))
         return None
     if not math.isfinite(value) or value < 0 or value != int(value) or value > 10**9:
-        problems.error(None, where, _head(value), "expected a whole number from 0")
+        problems.error(None, where, _head(value), _("expected a whole number from 0"))
         return None
     return int(value)
 
@@ -638,7 +659,7 @@ def read_service_results(
     for d in datas:
         part = d.get("evaluation")
         if not isinstance(part, list):
-            problems.error(None, "evaluation", None, "service-results has no 'evaluation' list")
+            problems.error(None, "evaluation", None, _("service-results has no 'evaluation' list"))
             return None
         items += part
     table, rows, units = [], [], []
@@ -651,7 +672,7 @@ def read_service_results(
         total = _num(item.get("totalScore"), problems, f"{where}.totalScore")
         groups = item.get("groupScores")
         if groups is not None and not isinstance(groups, dict):
-            problems.error(None, f"{where}.groupScores", _head(groups), "expected an object")
+            problems.error(None, f"{where}.groupScores", _head(groups), _("expected an object"))
         groups = groups if isinstance(groups, dict) else {}
         rec = {"unit_id": u.unit_id, "total": total}
         for g in GROUP_CODES:
@@ -664,7 +685,7 @@ def read_service_results(
             parts = [rec[g] for g in GROUP_CODES]
             _check_total(rows[-1], parts, f"{where}.groupScores", problems)
     if not table:
-        problems.warn(None, "evaluation", None, "service-results lists no province")
+        problems.warn(None, "evaluation", None, _("service-results lists no province"))
         return NationalRead(rows, units, {})
     frame = pd.DataFrame(table)
     mine = frame[frame["unit_id"] == province_id]
@@ -722,25 +743,35 @@ def _plain_files(folder: Path, problems: Problems) -> list[PortalFile]:
     for p in sorted(folder.glob("*.json")):
         m = _known_file(p.name)
         if m is None:
-            problems.warn(None, None, p.name, f"{p.name}: not an evaluation endpoint; ignored")
+            problems.warn(
+                None,
+                None,
+                p.name,
+                _("{file}: not an evaluation endpoint; ignored").format(file=p.name),
+            )
             continue
         if not _inside(folder, p) or not p.is_file():
-            problems.error(None, None, p.name, MSG_OUTSIDE)
+            problems.error(None, None, p.name, _(MSG_OUTSIDE))
             continue
         f = PortalFile(p, m["ep"], int(m["page"] or 1), bool(m["head"]), sha256_of(p))
         key = (f.endpoint, f.page)
         if key in found:
             full, head = (found[key], f) if not found[key].head else (f, found[key])
-            problems.warn(None, None, head.path.name, f"{head.path.name}: {full.path.name} used")
+            problems.warn(
+                None,
+                None,
+                head.path.name,
+                _("{file}: {used} used").format(file=head.path.name, used=full.path.name),
+            )
             found[key] = full
         else:
             found[key] = f
     return list(found.values())
 
 
-MSG_OUTSIDE = "the file lies outside the archive folder (a link or a path with '..'); refused"
-MSG_MANIFEST_SHAPE = "the archive manifest must be an object with a 'files' list"
-MSG_ENTRY_SHAPE = "a manifest entry must be an object with 'file', 'endpoint' and 'page'"
+MSG_OUTSIDE = N_("the file lies outside the archive folder (a link or a path with '..'); refused")
+MSG_MANIFEST_SHAPE = N_("the archive manifest must be an object with a 'files' list")
+MSG_ENTRY_SHAPE = N_("a manifest entry must be an object with 'file', 'endpoint' and 'page'")
 
 
 def _inside(folder: Path, path: Path) -> bool:
@@ -755,20 +786,20 @@ def _manifest_files(folder: Path, manifest: dict, problems: Problems) -> list[Po
     files = []
     entries = manifest.get("files")
     if not isinstance(entries, list):
-        problems.error(None, "manifest.files", _head(entries), MSG_MANIFEST_SHAPE)
+        problems.error(None, "manifest.files", _head(entries), _(MSG_MANIFEST_SHAPE))
         return []
     for i, entry in enumerate(entries):
         where = f"manifest.files[{i}]"
         if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
-            problems.error(None, where, _head(entry), MSG_ENTRY_SHAPE)
+            problems.error(None, where, _head(entry), _(MSG_ENTRY_SHAPE))
             continue
         name, endpoint, page = entry["file"], entry.get("endpoint"), entry.get("page", 1)
         if not isinstance(endpoint, str) or isinstance(page, bool) or not isinstance(page, int):
-            problems.error(None, where, _head(entry), MSG_ENTRY_SHAPE)
+            problems.error(None, where, _head(entry), _(MSG_ENTRY_SHAPE))
             continue
         path = folder / name
         if Path(name).is_absolute() or ".." in Path(name).parts or not _inside(folder, path):
-            problems.error(None, f"{where}.file", name, MSG_OUTSIDE)
+            problems.error(None, f"{where}.file", name, _(MSG_OUTSIDE))
             continue
         if not path.is_file():
             problems.error(None, f"{where}.file", name, "the archive lacks this file")
@@ -785,13 +816,17 @@ def _read_manifest(folder: Path, problems: Problems) -> dict:
     try:
         manifest = load_json(_body(folder / MANIFEST))
     except (OSError, BadJson) as exc:
-        problems.error(None, None, MANIFEST, f"unreadable archive manifest ({exc})")
+        problems.error(
+            None, None, MANIFEST, _("unreadable archive manifest ({reason})").format(reason=exc)
+        )
         return {}
     if not isinstance(manifest, dict):
-        problems.error(None, MANIFEST, _head(manifest), MSG_MANIFEST_SHAPE)
+        problems.error(None, MANIFEST, _head(manifest), _(MSG_MANIFEST_SHAPE))
         return {}
     if manifest.get("kind") != ARCHIVE_KIND:
-        problems.error(None, "kind", _head(manifest.get("kind")), "not a chiso766 portal archive")
+        problems.error(
+            None, "kind", _head(manifest.get("kind")), _("not a chiso766 portal archive")
+        )
         return {}
     for key in ("period", "provisional", "province"):
         value = manifest.get(key)
@@ -802,7 +837,7 @@ def _read_manifest(folder: Path, problems: Problems) -> dict:
             or (isinstance(value, dict) and isinstance(value.get("rootDepartmentId"), str | None)),
         }[key]
         if not ok:
-            problems.error(None, f"manifest.{key}", _head(value), "unexpected value")
+            problems.error(None, f"manifest.{key}", _head(value), _("unexpected value"))
             return {}
     return manifest
 
@@ -819,7 +854,12 @@ def _resolve_period(
         return None
     if wanted and stored and wanted != stored:
         problems.error(
-            None, "period", wanted.key, f"the archive holds period {stored.key}, not {wanted.key}"
+            None,
+            "period",
+            wanted.key,
+            _("the archive holds period {stored}, not {wanted}").format(
+                stored=stored.key, wanted=wanted.key
+            ),
         )
         return None
     chosen = wanted or stored
@@ -828,8 +868,10 @@ def _resolve_period(
             None,
             "period",
             None,
-            "saved portal responses do not say which period they hold: pass --period "
-            "(e.g. --period 2026-08 for a month, 2026-Q3 for a quarter, 2026 for a year)",
+            _(
+                "saved portal responses do not say which period they hold: pass --period "
+                "(e.g. --period 2026-08 for a month, 2026-Q3 for a quarter, 2026 for a year)"
+            ),
         )
         return None
     try:
@@ -854,7 +896,7 @@ def read_portal_folder(
     folder = Path(folder)
     problems = Problems(str(folder))
     if not folder.is_dir():
-        problems.error(None, None, str(folder), "not a folder")
+        problems.error(None, None, str(folder), _("not a folder"))
         problems.raise_if_errors()
     if not _is_archive(folder) and (latest := _latest_archive(folder)) is not None:
         folder = latest
@@ -867,7 +909,7 @@ def read_portal_folder(
     problems.raise_if_errors()
     assert chosen is not None
     if not any(f.endpoint in ENDPOINTS or f.endpoint == SERVICE_RESULTS for f in files):
-        problems.error(None, None, None, "no response of an evaluation endpoint in this folder")
+        problems.error(None, None, None, _("no response of an evaluation endpoint in this folder"))
         problems.raise_if_errors()
     return _read_files(folder, chosen, files, manifest, problems, catalogue, today)
 
@@ -895,8 +937,9 @@ def _read_files(
                 None,
                 None,
                 endpoint,
-                f"no {endpoint} response: group {ENDPOINTS[endpoint]} "
-                "is missing from this snapshot",
+                _("no {endpoint} response: group {group} is missing from this snapshot").format(
+                    endpoint=endpoint, group=ENDPOINTS[endpoint]
+                ),
             )
             continue
         sub = Problems(f"{folder.name}/{parts[0].path.name}")
@@ -928,7 +971,7 @@ def _read_files(
         _compare_groups(rows, national.province_groups, province_id, problems)
     problems.items += check_measures(_checked(rows, units, period), str(folder))
     if not rows:
-        problems.error(None, None, None, MSG_NO_VALUES)
+        problems.error(None, None, None, _(MSG_NO_VALUES))
     problems.raise_if_errors()
     frame = _frame(rows, units, period)
     cat = catalogue or load_catalogue(METHODOLOGY)
@@ -941,7 +984,12 @@ def _read_files(
     today = today or now_local().date()
     if not manifest and not period.is_complete(today):
         provisional = True
-        problems.warn(None, "period", period.key, f"{period.key} has not ended: provisional")
+        problems.warn(
+            None,
+            "period",
+            period.key,
+            _("{period} has not ended: provisional").format(period=period.key),
+        )
     province = province_by_id(province_id) if province_id else None
     unit_table = pd.DataFrame(
         [(u.unit_id, u.name, u.level, u.code) for u in units.values()],
@@ -974,8 +1022,9 @@ def _merge_unit(units: dict[str, _Unit], u: _Unit, endpoint: str, problems: Prob
             None,
             endpoint,
             u.name,
-            f"{endpoint} gives {u.name} level {u.level}, another endpoint {known.level}; "
-            f"kept {known.level}",
+            _(
+                "{endpoint} gives {unit} level {level}, another endpoint {other}; kept {other}"
+            ).format(endpoint=endpoint, unit=u.name, level=u.level, other=known.level),
         )
 
 
@@ -983,11 +1032,16 @@ def _one_province(roots: dict[str, str], manifest: dict, problems: Problems) -> 
     ids = set(roots.values())
     if len(ids) > 1:
         listing = ", ".join(f"{ep}: {pid}" for ep, pid in roots.items())
-        problems.error(None, "departmentId", None, f"responses of several provinces ({listing})")
+        problems.error(
+            None,
+            "departmentId",
+            None,
+            _("responses of several provinces ({listing})").format(listing=listing),
+        )
         return None
     stated = (manifest.get("province") or {}).get("rootDepartmentId")
     if ids and stated and stated not in ids:
-        problems.error(None, "province", stated, "the manifest names another province")
+        problems.error(None, "province", stated, _("the manifest names another province"))
         return None
     return next(iter(ids), stated)
 
@@ -1004,8 +1058,10 @@ def _compare_groups(
                     None,
                     r["code"],
                     f"{r['value']:g} / {other:g}",
-                    f"group {r['code']}: the group endpoint says {r['value']:g}, service-results "
-                    f"{other:g} (captured at different times?); the group endpoint is kept",
+                    _(
+                        "group {group}: the group endpoint says {value}, service-results "
+                        "{other} (captured at different times?); the group endpoint is kept"
+                    ).format(group=r["code"], value=f"{r['value']:g}", other=f"{other:g}"),
                 )
 
 
@@ -1045,17 +1101,25 @@ def summary_line(read: PortalRead, result) -> str:  # noqa: ANN001
     """One line: what was read and stored, with the warnings the user must see."""
     where = f"{read.province_label} {read.snapshot}"
     if read.provisional:
-        where += " (provisional)"
+        where += _(" (provisional)")
     if result.status == "unchanged":
-        line = f"{where}: already ingested from the same responses; nothing changed"
+        line = _("{where}: already ingested from the same responses; nothing changed").format(
+            where=where
+        )
     else:
         units = read.measures["unit_id"].nunique()
-        line = (
-            f"{where}: {result.rows} values of {units} units from {len(read.files)} portal "
-            f"file(s) → snapshot {read.snapshot}"
+        line = _(
+            "{where}: {rows} values of {units} units from {files} portal file(s) → snapshot "
+            "{snapshot}"
+        ).format(
+            where=where,
+            rows=result.rows,
+            units=units,
+            files=len(read.files),
+            snapshot=read.snapshot,
         )
     if read.warnings:
-        line += f"; {len(read.warnings)} warning(s): " + " | ".join(
+        line += _("; {n} warning(s): ").format(n=len(read.warnings)) + " | ".join(
             w.problem for w in read.warnings
         )
     return line

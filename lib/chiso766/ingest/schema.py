@@ -18,23 +18,25 @@ import pandas as pd
 
 from chiso766.compute.measures import KINDS, SCOPES
 from chiso766.compute.units import LEVELS
+from chiso766.i18n import N_, _
 from chiso766.ingest.errors import Problem
 
 EPS = 1e-9
 ORIGIN = ("_file", "_row", "_column")
 MAXIMUM = "_max"  # a reader's known maximum for a points value (catalogue), beside max_score
 
-MSG_NOT_FINITE = "not a finite number (infinite or too large)"
-MSG_NEGATIVE = "a negative value"
-MSG_RATE_ABOVE_100 = "a percentage above 100"
-MSG_POINTS_ABOVE_MAX = "points above the maximum of {maximum}"
-MSG_RANK_WHOLE = "a rank must be a whole number"
-MSG_RANK_START = "a rank starts at 1"
-MSG_RANK_ABOVE_OF = "rank above the number ranked ({of})"
-MSG_COUNT_WHOLE = "a count must be a whole number"
-MSG_COUNT_NEGATIVE = "a negative count"
-MSG_MAX_SCORE = "a maximum score must be a finite number from 0 to 100"
-MSG_UNKNOWN = "not a known {what}"
+MSG_NOT_FINITE = N_("not a finite number (infinite or too large)")
+MSG_NEGATIVE = N_("a negative value")
+MSG_RATE_ABOVE_100 = N_("a percentage above 100")
+MSG_POINTS_ABOVE_MAX = N_("points above the maximum of {maximum}")
+MSG_RANK_WHOLE = N_("a rank must be a whole number")
+MSG_RANK_START = N_("a rank starts at 1")
+MSG_RANK_ABOVE_OF = N_("rank above the number ranked ({of})")
+MSG_COUNT_WHOLE = N_("a count must be a whole number")
+MSG_COUNT_NEGATIVE = N_("a negative count")
+MSG_MAX_SCORE = N_("a maximum score must be a finite number from 0 to 100")
+MSG_UNKNOWN = N_("not a known {what}")
+_WHAT = (N_("level"), N_("scope"), N_("kind"))  # the {what} of MSG_UNKNOWN
 
 Rule = tuple[str, str, Callable[[pd.DataFrame], pd.Series]]
 
@@ -193,11 +195,11 @@ def _origin(row: pd.Series, key: str, default=None):  # noqa: ANN001, ANN202
 def _problem(row: pd.Series, check: str, field: str, file: str) -> Problem:
     value = row.get(field)
     if check in MESSAGES:
-        message = MESSAGES[check]
+        message = _(MESSAGES[check])
     else:  # an isin check on level/scope/kind ("level_known")
         what = check.removesuffix("_known")
         value = row.get(what)
-        message = MSG_UNKNOWN.format(what=what)
+        message = _(MSG_UNKNOWN).format(what=_(what))
     if check == "points_max":
         maximum = _maximum(row.to_frame().T).iloc[0]
         message = message.format(maximum=f"{float(maximum):g}")

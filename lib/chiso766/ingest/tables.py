@@ -14,20 +14,24 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from chiso766.compute import measures
-from chiso766.compute.periods import PeriodError, parse_period
+from chiso766.compute.periods import PeriodError, parse_period, today_vn
 from chiso766.compute.textnorm import fold_words, nfc
 from chiso766.compute.units import (
     UnknownLevel,
     folded_name_key,
     infer_level,
+    name_keys,
     parse_level,
     unit_id,
 )
-from chiso766.formatting import fmt_number
+from chiso766.formatting import fmt_number, fmt_signed
+from chiso766.i18n import N_, _
 from chiso766.ingest.cells import read_rows
+from chiso766.ingest.columns import Numbers, folded, parse_numbers, text_problems
 from chiso766.ingest.errors import IngestError, Problem, Problems
 from chiso766.ingest.headers import (
     Header,
@@ -42,16 +46,24 @@ from chiso766.ingest.values import BadValue, parse_number
 from chiso766.methodology import Catalogue, load_catalogue, version_for_date
 
 UNDATED = "undated"
-MSG_NO_ROWS = "the table has no data rows"
-MSG_NO_TONES_TWIN = (
+MSG_NO_ROWS = N_("the table has no data rows")
+MSG_NO_TONES_TWIN = N_(
     "'{name}' is written without tone marks; row {row} has '{twin}': write the name with its "
     "tone marks (names that differ in a tone mark are different units)"
 )
-MSG_TOTAL_PARTS = (
+MSG_TOTAL_PARTS = N_(
     "the total {total} differs from the sum of the group columns {parts} "
     "(snapshot {snapshot}); the total is kept as written"
 )
 FLAG_TOTAL_PARTS = "total_differs_from_groups"
+#: what a totals row names instead of a unit (folded): skipped with a note
+TOTAL_ROW_WORDS = ("tong", "cong", "tong so", "tong cong", "trung binh", "binh quan")
+TOTAL_ROW_PREFIXES = ("tong cong ", "trung binh ", "binh quan ")
+MSG_TOTAL_ROW = N_(
+    "a totals row ('{name}'), not a unit: skipped (the workbook computes totals and averages "
+    "itself)"
+)
+ROLE_LABELS = {"unit": N_("unit"), "level": N_("level"), "indicator_name": N_("indicator name")}
 _TITLE_UNIT_WORDS = ("don vi", "dia phuong", "co quan", "ten don vi")
 
 
@@ -66,6 +78,25 @@ class TableRead:
     snapshots: list[str]
     warnings: list[Problem] = field(default_factory=list)
     snapshot_info: dict[str, dict] = field(default_factory=dict)
+
+
+def is_totals_row(name: str) -> bool:
+    """'Tổng cộng', 'Trung bình', 'Bình quân chung', 'TỔNG': a row of totals or averages."""
+    key = fold_words(name)
+    return key in TOTAL_ROW_WORDS or key.startswith(TOTAL_ROW_PREFIXES)
+
+
+def _blank(row: list) -> bool:
+    """Whether every cell of ``row`` is empty (as :func:`_cell_text` would read it)."""
+    for c in row:
+        if c is None or (isinstance(c, float) and c != c):
+            continue
+        if isinstance(c, str):
+            if c.strip():
+                return False
+            continue
+        return False
+    return True
 
 
 def _cell_text(value) -> str:
@@ -110,7 +141,7 @@ def _choose_catalogue(headers: list[str], methodology: str, snapshot: str | None
     ends = [e for e in ends if e]
     if not ends and snapshot:
         ends = [parse_period(snapshot).end]
-    day = max(ends) if ends else dt.date.today()
+    day = max(ends) if ends else today_vn()
     return load_catalogue(version_for_date(day))
 
 
@@ -127,7 +158,7 @@ def read_table(
     path = Path(path)
     shown = str(path)
     if not path.is_file():
-        raise IngestError([Problem(shown, None, None, None, "file not found")])
+        raise IngestError([Problem(shown, None, None, None, _("file not found"))])
     rows = read_rows(path, sheet)
     problems = Problems(shown)
     if snapshot is not None:
@@ -146,8 +177,10 @@ def read_table(
                     None,
                     None,
                     None,
-                    "no header row found in the first 20 rows: a table needs a unit column "
-                    "('Đơn vị') or an indicator column ('Chỉ số') and value columns",
+                    _(
+                        "no header row found in the first 20 rows: a table needs a unit column "
+                        "('Đơn vị') or an indicator column ('Chỉ số') and value columns"
+                    ),
                 )
             ]
         )
@@ -157,27 +190,30 @@ def read_table(
     excel_row = header_at + 1
 
     data_rows = [(excel_row + 1 + i, r) for i, r in enumerate(rows[header_at + 1 :])]
-    data_rows = [(n, r) for n, r in data_rows if any(_cell_text(c) for c in r)]
+    data_rows = [(n, r) for n, r in data_rows if not _blank(r)]
     if not data_rows:
-        problems.error(excel_row + 1, None, None, MSG_NO_ROWS)
+        problems.error(excel_row + 1, None, None, _(MSG_NO_ROWS))
     for col, h in enumerate(headers):
         if h is not None and (bad := text_problem(h.text)):
-            problems.error(excel_row, f"column {col + 1}", h.text, bad)
+            problems.error(excel_row, _("column {n}").format(n=col + 1), h.text, bad)
             continue
         if h is None:
-            if any(col < len(r) and _cell_text(r[col]) for _, r in data_rows):
+            if any(col < len(r) and _cell_text(r[col]) for _n, r in data_rows):
                 problems.error(
-                    excel_row, f"column {col + 1}", None, "this column has values but no header"
+                    excel_row,
+                    _("column {n}").format(n=col + 1),
+                    None,
+                    _("this column has values but no header"),
                 )
         elif h.role == "unknown":
             problems.error(
                 excel_row,
                 h.text,
                 h.text,
-                f"unknown column header; known forms: {known_header_forms()}",
+                _("unknown column header; known forms: {forms}").format(forms=known_header_forms()),
             )
         elif h.snapshot and h.snapshot.startswith("invalid:"):
-            problems.error(excel_row, h.text, h.text, "the date in this header does not exist")
+            problems.error(excel_row, h.text, h.text, _("the date in this header does not exist"))
 
     roles = [h.role if h else None for h in headers]
     if "unit" in roles:
@@ -187,11 +223,13 @@ def read_table(
     else:
         problems.raise_if_errors()
         raise IngestError(
-            [Problem(shown, excel_row, None, None, "no unit column ('Đơn vị', 'Địa phương')")]
+            [Problem(shown, excel_row, None, None, _("no unit column ('Đơn vị', 'Địa phương')"))]
         )
-    for role in ("unit", "level", "indicator_name"):
+    for role, label in ROLE_LABELS.items():
         if roles.count(role) > 1:
-            problems.error(excel_row, role, None, f"more than one '{role}' column")
+            problems.error(
+                excel_row, _(label), None, _("more than one '{role}' column").format(role=_(label))
+            )
 
     def snap(h: Header) -> str:
         return h.snapshot or snapshot or UNDATED
@@ -203,7 +241,10 @@ def read_table(
         target = (h.role if layout == "units" else "value", h.code, snap(h))
         if target in seen_targets:
             problems.error(
-                excel_row, h.text, None, f"same values as column '{seen_targets[target]}'"
+                excel_row,
+                h.text,
+                None,
+                _("same values as column '{column}'").format(column=seen_targets[target]),
             )
         seen_targets.setdefault(target, h.text)
 
@@ -211,6 +252,7 @@ def read_table(
     out = reader(shown, cat, headers, problems, snap, unit or _title_unit(rows, header_at), level)
     frame = out.read(data_rows)
     problems.items += check_measures(frame, shown)
+    problems.items.sort(key=lambda p: (p.row is not None, p.row or 0))  # in the file's order
     problems.raise_if_errors()
     frame = measures.conform(frame) if len(frame) else measures.empty()
     return TableRead(
@@ -285,7 +327,7 @@ class _Layout:
             )
             if len(dated) < 2:
                 continue
-            (_, old_key), (_, new_key) = dated[-2], dated[-1]
+            (_day, old_key), (_day2, new_key) = dated[-2], dated[-1]
             old, new = values[old_key], values[new_key]
             if math.isnan(old) or math.isnan(new):
                 continue
@@ -295,8 +337,10 @@ class _Layout:
                     n,
                     h.text,
                     cell.value,
-                    f"published change differs from the computed change "
-                    f"{computed:+.2f} (the computed change is used)",
+                    _(
+                        "published change differs from the computed change {computed} "
+                        "(the computed change is used)"
+                    ).format(computed=fmt_signed(computed)),
                 )
 
     def value_cols(self):
@@ -304,150 +348,327 @@ class _Layout:
 
 
 class _UnitsLayout(_Layout):
+    """One row per unit, read column by column (a table may have 200 000 rows): the checks
+    and the measures of the one-cell functions, the messages of the rows that fail them."""
+
     def read(self, data_rows) -> pd.DataFrame:
+        if not data_rows:
+            return pd.DataFrame()
+        width = len(self.headers)
+        self.ns = np.array([n for n, _ in data_rows])
+        self.cells = pd.DataFrame(
+            {
+                c: np.array([r[c] if c < len(r) else None for _, r in data_rows], dtype=object)
+                for c in range(width)
+            }
+        )
         name_col, level_col, note_col = self.col("unit"), self.col("level"), self.col("note")
-        of_cols = [
-            (i, h) for i, h in enumerate(self.headers) if h is not None and h.role == "rank_of"
-        ]
-        seen: dict[str, int] = {}
-        folded: dict[tuple[str, str], tuple[int, str]] = {}
-        for n, row in data_rows:
-            name = _cell_text(self.cell(row, name_col))
-            values = [self.cell(row, i) for i, _ in self.value_cols()]
-            name_header = self.headers[name_col].text
-            if not name:
-                self.problems.error(n, name_header, None, "empty unit name")
-                continue
-            if not self.text(n, name_header, name):
-                continue
-            level = self._level(n, name, row, level_col)
-            if level is None:
-                continue
-            uid = unit_id(name, level)
-            if uid in seen:
-                self.problems.error(
-                    n,
-                    name_header,
-                    name,
-                    f"this unit appears twice (also row {seen[uid]})",
-                )
-                continue
-            seen[uid] = n
-            self._tone_twin(n, name_header, name, level, folded)
-            del values
-            note = _cell_text(self.cell(row, note_col)) or None
-            if note and not self.text(n, self.headers[note_col].text, note, note=True):
-                note = None
-            rank_of = self._rank_of(n, row, of_cols)
-            first = len(self.rows)
-            totals: dict = {}
-            for col, h in self.value_cols():
-                cell = self.number(n, h, self.cell(row, col))
-                if cell is None:
-                    continue
-                scope, code, kind = self._target(h)
-                maximum = self._maximum(scope, code)
-                den = math.nan
-                if scope == "rank":
-                    den = rank_of.get(self.snap(h), rank_of.get(None, math.nan))
-                if scope == "total":
-                    totals[col] = cell.value
-                self.rows.append(
-                    {
-                        "snapshot": self.snap(h),
-                        "unit_id": uid,
-                        "unit": name,
-                        "level": level,
-                        "scope": scope,
-                        "code": code,
-                        "kind": kind,
-                        "value": cell.value,
-                        "denominator": den,
-                        "note": cell.note or note,
-                        "_row": n,
-                        "_column": h.text,
-                        MAXIMUM: math.nan if maximum is None else maximum,
-                    }
-                )
-            main = totals or {c: v for c, v in self._first_target_values(n, row).items()}
-            self.check_changes(n, row, main)
-            self._check_total(n, self.rows[first:])
-        return pd.DataFrame(self.rows)
-
-    def _tone_twin(self, n: int, column: str, name: str, level: str, folded: dict) -> None:
-        """A name written without tone marks whose twin in the file has them is refused."""
-        key = (level, folded_name_key(name))
-        if key not in folded:
-            folded[key] = (n, name)
-            return
-        row, twin = folded[key]
-        if name.isascii() != twin.isascii():
-            plain, other, at = (name, twin, row) if name.isascii() else (twin, name, n)
-            self.problems.error(
-                n, column, plain, MSG_NO_TONES_TWIN.format(name=plain, row=at, twin=other)
-            )
-
-    def _check_total(self, n: int, mine: list[dict]) -> None:
-        """A total that disagrees with the sum of its groups (all groups given): a warning,
-        kept with the total (flag, note)."""
-        groups = {g.code for g in self.cat.groups}
-        for total in (r for r in mine if r["scope"] == "total" and r["kind"] == "points"):
-            parts = [
-                r
-                for r in mine
-                if r["scope"] == "group"
-                and r["kind"] == "points"
-                and r["snapshot"] == total["snapshot"]
-            ]
-            if {r["code"] for r in parts} != groups or total["value"] != total["value"]:
-                continue
-            values = [r["value"] for r in parts]
-            if any(v != v for v in values):
-                continue
-            tolerance = 0.01 * len(values) + 1e-9
-            if abs(sum(values) - total["value"]) <= tolerance:
-                continue
-            text = MSG_TOTAL_PARTS.format(
-                total=fmt_number(total["value"]),
-                parts=fmt_number(sum(values)),
-                snapshot=total["snapshot"],
-            )
-            total["flag"] = FLAG_TOTAL_PARTS
-            total["note"] = "; ".join(x for x in (total.get("note"), text) if x)
-            self.problems.warn(n, total["_column"], total["value"], text)
-
-    def _first_target_values(self, n, row) -> dict:
-        out = {}
+        header = self.headers[name_col].text
+        names = self.cells[name_col].map(_cell_text)
+        ok = self._names(names, header)
+        levels = self._levels(names, level_col, ok)
+        ok &= levels.notna().to_numpy()
+        keys = name_keys(names, self.folded)
+        uids = pd.Series(
+            [f"{lv}:{k}" if good else None for k, lv, good in zip(keys, levels, ok, strict=True)],
+            dtype=object,
+        )
+        ok &= self._unique(uids, names, header, ok)
+        self._tone_twins(names, levels, header, ok)
+        notes = self._notes(note_col, ok)
+        rank_of = self._rank_of(ok)
+        parsed = {col: self._numbers(col, h, ok) for col, h in self.value_cols()}
+        self._check_changes(parsed, ok)
+        flags = self._check_totals(parsed, ok)
+        rows, columns, parts = [], [], {"den": [], "note": [], "flag": [], "value": []}
         for col, h in self.value_cols():
-            if h.role in ("rank", "overdue"):
+            numbers = parsed[col]
+            idx = np.flatnonzero(ok & ~self._bad_mask(numbers))
+            if not len(idx):
                 continue
-            try:
-                out[col] = parse_number(self.cell(row, col)).value
-            except BadValue:
-                pass
-        return out
+            scope = self._target(h)[0]
+            den = np.full(len(idx), np.nan)
+            if scope == "rank":
+                den = rank_of.get(self.snap(h), rank_of.get(None, den))[idx]
+            note = numbers.notes[idx]
+            note = np.where(pd.isna(note), notes[idx], note)
+            flag = np.full(len(idx), None, dtype=object)
+            for i, text in flags.get(col, {}).items():  # a total off its groups
+                at = int(np.searchsorted(idx, i))
+                flag[at] = FLAG_TOTAL_PARTS
+                note[at] = "; ".join(x for x in (note[at], text) if isinstance(x, str) and x)
+            rows.append(idx)
+            columns.append((col, h, len(idx)))
+            parts["den"].append(den)
+            parts["note"].append(note)
+            parts["flag"].append(flag)
+            parts["value"].append(numbers.values[idx])
+        if not rows:
+            return pd.DataFrame()
+        return self._frame(rows, columns, parts, uids, names, levels, bool(flags))
 
-    def _level(self, n, name, row, level_col) -> str | None:
+    def _frame(self, rows, columns, parts, uids, names, levels, flagged) -> pd.DataFrame:  # noqa: ANN001
+        """The measures, text columns as Arrow strings taken from small arrays (a value per
+        column, a name per row) — what pandera validates quickly."""
+        at = np.concatenate(rows)
+        which = np.repeat(np.arange(len(columns)), [n for _c, _h, n in columns])
+
+        def per_column(values: list) -> pd.api.extensions.ExtensionArray:
+            return pd.array(values, dtype="str").take(which)
+
+        def per_row(values: pd.Series) -> pd.api.extensions.ExtensionArray:
+            return pd.array(values.to_numpy(dtype=object), dtype="str").take(at)
+
+        targets = [self._target(h) for _c, h, _n in columns]
+        maxima = [self._maximum(sc, cd) for sc, cd, _k in targets]
+        frame = pd.DataFrame(
+            {
+                "snapshot": per_column([self.snap(h) for _c, h, _n in columns]),
+                "unit_id": per_row(uids),
+                "unit": per_row(names),
+                "level": per_row(levels),
+                "scope": per_column([t[0] for t in targets]),
+                "code": per_column([t[1] for t in targets]),
+                "kind": per_column([t[2] for t in targets]),
+                "value": np.concatenate(parts["value"]),
+                "denominator": np.concatenate(parts["den"]),
+                "note": pd.array(np.concatenate(parts["note"]), dtype="str"),
+                "_row": self.ns[at],
+                "_column": per_column([h.text for _c, h, _n in columns]),
+                MAXIMUM: np.array([np.nan if m is None else m for m in maxima])[which],
+            }
+        )
+        if flagged:
+            frame["flag"] = pd.array(np.concatenate(parts["flag"]), dtype="str")
+        return frame
+
+    # ---- the rows: names, levels, identities ---------------------------------------------
+    def _names(self, names: pd.Series, header: str) -> np.ndarray:
+        """Rows with a usable unit name (errors, and the totals rows' notes, for the rest)."""
+        ok = np.ones(len(names), dtype=bool)
+        for i in np.flatnonzero((names == "").to_numpy()):
+            self.problems.error(int(self.ns[i]), header, None, _("empty unit name"))
+            ok[i] = False
+        for i, problem in text_problems(names).items():
+            if ok[i]:
+                self.problems.error(int(self.ns[i]), header, names.iloc[i], problem)
+                ok[i] = False
+        keys = folded(names)
+        totals = (keys.isin(TOTAL_ROW_WORDS) | keys.str.startswith(TOTAL_ROW_PREFIXES)).to_numpy()
+        for i in np.flatnonzero(totals & ok):
+            name = names.iloc[i]
+            self.problems.warn(int(self.ns[i]), header, name, _(MSG_TOTAL_ROW).format(name=name))
+        self.folded = keys
+        return ok & ~totals
+
+    def _levels(self, names: pd.Series, level_col: int | None, ok: np.ndarray) -> pd.Series:
+        """Each row's level: its level cell, else ``--level``, else read from the name (one
+        parse per distinct cell); None (and an error) where it cannot be told."""
+        given = (
+            _texts(self.cells[level_col])
+            if level_col is not None
+            else pd.Series("", index=names.index)
+        )
+        has = (given != "").to_numpy()
+        known: dict[str, str | None] = {}
+        for text in given[ok & has].unique():
+            try:
+                known[text] = parse_level(text)
+            except UnknownLevel:
+                known[text] = None
+        if self.level:
+            try:
+                fallback = pd.Series(parse_level(self.level), index=names.index, dtype=object)
+            except UnknownLevel:
+                fallback = pd.Series(None, index=names.index, dtype=object)
+        else:
+            fallback = _levels_from_names(self.folded)
+        levels = pd.Series(
+            np.where(has, given.map(known).to_numpy(dtype=object), fallback.to_numpy(dtype=object)),
+            index=names.index,
+            dtype=object,
+        )
+        found = levels.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        for i in np.flatnonzero(ok & ~found):  # the one-cell function says why
+            self._level_error(int(self.ns[i]), names.iloc[i], given.iloc[i], level_col)
+        return levels.where(found, None)
+
+    def _level_error(self, n: int, name: str, text: str, level_col: int | None) -> None:
         try:
-            if level_col is not None and _cell_text(self.cell(row, level_col)):
-                return parse_level(_cell_text(self.cell(row, level_col)))
-            if self.level:
-                return parse_level(self.level)
-            return infer_level(name)
+            if text:
+                parse_level(text)
+            elif self.level:
+                parse_level(self.level)
+            else:
+                infer_level(name)
         except UnknownLevel as exc:
             column = self.headers[level_col].text if level_col is not None else "level"
-            value = _cell_text(self.cell(row, level_col)) if level_col is not None else name
+            value = text if level_col is not None else name
             self.problems.error(n, column, value, str(exc))
-            return None
 
-    def _rank_of(self, n, row, of_cols) -> dict:
-        out = {}
-        for col, h in of_cols:
-            cell = self.number(n, h, self.cell(row, col))
-            if cell is not None and not cell.missing:
-                if cell.value < 0 or cell.value != int(cell.value):
-                    self.problems.error(n, h.text, cell.value, "a count must be a whole number")
-                out[h.snapshot] = cell.value
+    def _unique(self, uids: pd.Series, names: pd.Series, header: str, ok) -> np.ndarray:
+        """False for a unit met again (an error naming the row it was first met on)."""
+        keep = np.ones(len(uids), dtype=bool)
+        live = uids[ok]
+        dup = live.duplicated(keep="first")
+        if dup.any():
+            first = {}
+            for i, uid in live.items():
+                first.setdefault(uid, int(self.ns[i]))
+            for i in live.index[dup.to_numpy()]:
+                self.problems.error(
+                    int(self.ns[i]),
+                    header,
+                    names.iloc[i],
+                    _("this unit appears twice (also row {row})").format(row=first[uids.iloc[i]]),
+                )
+                keep[i] = False
+        return keep
+
+    def _tone_twins(self, names: pd.Series, levels: pd.Series, header: str, ok) -> None:
+        """A name written without tone marks whose twin in the file has them is refused
+        (only rows whose folded key an ASCII name shares are looked at)."""
+        plain = names.str.isascii().to_numpy(dtype=bool) & ok
+        if not plain.any():
+            return
+        fast = self.folded.str.replace(r"^(ubnd|uy ban nhan dan) ", "", regex=True)
+        wanted = set(fast[plain])
+        rows = np.flatnonzero(ok & fast.isin(wanted).to_numpy())
+        firsts: dict[tuple, int] = {}
+        for i in rows:
+            key = (levels.iloc[i], folded_name_key(names.iloc[i]))
+            if key not in firsts:
+                firsts[key] = i
+                continue
+            first = firsts[key]
+            name, twin = names.iloc[i], names.iloc[first]
+            if name.isascii() != twin.isascii():
+                n = int(self.ns[i])
+                plain_name, other, at = (
+                    (name, twin, int(self.ns[first])) if name.isascii() else (twin, name, n)
+                )
+                self.problems.error(
+                    n,
+                    header,
+                    plain_name,
+                    _(MSG_NO_TONES_TWIN).format(name=plain_name, row=at, twin=other),
+                )
+
+    def _notes(self, note_col: int | None, ok: np.ndarray) -> np.ndarray:
+        notes = np.full(len(self.ns), None, dtype=object)
+        if note_col is None:
+            return notes
+        texts = self.cells[note_col].map(_cell_text)
+        bad = text_problems(texts, note=True)
+        header = self.headers[note_col].text
+        for i in np.flatnonzero(ok & (texts != "").to_numpy()):
+            if i in bad:
+                self.problems.error(int(self.ns[i]), header, texts.iloc[i], bad[i])
+            else:
+                notes[i] = texts.iloc[i]
+        return notes
+
+    # ---- the values -----------------------------------------------------------------------
+    def _numbers(self, col: int, h: Header, ok: np.ndarray) -> Numbers:
+        """The column's numbers; an error for each bad cell of a row still in play."""
+        numbers = parse_numbers(self.cells[col])
+        for i, problem in sorted(numbers.bad.items()):
+            if ok[i]:
+                self.problems.error(int(self.ns[i]), h.text, self.cells.iat[i, col], problem)
+        return numbers
+
+    @staticmethod
+    def _bad_mask(numbers: Numbers) -> np.ndarray:
+        mask = np.zeros(len(numbers.values), dtype=bool)
+        mask[list(numbers.bad)] = True
+        return mask
+
+    def _rank_of(self, ok: np.ndarray) -> dict:
+        """The number ranked, per snapshot (None: a column without a date), as arrays."""
+        out: dict = {}
+        for col, h in enumerate(self.headers):
+            if h is None or h.role != "rank_of":
+                continue
+            numbers = self._numbers(col, h, ok)
+            values = numbers.values.copy()
+            for i in np.flatnonzero(ok & ~self._bad_mask(numbers) & ~np.isnan(values)):
+                v = values[i]
+                if v < 0 or v != int(v):
+                    self.problems.error(
+                        int(self.ns[i]), h.text, v, _("a count must be a whole number")
+                    )
+            out[h.snapshot] = values
+        return out
+
+    def _check_changes(self, parsed: dict[int, Numbers], ok: np.ndarray) -> None:
+        """Published changes against the change of the last two snapshots of the totals
+        (else of every value column but ranks and counts): a warning where they differ."""
+        totals = [c for c, h in self.value_cols() if self._target(h)[0] == "total"]
+        main = totals or [c for c, h in self.value_cols() if h.role not in ("rank", "overdue")]
+        dated = sorted(
+            {
+                (hh.taken_on or dt.date.min, self.snap(hh)): k
+                for k, hh in self.value_cols()
+                if k in main
+            }.items()
+        )
+        for col, h in enumerate(self.headers):
+            if h is None or h.role != "change":
+                continue
+            published = self._numbers(col, h, ok)
+            if len(dated) < 2:
+                continue
+            (_day, old_col), (_day2, new_col) = dated[-2], dated[-1]
+            old, new = parsed[old_col].values, parsed[new_col].values
+            pub = published.values
+            with np.errstate(invalid="ignore"):
+                near = np.abs((new - old) - pub) > 0.004
+            for i in np.flatnonzero(ok & near & ~np.isnan(pub) & ~np.isnan(old) & ~np.isnan(new)):
+                computed = round(float(new[i]) - float(old[i]), 2)
+                if abs(computed - pub[i]) > 0.0051:
+                    self.problems.warn(
+                        int(self.ns[i]),
+                        h.text,
+                        float(pub[i]),
+                        _(
+                            "published change differs from the computed change {computed} "
+                            "(the computed change is used)"
+                        ).format(computed=fmt_signed(computed)),
+                    )
+
+    def _check_totals(self, parsed: dict[int, Numbers], ok: np.ndarray) -> dict:
+        """A total that disagrees with the sum of its groups (every group given, none
+        missing): a warning; returned as total column → {row position: note} for the flag
+        and note kept with the total."""
+        groups = {g.code for g in self.cat.groups}
+        out: dict[int, dict[int, str]] = {}
+        cols = [(c, h, *self._target(h)) for c, h in self.value_cols()]
+        for col, h, scope, _code, kind in cols:
+            if scope != "total" or kind != "points":
+                continue
+            mine = [
+                c
+                for c, hh, sc, _cd, kd in cols
+                if sc == "group" and kd == "points" and self.snap(hh) == self.snap(h)
+            ]
+            if {self._target(self.headers[c])[1] for c in mine} != groups:
+                continue
+            total = parsed[col].values
+            values = np.vstack([parsed[c].values for c in mine])
+            usable = ok & ~self._bad_mask(parsed[col]) & ~np.isnan(total)
+            for c in mine:
+                usable &= ~self._bad_mask(parsed[c])
+            usable &= ~np.isnan(values).any(axis=0)
+            with np.errstate(invalid="ignore"):
+                off = usable & (np.abs(values.sum(axis=0) - total) > 0.01 * len(mine) + 1e-9)
+            for i in np.flatnonzero(off):
+                text = _(MSG_TOTAL_PARTS).format(
+                    total=fmt_number(total[i]),
+                    parts=fmt_number(values[:, i].sum()),
+                    snapshot=self.snap(h),
+                )
+                out.setdefault(col, {})[int(i)] = text
+                self.problems.warn(int(self.ns[i]), h.text, float(total[i]), text)
         return out
 
     def _target(self, h: Header) -> tuple[str, str, str]:
@@ -467,6 +688,29 @@ class _UnitsLayout(_Layout):
         return None
 
 
+def _texts(cells: pd.Series) -> pd.Series:
+    """:func:`_cell_text` of a column of few distinct cells (a level column): once each."""
+    distinct = {}
+    for raw in cells.drop_duplicates():
+        key = raw if raw is None or isinstance(raw, str | int | float) else str(raw)
+        distinct[key] = _cell_text(raw)
+    return cells.map(lambda c: distinct.get(c if c is None or isinstance(c, str | int | float)
+                                            else str(c), "")).astype(object)  # fmt: skip
+
+
+def _levels_from_names(keys: pd.Series) -> pd.Series:
+    """The level each folded name says ('ubnd thi xa …' → district), None where none does
+    (the prefixes of :func:`chiso766.compute.units.infer_level`, in its order)."""
+    import re
+
+    from chiso766.compute.units import name_prefixes
+
+    prefixes = dict(name_prefixes())
+    pattern = "^(" + "|".join(re.escape(p) for p in prefixes) + ")"  # tried in order, as one
+    found = (keys.astype(str) + " ").str.extract(pattern, expand=False)
+    return found.map(prefixes).astype(object)
+
+
 class _IndicatorsLayout(_Layout):
     def read(self, data_rows) -> pd.DataFrame:
         name_col = self.col("indicator_name")
@@ -475,8 +719,10 @@ class _IndicatorsLayout(_Layout):
                 None,
                 None,
                 None,
-                "one row per indicator, but no unit is named: add a title line "
-                "'Đơn vị: <name>' above the header or pass --unit",
+                _(
+                    "one row per indicator, but no unit is named: add a title line "
+                    "'Đơn vị: <name>' above the header or pass --unit"
+                ),
             )
             return pd.DataFrame()
         name = nfc(self.unit)
@@ -492,9 +738,17 @@ class _IndicatorsLayout(_Layout):
         for n, row in data_rows:
             ind_name = _cell_text(self.cell(row, name_col))
             if not ind_name:
-                self.problems.error(n, self.headers[name_col].text, None, "empty indicator name")
+                self.problems.error(n, self.headers[name_col].text, None, _("empty indicator name"))
                 continue
             if not self.text(n, self.headers[name_col].text, ind_name):
+                continue
+            if is_totals_row(ind_name) and self.cat.match_indicator(ind_name) is None:
+                self.problems.warn(
+                    n,
+                    self.headers[name_col].text,
+                    ind_name,
+                    _(MSG_TOTAL_ROW).format(name=ind_name),
+                )
                 continue
             code = self.cat.match_indicator(ind_name)
             if code is None:
@@ -503,15 +757,17 @@ class _IndicatorsLayout(_Layout):
                     n,
                     self.headers[name_col].text,
                     ind_name,
-                    f"not in the {self.cat.version} catalogue: kept as a tracked "
-                    "indicator without points",
+                    _(
+                        "not in the {catalogue} catalogue: kept as a tracked indicator "
+                        "without points"
+                    ).format(catalogue=self.cat.version),
                 )
             if code in seen:
                 self.problems.error(
                     n,
                     self.headers[name_col].text,
                     ind_name,
-                    f"this indicator appears twice (also row {seen[code]})",
+                    _("this indicator appears twice (also row {row})").format(row=seen[code]),
                 )
                 continue
             seen[code] = n

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import unicodedata
 
+from chiso766.i18n import N_, _
+
 BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 ALLOWED_CONTROLS = frozenset("\t\n\r\x0b\x0c")
 MAX_NAME = 300
 MAX_NOTE = 2000
 
-MSG_BIDI = (
+MSG_BIDI = N_(
     "the text holds invisible direction controls ({codes}) that display it reversed: remove them"
 )
-MSG_CONTROL = "the text holds control characters ({codes}): remove them"
-MSG_TOO_LONG = "a name of {n} characters (at most {limit}): is this the right column?"
-MSG_NOTE_TOO_LONG = "a note of {n} characters (at most {limit})"
+MSG_CONTROL = N_("the text holds control characters ({codes}): remove them")
+MSG_TOO_LONG = N_("a name of {n} characters (at most {limit}): is this the right column?")
+MSG_NOTE_TOO_LONG = N_("a note of {n} characters (at most {limit})")
 
 
 def _codes(chars: set[str]) -> str:
@@ -31,12 +33,12 @@ def text_problem(text: str, limit: int = MAX_NAME, what: str = "name") -> str | 
     chars = set(text)
     bidi = chars & BIDI_CONTROLS
     if bidi:
-        return MSG_BIDI.format(codes=_codes(bidi))
+        return _(MSG_BIDI).format(codes=_codes(bidi))
     controls = {c for c in chars if unicodedata.category(c) == "Cc" and c not in ALLOWED_CONTROLS}
     if controls:
-        return MSG_CONTROL.format(codes=_codes(controls))
+        return _(MSG_CONTROL).format(codes=_codes(controls))
     if len(text) > limit:
-        template = MSG_NOTE_TOO_LONG if what == "note" else MSG_TOO_LONG
+        template = _(MSG_NOTE_TOO_LONG) if what == "note" else _(MSG_TOO_LONG)
         return template.format(n=len(text), limit=limit)
     return None
 

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from chiso766.compute.textnorm import fold_words, nfc
+from chiso766.i18n import N_, _
 
 NO_DATA_PHRASES = (
     "he thong khong thong bao du lieu",
@@ -37,15 +38,16 @@ class Cell:
         return math.isnan(self.value)
 
 
-MSG_TEXT = "text in a number column"
-MSG_NOT_FINITE = "not a finite number (infinite or too large)"
+MSG_TEXT = N_("text in a number column")
+MSG_NOT_FINITE = N_("not a finite number (infinite or too large)")
 
 
 class BadValue(ValueError):
     """Text where a number was expected, or a number too large to be one; ``problem`` says
     which, as the analyst reads it."""
 
-    def __init__(self, problem: str = MSG_TEXT):
+    def __init__(self, problem: str | None = None):
+        problem = problem or _(MSG_TEXT)
         super().__init__(problem)
         self.problem = problem
 
@@ -86,9 +88,9 @@ def _finite(value: float | int) -> float:
     try:
         out = float(value)
     except OverflowError:
-        raise BadValue(MSG_NOT_FINITE) from None
+        raise BadValue(_(MSG_NOT_FINITE)) from None
     if not math.isfinite(out):
-        raise BadValue(MSG_NOT_FINITE)
+        raise BadValue(_(MSG_NOT_FINITE))
     return out
 
 

@@ -13,6 +13,7 @@ import yaml
 
 from chiso766.compute.textnorm import fold_words, nfc
 from chiso766.compute.units import LEVELS, SCORED_LEVELS
+from chiso766.i18n import _
 
 HERE = Path(__file__).parent
 RULES = ("linear", "target", "monitored")
@@ -117,7 +118,7 @@ def version_for_date(day: dt.date) -> str:
             cat.valid_to is None or day <= cat.valid_to
         ):
             return version
-    raise MethodologyError(f"no methodology catalogue covers {day.isoformat()}")
+    raise MethodologyError(_("no methodology catalogue covers {day}").format(day=day.isoformat()))
 
 
 def load_bands(name: str = "default", path: Path | None = None) -> tuple[ClassBand, ...]:
@@ -153,7 +154,9 @@ def load_catalogue(
     path = HERE / f"{version}.yaml"
     if not path.is_file():
         raise MethodologyError(
-            f"unknown methodology '{version}' (available: {', '.join(available_versions())})"
+            _("unknown methodology '{name}' (available: {known})").format(
+                name=version, known=", ".join(available_versions())
+            )
         )
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return build_catalogue(raw, dict(switches), load_bands(bands), source=path.name)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from chiso766.compute.periods import Period, PeriodError, parse_period
+from chiso766.i18n import N_, _
 from chiso766.ingest.errors import IngestError, Problem
 from chiso766.ingest.portal import (
     ARCHIVE_KIND,
@@ -147,7 +148,11 @@ class PortalClient:
             except (OSError, http.client.HTTPException) as exc:
                 reason = getattr(exc, "reason", exc)
                 last = f"{type(exc).__name__}: {reason}" if str(reason) else type(exc).__name__
-        raise FetchError(f"{url}: no valid answer after {self.retries + 1} attempt(s) ({last})")
+        raise FetchError(
+            _("{url}: no valid answer after {n} attempt(s) ({reason})").format(
+                url=url, n=self.retries + 1, reason=last
+            )
+        )
 
     def post_pages(self, endpoint: str, body: dict) -> list[Response]:
         """Page 1, then every further page ``data.pagination`` announces (at most MAX_PAGES)."""
@@ -156,7 +161,11 @@ class PortalClient:
         pagination = _pagination(first)
         total_pages = int(pagination.get("totalPages") or 1)
         if total_pages > MAX_PAGES:
-            raise FetchError(f"{endpoint}: {total_pages} pages announced (limit {MAX_PAGES})")
+            raise FetchError(
+                _("{endpoint}: {n} pages announced (limit {limit})").format(
+                    endpoint=endpoint, n=total_pages, limit=MAX_PAGES
+                )
+            )
         for n in range(2, total_pages + 1):
             nxt = dict(body, currentPage=n)
             if "pageSize" not in nxt and pagination.get("pageSize"):
@@ -168,19 +177,25 @@ class PortalClient:
 
 def _pagination(response: Response) -> dict:
     """Check the envelope of an answer; its ``data.pagination`` (or {})."""
-    where = f"{response.endpoint} page {response.page}"
+    where = _("{endpoint} page {page}").format(endpoint=response.endpoint, page=response.page)
     try:
         doc = json.loads(response.body.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         head = response.body[:60].decode("utf-8", "replace")
-        raise FetchError(f"{where}: the answer is not JSON (begins {head!r})") from None
+        raise FetchError(
+            _("{where}: the answer is not JSON (begins {head!r})").format(where=where, head=head)
+        ) from None
     if not isinstance(doc, dict) or doc.get("code") != "OK":
         code = doc.get("code") if isinstance(doc, dict) else None
         message = doc.get("message") if isinstance(doc, dict) else None
-        raise FetchError(f"{where}: the portal answered code {code!r} (message: {message!r})")
+        raise FetchError(
+            _("{where}: the portal answered code {code!r} (message: {message!r})").format(
+                where=where, code=code, message=message
+            )
+        )
     data = doc.get("data")
     if not isinstance(data, dict):
-        raise FetchError(f"{where}: the answer has no 'data' object")
+        raise FetchError(_("{where}: the answer has no 'data' object").format(where=where))
     pagination = data.get("pagination")
     return pagination if isinstance(pagination, dict) else {}
 
@@ -219,11 +234,13 @@ def _check_period(period: Period, provisional: bool, today: dt.date) -> None:
     except PeriodError as exc:
         raise FetchError(str(exc)) from None
     if period.start > today:
-        raise FetchError(f"{period.key} has not started yet")
+        raise FetchError(_("{period} has not started yet").format(period=period.key))
     if not period.is_complete(today) and not provisional:
         raise FetchError(
-            f"{period.key} has not ended yet (last day {period.end:%d/%m/%Y}); pass --provisional "
-            "to fetch what the portal has so far (stored as provisional)"
+            _(
+                "{period} has not ended yet (last day {end}); pass --provisional to fetch what "
+                "the portal has so far (stored as provisional)"
+            ).format(period=period.key, end=f"{period.end:%d/%m/%Y}")
         )
 
 
@@ -233,12 +250,14 @@ def download(
     period: Period,
     folder: Path,
     provisional: bool,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> dict:
-    """Every endpoint's pages into ``folder``, plus the manifest; returns the manifest."""
+    """Every endpoint's pages into ``folder``, plus the manifest; returns the manifest.
+    ``progress(done, total, file)`` is called after each page (``total``: the endpoints)."""
     entries = []
     started = now_local()
-    for endpoint, body in requests_for(province, period).items():
+    wanted = requests_for(province, period)
+    for done, (endpoint, body) in enumerate(wanted.items(), start=1):
         for r in client.post_pages(endpoint, body):
             name = file_name(endpoint, r.page)
             (folder / name).write_bytes(r.body)
@@ -256,7 +275,7 @@ def download(
                 }
             )
             if progress:
-                progress(f"{name}: {len(r.body):,} bytes")
+                progress(done, len(wanted), name)
     manifest = {
         "kind": ARCHIVE_KIND,
         "version": 1,
@@ -281,8 +300,13 @@ def download(
 def _check_complete(read: PortalRead) -> None:
     """A fetched period must hold every unit the pagination announced."""
     if read.shortfalls:
-        short = ", ".join(f"{ep} {n} of {m} units" for ep, (n, m) in read.shortfalls.items())
-        raise FetchError(f"incomplete answer after following every page: {short}")
+        short = ", ".join(
+            _("{endpoint} {n} of {m} units").format(endpoint=ep, n=n, m=m)
+            for ep, (n, m) in read.shortfalls.items()
+        )
+        raise FetchError(
+            _("incomplete answer after following every page: {detail}").format(detail=short)
+        )
 
 
 def fetch_period(
@@ -294,7 +318,7 @@ def fetch_period(
     client: PortalClient | None = None,
     provisional: bool = False,
     today: dt.date | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> FetchResult:
     """Fetch, archive and ingest one period of one province (see the module docstring)."""
     t0 = time.monotonic()
@@ -314,7 +338,7 @@ def fetch_period(
             read = read_portal_folder(tmp, per, today=today)
         except IngestError as exc:  # complete answers the workbook refuses: keep them
             final = _publish(tmp, root, per, stamp)
-            kept = Problem(str(final), None, None, None, MSG_KEPT)
+            kept = Problem(str(final), None, None, None, _(MSG_KEPT))
             raise IngestError(
                 [replace(p, file=p.file.replace(tmp.name, final.name)) for p in exc.problems]
                 + [kept],
@@ -332,13 +356,17 @@ def fetch_period(
         result = store_read(store, read)
     except Exception as exc:
         raise FetchError(
-            f"the answers are archived in {final} but could not be stored ({exc}); "
-            f"ingest them later with: chiso766 ingest {final}"
+            _(
+                "the answers are archived in {folder} but could not be stored ({reason}); "
+                "ingest them later with: chiso766 ingest {folder}"
+            ).format(folder=final, reason=exc)
         ) from exc
     return FetchResult(final, read, result, client.requests, time.monotonic() - t0)
 
 
-MSG_KEPT = "the portal's answers are kept in this archive folder for inspection; nothing was stored"
+MSG_KEPT = N_(
+    "the portal's answers are kept in this archive folder for inspection; nothing was stored"
+)
 
 
 def _publish(tmp: Path, root: Path, per: Period, stamp: str) -> Path:

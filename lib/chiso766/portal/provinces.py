@@ -8,13 +8,16 @@ An analyst names a province in any case, with or without diacritics, with or wit
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from chiso766.compute.textnorm import fold_words, nfc
+from chiso766.i18n import _
 
 DATA = Path(__file__).parents[1] / "data" / "provinces.csv"
+MERGERS = Path(__file__).parents[1] / "data" / "mergers-2025.csv"
 
 _PREFIXES = ("ubnd ", "uy ban nhan dan ")
 _KINDS = ("tinh ", "thanh pho ", "tp ")
@@ -78,7 +81,7 @@ def find_province(text: str) -> Province:
     """The province named by ``text`` (name, short name, rootDepartmentId or code)."""
     wanted = nfc(text)
     if not wanted:
-        raise UnknownProvince("no province given")
+        raise UnknownProvince(_("no province given"))
     provinces = load_provinces()
     for p in provinces:
         if wanted.lower() in (p.root_department_id.lower(), p.code.lower()):
@@ -88,6 +91,59 @@ def find_province(text: str) -> Province:
     found = [p for p in provinces if _key(p.name) == key or p.code == code]
     if len(found) == 1:
         return found[0]
+    merger = merged_into(wanted)
+    if merger is not None:
+        raise UnknownProvince(
+            _(
+                "'{name}' is no longer a province: it merged into {became} on {day} ({decision}); "
+                'use --province "{short}"'
+            ).format(
+                name=merger.former,
+                became=merger.became.short_name,
+                day=f"{merger.effective.day:02d}/{merger.effective.month}/{merger.effective.year}",
+                decision=merger.decision,
+                short=merger.became.short_name,
+            )
+        )
     near = [p.short_name for p in provinces if key and key in _key(p.name)]
-    hint = f"; did you mean: {', '.join(near)}?" if near else " (see chiso766/data/provinces.csv)"
-    raise UnknownProvince(f"unknown province '{wanted}'{hint}")
+    if near:
+        hint = _("; did you mean: {names}?").format(names=", ".join(near))
+    else:
+        hint = _(" (see chiso766/data/provinces.csv)")
+    raise UnknownProvince(_("unknown province '{name}'").format(name=wanted) + hint)
+
+
+@dataclass(frozen=True)
+class Merger:
+    """A province that merged into another (the 2025 mergers: 63 → 34)."""
+
+    former: str  # "Bình Phước"
+    became: Province
+    decision: str  # "Nghị quyết 202/2025/QH15"
+    effective: dt.date
+
+
+@cache
+def load_mergers(path: Path = MERGERS) -> tuple[Merger, ...]:
+    """Every merger in the data file (``former,became,decision,effective``; ``became`` is the
+    code of the province in the registry)."""
+    by_code = {p.code: p for p in load_provinces()}
+    with open(path, encoding="utf-8", newline="") as fh:
+        return tuple(
+            Merger(
+                nfc(r["former"]),
+                by_code[r["became"].strip()],
+                nfc(r["decision"]),
+                dt.date.fromisoformat(r["effective"].strip()),
+            )
+            for r in csv.DictReader(fh)
+        )
+
+
+def merged_into(text: str) -> Merger | None:
+    """The merger of the former province ``text`` names (any case or diacritics), or None."""
+    key = _key(text)
+    for m in load_mergers():
+        if _key(m.former) == key:
+            return m
+    return None

@@ -29,6 +29,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
+from chiso766.i18n import _
 from chiso766.render.errors import RenderError
 from chiso766.render.publish import private_temp
 
@@ -98,8 +99,10 @@ def find_chromium() -> str:
         if found:
             return found
     raise RenderError(
-        "no Chromium found for PDF output: apt-get install -y --no-install-recommends "
-        f"chromium fonts-noto-core (or set {ENV_CHROMIUM})",
+        _(
+            "no Chromium found for PDF output: apt-get install -y --no-install-recommends "
+            "chromium fonts-noto-core (or set {env})"
+        ).format(env=ENV_CHROMIUM),
         stage="pdf",
     )
 
@@ -155,7 +158,9 @@ class Browser:
         try:
             self.pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=actions, setsid=True)
         except OSError as exc:
-            raise RenderError(f"Chromium could not start: {exc}", stage="pdf") from exc
+            raise RenderError(
+                _("Chromium could not start: {reason}").format(reason=exc), stage="pdf"
+            ) from exc
         finally:
             for fd in (to_child_r, from_child_w, err_w, devnull, *high):
                 os.close(fd)
@@ -208,11 +213,20 @@ class Browser:
     # --- protocol ----------------------------------------------------------------------------
     def _send_raw(self, message: dict) -> None:
         data = json.dumps(message).encode("utf-8") + b"\0"
+        gone = False
         with self._lock:
             view = memoryview(data)
             while view:
-                n = os.write(self._write_fd, view)
+                try:
+                    n = os.write(self._write_fd, view)
+                except OSError:  # the browser is gone (its reader may not have seen it yet)
+                    gone = True
+                    break
                 view = view[n:]
+        if gone:
+            if self._reader is not None:
+                self._reader.join(timeout=2)
+            raise RenderError(self._dead or _("Chromium exited"), stage="pdf")
 
     def _read_loop(self) -> None:
         buf = b""
@@ -227,7 +241,7 @@ class Browser:
                     self._dispatch(json.loads(raw))
         except OSError:
             pass
-        self._dead = "Chromium exited" + (
+        self._dead = _("Chromium exited") + (
             f": {' '.join(self._stderr[-3:])[-400:]}" if self._stderr else ""
         )
         with self._lock:
@@ -277,7 +291,7 @@ class Browser:
              timeout: float | None = None) -> dict[str, Any]:  # fmt: skip
         """Send one command and wait for its answer."""
         if self._dead or self._write_fd < 0:
-            raise RenderError(self._dead or "Chromium is not running", stage="pdf")
+            raise RenderError(self._dead or _("Chromium is not running"), stage="pdf")
         fut: Future = Future()
         with self._lock:
             self._next += 1
@@ -293,7 +307,10 @@ class Browser:
             with self._lock:
                 self._pending.pop(mid, None)
             raise RenderError(
-                f"Chromium did not answer {method} in {timeout or self.timeout:g} s", stage="pdf"
+                _("Chromium did not answer {method} in {seconds:g} s").format(
+                    method=method, seconds=timeout or self.timeout
+                ),
+                stage="pdf",
             ) from None
 
     # --- printing ----------------------------------------------------------------------------
@@ -316,7 +333,7 @@ class Browser:
             with suppress(RenderError):
                 self.call("Target.closeTarget", {"targetId": target}, timeout=10)
         if not data.startswith(b"%PDF-"):
-            raise RenderError("Chromium returned something that is not a PDF", stage="pdf")
+            raise RenderError(_("Chromium returned something that is not a PDF"), stage="pdf")
         pdf.write_bytes(data)
         return pdf
 
@@ -391,7 +408,10 @@ class Browser:
             if answer.get("result", {}).get("value") is True:
                 return
             time.sleep(0.02)
-        raise RenderError(f"{name} did not load in {self.timeout:g} s", stage="pdf")
+        raise RenderError(
+            _("{name} did not load in {seconds:g} s").format(name=name, seconds=self.timeout),
+            stage="pdf",
+        )
 
 
 def _merge_pdfs(pieces: list[bytes], pdf: Path) -> None:

@@ -86,6 +86,7 @@ def collect(root: Path) -> list[dict[str, Any]]:
                 "label": m.period_label,
                 "province": None,
                 "units": [],
+                "alerts": None,
                 "sort": m.snapshot or m.period,
             },  # fmt: skip
         )
@@ -94,6 +95,7 @@ def collect(root: Path) -> list[dict[str, Any]]:
             p["label"] = m.period_label
         else:
             p["units"].append(entry)
+    _add_alerts(root, periods)
     out = sorted(periods.values(), key=lambda p: (p["sort"], p["key"]), reverse=True)
     for p in out:
         p["label"] = p["label"][:1].upper() + p["label"][1:]
@@ -103,6 +105,38 @@ def collect(root: Path) -> list[dict[str, Any]]:
             levels.setdefault(e["level"], []).append(e)
         p["levels"] = [{"level": lv, "units": units} for lv, units in levels.items()]
     return out
+
+
+def _add_alerts(root: Path, periods: dict[str, dict[str, Any]]) -> None:
+    """The alerts page of each period (``<period>/alerts.json`` beside its page), if any."""
+    import json
+
+    for data in sorted(root.glob("*/alerts.json")):
+        try:
+            info = json.loads(data.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(info, dict) or not (data.parent / "alerts.html").is_file():
+            continue
+        key = data.parent.name
+        p = periods.setdefault(
+            key,
+            {
+                "key": key,
+                "label": str(info.get("period_label") or key),
+                "province": None,
+                "units": [],
+                "sort": str(info.get("current") or key),
+            },  # fmt: skip
+        )
+        counts = info.get("counts") if isinstance(info.get("counts"), dict) else {}
+        p["alerts"] = {
+            "href": _href(root, data.parent / "alerts.html"),
+            "act": int(counts.get("act", 0) or 0),
+            "notice": int(counts.get("notice", 0) or 0),
+            "compared": bool(info.get("compare")),
+            "made_at": _when(str(info.get("made_at") or "")),
+        }
 
 
 def update_index(reports_dir: Path | str) -> Path:

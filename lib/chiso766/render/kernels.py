@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from chiso766.i18n import _
 from chiso766.render.errors import RenderError
 from chiso766.render.publish import private_temp
 
@@ -184,7 +185,7 @@ class WarmKernel:
             RESET, silent=True, store_history=False, timeout=timeout, output_hook=lambda m: None
         )
         if reply["content"].get("status") != "ok":
-            raise RenderError("the kernel could not be reset between reports", stage="execute")
+            raise RenderError(_("the kernel could not be reset between reports"), stage="execute")
 
     def run(self, notebook: Path, parameters: dict[str, Any], output: Path, timeout: float):
         """Execute ``notebook`` with ``parameters`` into ``output`` (the executed notebook,
@@ -217,21 +218,26 @@ class WarmKernel:
             )
         except PapermillExecutionError as exc:
             raise RenderError(
-                f"{notebook.name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}",
+                _("{notebook} failed in cell {cell}: {error}").format(
+                    notebook=notebook.name, cell=exc.exec_count, error=f"{exc.ename}: {exc.evalue}"
+                ),
                 stage="execute",
             ) from exc
         except (DeadKernelError, RuntimeError) as exc:
             if not self.alive() or isinstance(exc, DeadKernelError):
                 self.shutdown()
                 raise KernelDied(
-                    "the kernel died while running the notebook — out of memory?",
+                    _("the kernel died while running the notebook — out of memory?"),
                     stage="execute",
                 ) from exc
             raise
         except TimeoutError as exc:
             self.restart()
             raise RenderError(
-                f"{notebook.name} did not finish in {timeout:g} s", stage="execute"
+                _("{notebook} did not finish in {seconds:g} s").format(
+                    notebook=notebook.name, seconds=timeout
+                ),
+                stage="execute",
             ) from exc
         finally:
             self.reports += 1

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from chiso766.i18n import _
 from chiso766.render.errors import RenderError
 
 
@@ -21,7 +22,8 @@ class ParameterError(RenderError, ValueError):
 
     def __init__(self, notebook: Path, problems: Sequence[str]) -> None:
         lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"invalid parameters for {notebook.name}:\n{lines}", stage="parameters")
+        head = _("invalid parameters for {notebook}:").format(notebook=notebook.name)
+        super().__init__(f"{head}\n{lines}", stage="parameters")
         self.notebook = notebook
         self.problems = tuple(problems)
 
@@ -120,28 +122,44 @@ def validate_parameters(notebook: Path | str, params: Mapping[str, Any]) -> dict
     declared = declared_parameters(notebook)
     problems: list[str] = []
     if not declared and params:
-        problems.append("the notebook has no cell tagged 'parameters'")
+        problems.append(_("the notebook has no cell tagged 'parameters'"))
     for name, value in params.items():
         if name not in declared:
             if declared:
                 known = ", ".join(sorted(declared))
-                problems.append(f"unknown parameter {name!r} (the notebook has: {known})")
+                problems.append(
+                    _("unknown parameter {name!r} (the notebook has: {known})").format(
+                        name=name, known=known
+                    )
+                )
             continue
         info = declared[name]
         if not _plain(value):
             problems.append(
-                f"parameter {name!r} must be a str, number, bool, list or dict, got "
-                f"{type(value).__name__} {value!r} (pass dates and periods as strings)"
+                _(
+                    "parameter {name!r} must be a str, number, bool, list or dict, got {type} "
+                    "{value!r} (pass dates and periods as strings)"
+                ).format(name=name, type=type(value).__name__, value=value)
             )
             continue
         types = _expected_types(info)
         if types is not None and not _type_ok(value, types):
             wanted = " or ".join(dict.fromkeys(t.__name__ for t in types))
             quote = str in types and isinstance(value, int | float)
-            hint = f"; pass it quoted, e.g. {str(value)!r}" if quote else ""
+            hint = (
+                _("; pass it quoted, e.g. {example!r}").format(example=str(value)) if quote else ""
+            )
             problems.append(
-                f"parameter {name!r} must be {wanted} (default {info.get('default')}), "
-                f"got {type(value).__name__} {value!r}{hint}"
+                _(
+                    "parameter {name!r} must be {wanted} (default {default}), got {type} {value!r}"
+                ).format(
+                    name=name,
+                    wanted=wanted,
+                    default=info.get("default"),
+                    type=type(value).__name__,
+                    value=value,
+                )
+                + hint
             )
     if problems:
         raise ParameterError(notebook, problems)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chiso766.i18n import _
 from chiso766.render.errors import RenderError
 from chiso766.render.manifest import (
     FAILED,
@@ -90,10 +91,13 @@ class BatchError(RuntimeError):
         failed = [o for o in outcomes if o.status == "failed"]
         lines = "\n".join(
             f"  - {o.job.label}: {o.error}"
-            + (f" (executed notebook: {o.notebook})" if o.notebook else "")
+            + (_(" (executed notebook: {path})").format(path=o.notebook) if o.notebook else "")
             for o in failed
         )
-        super().__init__(f"{len(failed)} of {len(outcomes)} reports failed:\n{lines}")
+        head = _("{failed} of {total} reports failed:").format(
+            failed=len(failed), total=len(outcomes)
+        )
+        super().__init__(f"{head}\n{lines}")
 
 
 # --- planning ------------------------------------------------------------------------------
@@ -224,7 +228,7 @@ def _render_one(job: Job, worker: _Worker, browser: Any, nb_sha: str, timeout: f
             t = lap("pdf", t)
         if "xlsx" in job.formats:
             if not tables:
-                raise RenderError("XLSX asked for, but the notebook published no tables",
+                raise RenderError(_("XLSX asked for, but the notebook published no tables"),
                                   stage="xlsx")  # fmt: skip
             write_xlsx(tables, staging / f"{job.stem}.xlsx", meta)
             t = lap("xlsx", t)
@@ -267,7 +271,7 @@ def _plain_error(exc: BaseException) -> str:
     from chiso766.render.kernels import KernelDied
 
     if isinstance(exc, KernelDied):
-        return "kernel died — out of memory?"
+        return _("kernel died — out of memory?")
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0][:300]
 

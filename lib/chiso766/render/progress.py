@@ -8,6 +8,11 @@ import threading
 import time
 from typing import TextIO
 
+from chiso766.i18n import N_, _
+
+#: the word of a plain (not terminal) progress line per outcome
+WORDS = {"published": N_("ok"), "unchanged": N_("unchanged"), "failed": N_("FAILED")}
+
 
 def _clock(seconds: float) -> str:
     m, s = divmod(int(seconds), 60)
@@ -34,9 +39,15 @@ class Progress:
         return self.total - self.done - self.unchanged - self.failed
 
     def status(self) -> str:
-        return (
-            f"{self.done} rendered · {self.unchanged} unchanged · {self.failed} failed · "
-            f"{self.remaining} remaining · {_clock(time.monotonic() - self.started)}"
+        return _(
+            "{done} rendered · {unchanged} unchanged · {failed} failed · {remaining} remaining · "
+            "{clock}"
+        ).format(
+            done=self.done,
+            unchanged=self.unchanged,
+            failed=self.failed,
+            remaining=self.remaining,
+            clock=_clock(time.monotonic() - self.started),
         )
 
     def update(self, name: str, outcome: str, seconds: float = 0.0, detail: str = "") -> None:
@@ -53,10 +64,10 @@ class Progress:
             if self.tty:
                 line = f"\r\x1b[2K[{n:>{width}}/{self.total}] {self.status()}"
                 if outcome == "failed":
-                    line = f"\r\x1b[2KFAILED {name}: {detail}\n" + line[1:]
+                    line = f"\r\x1b[2K{_('FAILED')} {name}: {detail}\n" + line[1:]
                 self.stream.write(line)
             else:
-                word = {"published": "ok", "unchanged": "unchanged"}.get(outcome, "FAILED")
+                word = _(WORDS.get(outcome, WORDS["failed"]))
                 extra = f" ({_secs(seconds)})" if outcome == "published" else ""
                 extra += f": {detail}" if detail else ""
                 self.stream.write(f"[{n:>{width}}/{self.total}] {word} {name}{extra}\n")
@@ -65,9 +76,15 @@ class Progress:
     def finish(self) -> str:
         """End the updating line; the summary line (also returned)."""
         elapsed = time.monotonic() - self.started
-        summary = (
-            f"{self.total} report(s): {self.done} rendered, {self.unchanged} unchanged, "
-            f"{self.failed} failed in {_secs(elapsed)}"
+        summary = _(
+            "{total} report(s): {done} rendered, {unchanged} unchanged, {failed} failed in "
+            "{seconds}"
+        ).format(
+            total=self.total,
+            done=self.done,
+            unchanged=self.unchanged,
+            failed=self.failed,
+            seconds=_secs(elapsed),
         )
         with self._lock:
             if self.tty and self.total:

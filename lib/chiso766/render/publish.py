@@ -20,6 +20,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from chiso766.i18n import _
 from chiso766.render.errors import RenderError
 
 _STAGING = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.(?P<tag>[\w-]+)\.tmp$")
@@ -168,8 +169,10 @@ def reports_lock(root: Path, wait: float = 30.0):
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise RenderError(
-                        f"another render is writing to {root} (waited {wait:g} s); try again "
-                        "when it has finished",
+                        _(
+                            "another render is writing to {root} (waited {seconds:g} s); try "
+                            "again when it has finished"
+                        ).format(root=root, seconds=wait),
                         stage="publish",
                     ) from None
                 time.sleep(0.2)

@@ -10,16 +10,41 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
 from IPython.display import HTML, display
 
+from chiso766.i18n import _
 from chiso766.report.charts import figure_html
 
 #: MIME type of the tables output (JSON)
 TABLES_MIME = "application/vnd.chiso766.tables+json"
+
+
+class NotebookStop(Exception):
+    """Stops a notebook with a message the analyst reads, without a traceback (IPython shows
+    what :meth:`_render_traceback_` returns)."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [_("Stopped: {message}").format(message=self)]
+
+
+@contextmanager
+def stop_with_message() -> Iterator[None]:
+    """Turn the expected failures of loading a report (no store, unknown period, unit or
+    province, no snapshot…) into :class:`NotebookStop` with the message alone."""
+    from chiso766.compute.periods import PeriodError
+    from chiso766.report.request import RequestError
+    from chiso766.report.selection import SelectionError
+    from chiso766.store import StoreError
+
+    try:
+        yield
+    except (StoreError, RequestError, SelectionError, PeriodError, LookupError) as exc:
+        raise NotebookStop(str(exc)) from None
 
 
 def show(html: str) -> None:

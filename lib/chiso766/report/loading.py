@@ -20,6 +20,7 @@ from chiso766.compute.ranking import add_classes, rank_within, sort_for_display
 from chiso766.compute.scoring import score_snapshot
 from chiso766.compute.units import PROVINCE
 from chiso766.demo import SYNTHETIC_NOTE_VI
+from chiso766.i18n import N_, _
 from chiso766.methodology import load_bands
 from chiso766.report.model import (
     ProvinceReport,
@@ -27,11 +28,18 @@ from chiso766.report.model import (
     catalogue_for,
     pick_province,
 )
-from chiso766.report.request import PROVINCE_REPORT, ReportRequest, parse_rank
+from chiso766.report.request import DEMO, PROVINCE_REPORT, ReportRequest, parse_rank
 from chiso766.report.scorecard import UnitScorecard, build_unit_scorecard
 from chiso766.report.selection import select_snapshots
 from chiso766.report.trend import trend_snapshots, unit_trend
-from chiso766.store import Source, Store, default_store_path, now_local, project_root
+from chiso766.store import (
+    Source,
+    Store,
+    StoreError,
+    default_store_path,
+    demo_store_path,
+    now_local,
+)
 
 SCORE_SCOPES = ["total", "group", "indicator", "rank"]
 
@@ -82,7 +90,7 @@ def with_entered_rank(measures, snapshot: str, uid: str | None, name: str, rank:
 
     value, of = parse_rank(rank)
     if uid is None:
-        raise LookupError("the data names no province to give the rank to")
+        raise LookupError(_("the data names no province to give the rank to"))
     keep = ~(
         (measures["snapshot"] == snapshot)
         & (measures["unit_id"] == uid)
@@ -155,19 +163,30 @@ def warning_vi(warning: str) -> str:
     return warning
 
 
-def open_store(store_path: str = "") -> Store:
-    """The store a notebook reads: the path given, else the default store if it exists, else
-    the demo store (generated on first use), so every notebook runs with its defaults."""
+MSG_NO_STORE = N_(
+    "There is no store at {path}. Ingest the office's tables first (chiso766 ingest …), set "
+    'store_path to a store file, or set store_path = "demo" to see the demo data.'
+)
 
-    if store_path:
-        return Store(Path(store_path), read_only=True)
-    default = default_store_path()
-    if default.exists():
-        return Store(default, read_only=True)
-    demo_path = project_root() / "data" / "demo.duckdb"
-    if not demo_path.exists():
-        ensure_demo_store(demo_path)
-    return Store(demo_path, read_only=True)
+
+class NoStore(StoreError):
+    """A notebook asked for a store that does not exist (never the demo in its place)."""
+
+
+def open_store(store_path: str = "") -> Store:
+    """The store a notebook reads: ``"demo"`` → the demo store (generated on first use); a
+    path → that store; empty → the default store ($CHISO766_STORE or data/chiso766.duckdb).
+    A store that does not exist raises :class:`NoStore` saying what to set — the demo is
+    never used in its place."""
+    if store_path == DEMO or (store_path and Path(store_path) == demo_store_path()):
+        demo_path = demo_store_path()
+        if not demo_path.exists():
+            ensure_demo_store(demo_path)
+        return Store(demo_path, read_only=True)
+    path = Path(store_path).expanduser() if store_path else default_store_path()
+    if not path.exists():
+        raise NoStore(_(MSG_NO_STORE).format(path=path))
+    return Store(path, read_only=True)
 
 
 def ensure_demo_store(path, variant: str = "merged") -> None:
@@ -192,11 +211,11 @@ def snapshot_scores(store: Store, snapshot: str = "", methodology: str = "auto")
 
     snaps = store.snapshots(scopes=["total", "group", "indicator"])
     if snaps.empty:
-        raise LookupError("the store has no scores yet")
+        raise LookupError(_("the store has no scores yet"))
     key = parse_period(snapshot).key if snapshot else snaps["snapshot"].iloc[-1]
     measures = store.measures([key], scopes=["total", "group", "indicator"])
     if measures.empty:
-        raise LookupError(f"no scores for {key} in the store")
+        raise LookupError(_("no scores for {key} in the store").format(key=key))
     scores = score_snapshot(measures, catalogue_for(key, store.snapshots(), methodology))
     units = sort_for_display(rank_within(add_classes(scores.units, load_bands())))
     groups = scores.groups.pivot_table(
@@ -323,7 +342,7 @@ def load_unit_scorecard(store: Store, request: ReportRequest) -> UnitScorecard:
     scored = scored_snapshots(store, wanted, all_snaps, request.methodology)
     cur = scored[selection.current]
     if cur is None:
-        raise LookupError(f"no scores for {selection.current} in the store")
+        raise LookupError(_("no scores for {key} in the store").format(key=selection.current))
     old = scored.get(selection.compare) if selection.compare else None
     trend = unit_trend(ranked_units(store, keys, all_snaps, request.methodology), keys, kind, uid)
     counts = store.measures(scopes=["count"], unit_ids=[uid])

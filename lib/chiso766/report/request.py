@@ -26,6 +26,7 @@ from chiso766.commentary.phrase import templates
 from chiso766.compute.periods import Period, PeriodError, parse_period, resolve_period
 from chiso766.compute.textnorm import slug
 from chiso766.compute.units import COMMUNE, DEPARTMENT, DISTRICT, PROVINCE
+from chiso766.i18n import _
 from chiso766.report.selection import Selection, SelectionError, select_snapshots
 
 PROVINCE_REPORT, UNIT_SCORECARD = "province", "unit"
@@ -50,6 +51,8 @@ PARAMETERS = {
     "methodology": "methodology",
     "rank": "national_rank",
 }
+#: the ``store`` (notebook ``store_path``) that names the demo store
+DEMO = "demo"
 _RANK = re.compile(r"\s*(\d{1,3})\s*/\s*(\d{1,3})\s*")
 
 
@@ -67,7 +70,7 @@ def parse_rank(text: str) -> tuple[int, int]:
     """'20/63' → (20, 63); a clear ValueError otherwise."""
     m = _RANK.fullmatch(str(text))
     if not m or not 1 <= int(m[1]) <= int(m[2]):
-        raise ValueError(f"a national rank is written like 20/63, not '{text}'")
+        raise ValueError(_("a national rank is written like 20/63, not '{text}'").format(text=text))
     return int(m[1]), int(m[2])
 
 
@@ -105,7 +108,7 @@ class ReportRequest:
         names = {f.name for f in fields(cls)}
         unknown = sorted(set(values) - names)
         if unknown:
-            problems.append(f"unknown setting(s): {', '.join(unknown)}")
+            problems.append(_("unknown setting(s): {names}").format(names=", ".join(unknown)))
         clean: dict[str, str] = {}
         for name in names & set(values):
             value = values[name]
@@ -114,33 +117,43 @@ class ReportRequest:
             if isinstance(value, Path):
                 value = str(value)
             if not isinstance(value, str):
-                problems.append(f"{name} must be text, not {type(value).__name__} {value!r}")
+                problems.append(
+                    _("{name} must be text, not {type} {value!r}").format(
+                        name=name, type=type(value).__name__, value=value
+                    )
+                )
                 continue
             if "\x00" in value or len(value) > 500:
-                problems.append(f"{name} is not a usable value")
+                problems.append(_("{name} is not a usable value").format(name=name))
                 continue
             clean[name] = value.strip()
         kind = clean.get("kind") or PROVINCE_REPORT
         if kind not in KINDS:
-            problems.append(f"unknown report kind '{kind}' (known: {', '.join(KINDS)})")
+            problems.append(
+                _("unknown report kind '{kind}' (known: {known})").format(
+                    kind=kind, known=", ".join(KINDS)
+                )
+            )
         period = clean.get("period", "")
         if not period:
-            problems.append("the period is missing (e.g. 2026-W47, 2026-10, 2026-Q3, 2026)")
+            problems.append(_("the period is missing (e.g. 2026-W47, 2026-10, 2026-Q3, 2026)"))
         else:
             try:
                 period = resolve_period(period, today).key
             except PeriodError as exc:
-                problems.append(f"period: {exc}")
+                problems.append(_("period: {problem}").format(problem=exc))
         compare = clean.get("compare", "")
         if compare:
             try:
                 compare = resolve_period(compare, today).key
             except PeriodError as exc:
-                problems.append(f"comparison: {exc}")
+                problems.append(_("comparison: {problem}").format(problem=exc))
         methodology = clean.get("methodology") or "auto"
         if methodology not in known_methodologies():
             problems.append(
-                f"unknown methodology '{methodology}' (known: {', '.join(known_methodologies())})"
+                _("unknown methodology '{name}' (known: {known})").format(
+                    name=methodology, known=", ".join(known_methodologies())
+                )
             )
         rank = clean.get("rank", "")
         if rank:
@@ -148,18 +161,18 @@ class ReportRequest:
                 a, b = parse_rank(rank)
                 rank = f"{a}/{b}"
             except ValueError as exc:
-                problems.append(f"rank: {exc}")
+                problems.append(_("rank: {problem}").format(problem=exc))
         unit = clean.get("unit", "")
         if kind == UNIT_SCORECARD and not unit:
-            problems.append("a unit scorecard needs the unit's name")
+            problems.append(_("a unit scorecard needs the unit's name"))
         if kind == PROVINCE_REPORT and unit:
-            problems.append("the province report takes no unit (ask for a unit scorecard)")
+            problems.append(_("the province report takes no unit (ask for a unit scorecard)"))
         if kind == UNIT_SCORECARD and rank:
-            problems.append("a national rank applies to the province report, not a scorecard")
+            problems.append(_("a national rank applies to the province report, not a scorecard"))
         if problems:
             raise RequestError(problems)
         store = clean.get("store", "")
-        if store:
+        if store and store != DEMO:
             store = str(Path(store).expanduser().resolve())
         return cls(
             kind=kind,
@@ -192,8 +205,10 @@ class ReportRequest:
 
     @property
     def store_path(self) -> Path:
-        from chiso766.store import default_store_path
+        from chiso766.store import default_store_path, demo_store_path
 
+        if self.store == DEMO:
+            return demo_store_path().resolve()
         return Path(self.store) if self.store else default_store_path().resolve()
 
     def describe(self) -> str:
@@ -326,8 +341,10 @@ class Resolver:
             cur = parse_period(selection.current)
             if period.contains_period(cmp) or cmp.end >= cur.end:
                 problems.append(
-                    f"the comparison {cmp.label_vi} is not before the period {period.label_vi}: "
-                    "compare with an earlier snapshot"
+                    _(
+                        "the comparison {compare} is not before the period {period}: compare "
+                        "with an earlier snapshot"
+                    ).format(compare=cmp.label_vi, period=period.label_vi)
                 )
         if selection is None:
             raise RequestError(problems, request.describe())
@@ -426,14 +443,18 @@ class Resolver:
             [snapshot, PROVINCE],
         ).df()
         if asked and rows.empty:
-            raise LookupError(f"the data of {_day_label(snapshot)} names no province")
+            raise LookupError(
+                _("the data of {day} names no province").format(day=_day_label(snapshot))
+            )
         try:
             return pick_province(rows, asked or None)
         except LookupError:
-            names = ", ".join(sorted(rows["unit"].unique())) or "none"
+            names = ", ".join(sorted(rows["unit"].unique())) or _("none")
             raise LookupError(
-                f"the province '{asked}' is not in the data of {_day_label(snapshot)} "
-                f"(the data is about: {names})"
+                _(
+                    "the province '{asked}' is not in the data of {day} (the data is about: "
+                    "{names})"
+                ).format(asked=asked, day=_day_label(snapshot), names=names)
             ) from None
 
     def _unit(self, asked: str, snapshot: str, period: Period) -> tuple[str, str, str]:
@@ -448,12 +469,20 @@ class Resolver:
         hit = units[units["unit_id"] == found]
         uid, name, level = hit.iloc[0][["unit_id", "name", "level"]]
         if level not in UNIT_LEVELS:
-            raise LookupError(f"{name} is the province: render the province report for it")
+            raise LookupError(
+                _("{name} is the province: render the province report for it").format(name=name)
+            )
         seen = self.presence[self.presence["unit_id"] == uid]["snapshot"]
         if snapshot not in set(seen):
             latest = max(seen, key=lambda k: parse_period(k).end) if len(seen) else None
-            when = f"; its latest data is of {_day_label(latest)}" if latest else ""
-            raise LookupError(f"{name} has no data for {period.label_vi}{when}")
+            when = (
+                _("; its latest data is of {day}").format(day=_day_label(latest)) if latest else ""
+            )
+            raise LookupError(
+                _("{name} has no data for {period}{when}").format(
+                    name=name, period=period.label_vi, when=when
+                )
+            )
         return str(uid), str(name), str(level)
 
     def _provisional(self, snapshot: str, period: Period) -> bool:

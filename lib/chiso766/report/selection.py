@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from chiso766.compute.periods import Period, PeriodError, parse_period
+from chiso766.i18n import _
 
 
 class SelectionError(LookupError):
@@ -59,13 +60,17 @@ def select_snapshots(
     current = current_snapshot(snapshots, period)
     if current is None:
         have = ", ".join(snapshots["snapshot"].tolist()[-8:]) or "none"
-        raise SelectionError(f"no snapshot in the store for {period.key} (latest: {have})")
+        raise SelectionError(
+            _("no snapshot in the store for {period} (latest: {latest})").format(
+                period=period.key, latest=have
+            )
+        )
     cur = parse_period(current)
     periods = _periods(snapshots)
     if compare:
         key = parse_period(compare).key
         if key not in {p.key for p in periods}:
-            raise SelectionError(f"comparison snapshot {key} is not in the store")
+            raise SelectionError(_("comparison snapshot {key} is not in the store").format(key=key))
         cmp_key: str | None = key
         cmp_period = None
     else:

@@ -9,10 +9,13 @@ from chiso766.store.paths import (
     ENV_VAR,
     LOCAL_TZ,
     default_store_path,
+    demo_store_path,
     now_local,
     project_root,
+    reports_dir,
     sha256_of,
 )
+from chiso766.store.queries import UnknownUnit
 from chiso766.store.schema import MEASURE_COLUMNS, SCHEMA
 
 __all__ = [
@@ -27,9 +30,12 @@ __all__ = [
     "Store",
     "StoreBusy",
     "StoreError",
+    "UnknownUnit",
     "default_store_path",
+    "demo_store_path",
     "now_local",
     "project_root",
+    "reports_dir",
     "sha256_of",
     "summary_vi",
 ]

@@ -13,13 +13,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from chiso766.i18n import N_, _
 from chiso766.store import history, loads, queries, schema
 from chiso766.store.connect import StoreError, connect
 from chiso766.store.history import Change
 from chiso766.store.paths import default_store_path, now_local
 
-MSG_NO_STORE = "no store at {path}; ingest a file or run 'chiso766 demo'"
-MSG_NO_FOLDER = "cannot create the folder of the store {path} ({reason})"
+MSG_NO_STORE = N_("no store at {path}; ingest a file or run 'chiso766 demo'")
+MSG_NO_FOLDER = N_("cannot create the folder of the store {path} ({reason})")
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,13 @@ class Store:
     ):
         self.path = Path(path) if path else default_store_path()
         if read_only and not self.path.exists():
-            raise StoreError(MSG_NO_STORE.format(path=self.path))
+            raise StoreError(_(MSG_NO_STORE).format(path=self.path))
         if not read_only:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 reason = exc.strerror or type(exc).__name__
-                raise StoreError(MSG_NO_FOLDER.format(path=self.path, reason=reason)) from None
+                raise StoreError(_(MSG_NO_FOLDER).format(path=self.path, reason=reason)) from None
         self.read_only = read_only
         self.con = connect(self.path, read_only, wait)
         try:
@@ -77,7 +78,7 @@ class Store:
             self.con.execute("SET python_enable_replacements = false")
             if not schema.tables_of(self.con):
                 if read_only:
-                    raise StoreError(MSG_NO_STORE.format(path=self.path))
+                    raise StoreError(_(MSG_NO_STORE).format(path=self.path))
                 schema.ensure(self.con)
         except BaseException:
             self.con.close()
@@ -132,18 +133,32 @@ class Store:
             raise
         return results
 
+    def add_unit(self, name: str, level: str, source: str = "rename") -> str:
+        """Record a unit the store has no value of yet (a unit's new name); its id."""
+        from chiso766.compute.textnorm import nfc
+        from chiso766.compute.units import unit_id
+
+        name = nfc(name).strip()
+        uid = unit_id(name, level)
+        self.con.execute(
+            "INSERT INTO units VALUES (?, ?, ?, NULL, ?, ?) ON CONFLICT (unit_id) DO NOTHING",
+            [uid, name, level, source, source],
+        )
+        return uid
+
     def link_units(self, old_id: str, new_id: str, note: str | None = None) -> None:
         """Record that ``old_id`` was renamed ``new_id`` (comparisons then follow the unit)."""
         known = self.units().set_index("unit_id")
         for uid in (old_id, new_id):
             if uid not in known.index:
-                raise StoreError(f"no unit '{uid}' in the store")
+                raise StoreError(_("no unit '{unit}' in the store").format(unit=uid))
         if old_id == new_id:
-            raise StoreError("a unit cannot be renamed to itself")
+            raise StoreError(_("a unit cannot be renamed to itself"))
         if known.at[old_id, "level"] != known.at[new_id, "level"]:
             raise StoreError(
-                f"'{known.at[old_id, 'name']}' and '{known.at[new_id, 'name']}' are not of the "
-                "same level"
+                _("'{old}' and '{new}' are not of the same level").format(
+                    old=known.at[old_id, "name"], new=known.at[new_id, "name"]
+                )
             )
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -199,6 +214,16 @@ class Store:
             )
         return history.read_history(self.con, table, snapshots, unit_ids, scopes)
 
+    def measures_as_of(self, snapshots: list[str], moment) -> pd.DataFrame:  # noqa: ANN001
+        """The values these snapshots held just before ``moment`` (naive local time), as
+        :meth:`measures` returns them: the last value recorded before it for each key."""
+        frame = self.history(snapshots)
+        if frame.empty:
+            return frame
+        frame = frame[frame["recorded_at"] < pd.Timestamp(moment)]
+        keys = ["snapshot", "unit_id", "scope", "code", "kind"]
+        return frame.drop_duplicates(keys, keep="last").reset_index(drop=True)
+
     def source_of(self, snapshot: str, unit_id: str, scope: str, code: str, kind: str) -> dict:
         """Which source the current figure of one key comes from (empty if none)."""
         return queries.source_of(self.con, snapshot, unit_id, scope, code, kind)
@@ -223,6 +248,13 @@ class Store:
         """The id of a unit given by id or by name (any case, NFC or NFD, tone marks placed
         either way); a name that matches only without diacritics is suggested, not taken."""
         return queries.find_unit(self.units(), name_or_id)
+
+    def summary(self) -> dict:
+        """What the store holds (sources, units per level, periods, latest snapshot, value
+        history, records) as JSON-ready data; see :mod:`chiso766.store.summary`."""
+        from chiso766.store.summary import store_summary
+
+        return store_summary(self.con, str(self.path))
 
     def counts(self) -> dict[str, int]:
         """Rows per table (for tests and `chiso766 status`)."""

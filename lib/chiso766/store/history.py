@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from chiso766.i18n import _
 from chiso766.store.schema import MEASURE_COLUMNS
 
 TOLERANCE = 1e-9
@@ -39,10 +40,10 @@ class Change:
 
         what = ""
         if self.scope != "total":
-            unit = {"rate": " (%)", "points": " (điểm)"}.get(self.kind, "")
+            unit = {"rate": " (%)", "points": _(" (points)")}.get(self.kind, "")
             what = f", {self.code or self.scope}{unit}"
-        old = fmt_number(self.old, missing="không có dữ liệu")
-        new = fmt_number(self.new, missing="không có dữ liệu")
+        old = fmt_number(self.old, missing=_("no data"))
+        new = fmt_number(self.new, missing=_("no data"))
         return f"{self.unit}, {snapshot_label(self.snapshot)}{what}: {old} → {new}"
 
 
@@ -67,12 +68,12 @@ def summary_vi(changes: list[Change] | tuple[Change, ...], limit: int = 20) -> s
     if not changes:
         return ""
     if len(changes) == 1:
-        return f"1 giá trị thay đổi: {changes[0].describe()}"
-    lines = [f"{len(changes)} giá trị thay đổi:"]
+        return _("1 value changed: {change}").format(change=changes[0].describe())
+    lines = [_("{n} values changed:").format(n=len(changes))]
     lines += [f"  - {c.describe()}" for c in changes[:limit]]
     if len(changes) > limit:
         lines.append(
-            f"  … và {len(changes) - limit} giá trị khác (xem: chiso766 history --store …)"
+            _("  … and {n} more (see: chiso766 history --store …)").format(n=len(changes) - limit)
         )
     return "\n".join(lines)
 

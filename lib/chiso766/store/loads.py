@@ -15,20 +15,21 @@ import pandas as pd
 
 from chiso766.compute import measures as M
 from chiso766.compute.periods import Period, PeriodError, parse_period
+from chiso766.i18n import N_, _
 from chiso766.store import history
 from chiso766.store.connect import StoreError
 from chiso766.store.schema import MEASURE_COLUMNS
 
-MSG_UNDATED = (
+MSG_UNDATED = N_(
     "{path}: values without a date ('{key}') cannot be stored; put the date in the column "
     "header or pass --snapshot"
 )
-MSG_NO_TONES = (
+MSG_NO_TONES = N_(
     "'{name}' is written without tone marks and is not a unit of the store; the store has "
     "{known}: write the name with its tone marks (names that differ in a tone mark are "
     "different units)"
 )
-MSG_TONE_TWIN = (
+MSG_TONE_TWIN = N_(
     "'{name}' is a new unit; the store also has {known}, a name that differs only in tone "
     "marks: they are kept as two units"
 )
@@ -56,7 +57,7 @@ def prepare(frame: pd.DataFrame, path: str) -> Prepared:
         try:
             periods[key] = parse_period(key)
         except PeriodError as exc:
-            raise StoreError(MSG_UNDATED.format(path=path, key=key)) from exc
+            raise StoreError(_(MSG_UNDATED).format(path=path, key=key)) from exc
     return Prepared(frame, periods)
 
 
@@ -134,10 +135,10 @@ def check_unit_names(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, path: 
             continue
         known = ", ".join(f"'{n}'" for n in twins["name"])
         if str(name).isascii():
-            text = MSG_NO_TONES.format(name=name, known=known)
+            text = _(MSG_NO_TONES).format(name=name, known=known)
             errors.append(Problem(path, None, "Đơn vị", name, text))
         else:
-            notes.append(MSG_TONE_TWIN.format(name=name, known=known))
+            notes.append(_(MSG_TONE_TWIN).format(name=name, known=known))
     if errors:
         raise IngestError(errors)
     return notes

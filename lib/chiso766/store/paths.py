@@ -24,6 +24,20 @@ def default_store_path() -> Path:
     return Path(env) if env else project_root() / "data" / "chiso766.duckdb"
 
 
+ENV_REPORTS = "CHISO766_REPORTS"
+
+
+def reports_dir() -> Path:
+    """Where reports are published: $CHISO766_REPORTS, else <project>/reports."""
+    env = os.environ.get(ENV_REPORTS)
+    return Path(env) if env else project_root() / "reports"
+
+
+def demo_store_path() -> Path:
+    """The demo store (``chiso766 demo``, ``store_path = "demo"`` in a notebook)."""
+    return project_root() / "data" / "demo.duckdb"
+
+
 def now_local() -> dt.datetime:
     """Now as naive local time (Asia/Ho_Chi_Minh), as the store keeps timestamps."""
     return dt.datetime.now(LOCAL_TZ).replace(tzinfo=None, microsecond=0)

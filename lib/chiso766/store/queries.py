@@ -5,11 +5,12 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from chiso766.i18n import N_, _
 from chiso766.store.connect import StoreError
 
-MSG_NO_UNIT = "no unit named '{name}' in the store"
-MSG_NO_UNIT_SUGGEST = "no unit named '{name}' in the store; did you mean {suggestions}?"
-MSG_SEVERAL = "'{name}' names {n} units ({ids}): give the id"
+MSG_NO_UNIT = N_("no unit named '{name}' in the store")
+MSG_NO_UNIT_SUGGEST = N_("no unit named '{name}' in the store; did you mean {suggestions}?")
+MSG_SEVERAL = N_("'{name}' names {n} units ({ids}): give the id")
 
 
 def snapshots(con: duckdb.DuckDBPyConnection, scopes: list[str] | None = None) -> pd.DataFrame:
@@ -91,13 +92,23 @@ def find_unit(table: pd.DataFrame, name_or_id: str) -> str:
         return hit["unit_id"].iloc[0]
     if len(hit) > 1:
         raise StoreError(
-            MSG_SEVERAL.format(name=name_or_id, n=len(hit), ids=", ".join(hit["unit_id"]))
+            _(MSG_SEVERAL).format(name=name_or_id, n=len(hit), ids=", ".join(hit["unit_id"]))
         )
     near = table[table["name"].map(folded_name_key) == folded_name_key(name_or_id)]
     if near.empty:
-        raise StoreError(MSG_NO_UNIT.format(name=name_or_id))
-    names = " or ".join(f"'{n}'" for n in near["name"])
-    raise StoreError(MSG_NO_UNIT_SUGGEST.format(name=name_or_id, suggestions=names))
+        raise UnknownUnit(_(MSG_NO_UNIT).format(name=name_or_id))
+    names = _(" or ").join(f"'{n}'" for n in near["name"])
+    raise UnknownUnit(
+        _(MSG_NO_UNIT_SUGGEST).format(name=name_or_id, suggestions=names), list(near["name"])
+    )
+
+
+class UnknownUnit(StoreError):
+    """No unit of that name or id; ``near`` lists names that differ only in tone marks."""
+
+    def __init__(self, message: str, near: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.near = list(near or [])
 
 
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import duckdb
 
 from chiso766.compute import measures as M
+from chiso766.i18n import N_, _
 
 # the measures table: the frame's columns less the unit's name and level (kept in units)
 MEASURE_COLUMNS: tuple[str, ...] = (
@@ -56,11 +57,11 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "measures": MEASURE_COLUMNS,
 }
 
-MSG_FOREIGN = (
+MSG_FOREIGN = N_(
     "{path} is a DuckDB file but not a chiso766 store (it holds the tables {tables}); "
     "give another --store"
 )
-MSG_INCOMPATIBLE = (
+MSG_INCOMPATIBLE = N_(
     "{path} is not a store this version can use: its table '{table}' lacks the columns {columns}"
 )
 
@@ -83,11 +84,11 @@ def problem_with(con: duckdb.DuckDBPyConnection, path: str) -> str | None:
     if not tables:
         return None
     if not set(REQUIRED) & set(tables):
-        return MSG_FOREIGN.format(path=path, tables=", ".join(sorted(tables)[:5]))
+        return _(MSG_FOREIGN).format(path=path, tables=", ".join(sorted(tables)[:5]))
     for table, columns in REQUIRED.items():
         missing = [c for c in columns if c not in tables.get(table, set())]
         if missing:
-            return MSG_INCOMPATIBLE.format(path=path, table=table, columns=", ".join(missing))
+            return _(MSG_INCOMPATIBLE).format(path=path, table=table, columns=", ".join(missing))
     return None
 
 
