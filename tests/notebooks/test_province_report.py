@@ -200,7 +200,8 @@ def demo_reports(tmp_path_factory):
     assert runner.invoke(app, ["demo", "--store", str(store)]).exit_code == 0
     out = base / "reports"
     res = runner.invoke(app, ["render", "2026-W47", "2026-10", "2026-Q3", "2026", "--store",
-                              str(store), "--out", str(out), "--format", FORMATS])
+                              str(store), "--out", str(out), "--format", FORMATS,
+                              "--units", "Sở Tư pháp"])
     assert res.exit_code == 0, res.output
     return out
 
@@ -297,6 +298,42 @@ def test_seed_scorecard_pdf_is_one_or_two_pages(seed_reports):
         pdf = report_file(seed_reports, "pdf", folder)
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
         assert "(A4)" in info and int(re.search(r"Pages:\s+(\d+)", info).group(1)) <= 2
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_pages_on_a_phone_show_tables_as_cards(browser, seed_reports, demo_reports):
+    """At 412 px no table of the announcement or of a scorecard scrolls sideways (each row a
+    card, every value labelled); printed, the same tables keep their header row."""
+    from conftest import open_page
+
+    demo = demo_reports / "2026-W47"
+    for base, folder in ((seed_reports, "province"), (demo, "province"), (demo, "units/so-tu-phap")):
+        path = report_file(base, "html", folder)
+        ctx, page, errors, _ = open_page(browser, path.as_uri(),
+                                         viewport={"width": 412, "height": 915})
+        try:
+            assert errors == []
+            wraps = page.evaluate(
+                "[...document.querySelectorAll('.table-wrap')]"
+                ".map(w => [w.scrollWidth - w.clientWidth, w.querySelectorAll('tbody tr').length])"
+            )
+            assert len(wraps) >= 2 and all(over <= 1 for over, _ in wraps), (folder, wraps)
+            if folder != "province":
+                labels = page.evaluate(
+                    "[...document.querySelectorAll('.phone-cards td[data-label]')]"
+                    ".filter(td => getComputedStyle(td, '::before').content.includes('Điểm'))"
+                    ".length"
+                )
+                assert labels >= 10  # "Điểm" beside each group's and indicator's points
+            page.emulate_media(media="print")
+            page.set_viewport_size({"width": 688, "height": 1000})
+            heads = page.evaluate(
+                "[...document.querySelectorAll('.report-table thead')]"
+                ".map(h => getComputedStyle(h).display)"
+            )
+            assert heads and set(heads) == {"table-header-group"}, (folder, heads)
+        finally:
+            ctx.close()
 
 
 DEMO_PERIODS = ("2026-W47", "2026-10", "2026-Q3", "2026")

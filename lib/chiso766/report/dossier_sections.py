@@ -334,7 +334,7 @@ def _indicator_table(s: DossierSections) -> Table:
             "denominator": "Mẫu số",
             "ratio": "Tỷ lệ (%)",
         }
-        return _table(rows, labels, ("dossier-indicators",))
+        return _table(rows, labels, ("dossier-indicators", "phone-cards"))
     wide = t.pivot_table(
         index=["level", "unit"], columns="indicator", values="ratio", aggfunc="first", sort=False
     )
@@ -344,7 +344,7 @@ def _indicator_table(s: DossierSections) -> Table:
     wide = wide.sort_values(["_p", "level", "unit"], kind="stable").drop(columns="_p")
     labels = {"level": "Cấp", "unit": "Đơn vị"}
     labels.update({i: ("Số ngày GQ bình quân" if i == AVG_DAYS else i) for i in order})
-    return _table(wide, labels, ("dossier-indicators",))
+    return _table(wide, labels, ("dossier-indicators", "phone-cards"))
 
 
 def dossier_sections_html(sections: DossierSections, max_rows: int = 20) -> Markup:
@@ -382,7 +382,7 @@ def dossier_blocks(
     if s.overdue.empty:
         parts.append(_p("Không có hồ sơ quá hạn trong kỳ."))
     else:
-        parts.append(_table(s.overdue, OVERDUE_LABELS, ("dossier-overdue",)))
+        parts.append(_table(s.overdue, OVERDUE_LABELS, ("dossier-overdue", "phone-cards")))
 
     parts.append(_h(3, "Quyết định công bố thủ tục hành chính chậm hạn"))
     if s.late_decisions.empty:
@@ -421,7 +421,7 @@ def dossier_blocks(
         cols = decision_cols if ind in ("1.1", "1.2") else shown_cols
         if s.unit is not None:
             cols = {k: v for k, v in cols.items() if k != "unit"}
-        parts.append(_table(frame.head(max_rows), cols, ("dossier-costs",)))
+        parts.append(_table(frame.head(max_rows), cols, ("dossier-costs", "phone-cards")))
         if total > max_rows:
             unit = f' --unit "{s.unit}"' if s.unit else ""
             parts.append(
@@ -447,7 +447,7 @@ def dossier_blocks(
         labels = {k: v for k, v in RECONCILE_LABELS.items() if k not in ("level", "name")}
         if s.unit is not None:
             labels.pop("unit")
-        parts.append(_table(rows.head(max_rows), labels, ("dossier-reconcile",)))
+        parts.append(_table(rows.head(max_rows), labels, ("dossier-reconcile", "phone-cards")))
         if len(rows) > max_rows:
             parts.append(
                 _p(

@@ -107,7 +107,7 @@ class ScorecardView:
         return _join(
             [
                 _h(2, "ĐIỂM THEO NHÓM CHỈ SỐ"),
-                table_html(g, cols, {"delta": fmt_signed}),
+                table_html(g, cols, {"delta": fmt_signed}, classes="phone-cards"),
             ]
         )
 
@@ -138,6 +138,7 @@ class ScorecardView:
                     t,
                     cols,
                     {"tt": str, "delta": fmt_signed},
+                    classes="phone-cards numbered",
                     caption=f"Tỷ lệ ({self.cur_label}), điểm đạt được và điểm còn thiếu",
                     missing={**{c: "—" for c in cols}, "ratio": "Chưa có số liệu"},
                 ),

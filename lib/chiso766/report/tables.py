@@ -124,18 +124,24 @@ def table_block(
     )
 
 
+PHONE_ONLY = {"phone-cards", "numbered"}
+"""Classes that change a table only on a phone (rows as cards; ``numbered``: the first column
+is a row number, left out of the card), not its printed layout."""
+
+
 def block_table_html(table: Table) -> str:
     """An escaped ``<table>`` of a :class:`Table`: a header row repeated on printed pages,
     numbers right-aligned, each cell labelled with its header (a phone shows rows as cards)."""
     css = " ".join(c for c in ("report-table", table.css) if c)
-    cards = "stack" in table.css.split() or table.wide  # a phone: each row a card
+    classes = set(table.css.split())
+    cards = bool(classes & {"stack", "phone-cards"}) or table.wide  # a phone: each row a card
     if table.wide:
         css += " wide"
     parts: list[str] = [Markup('<div class="table-wrap"><table class="{}">').format(css)]
     if table.caption:
         parts.append(Markup("<caption>{}</caption>").format(table.caption))
     total = sum(table.widths) or 1.0
-    if table.css:
+    if classes - PHONE_ONLY:  # a laid-out table: its columns' widths
         parts.append("<colgroup>")
         parts += [
             Markup('<col style="width:{}%">').format(f"{100 * w / total:.1f}") for w in table.widths
