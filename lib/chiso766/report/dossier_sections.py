@@ -318,9 +318,32 @@ def _formats(cols):
     return out
 
 
-def _table(frame: pd.DataFrame, labels: dict[str, str], classes=()) -> Table:
+#: Column weights of a printed list of dossiers: a date ("20/12/2026") never wraps.
+COST_WIDTHS = {
+    "unit": 13.0,
+    "dossier_id": 12.0,
+    "procedure_name": 20.0,
+    "received_at": 10.5,
+    "due_at": 10.5,
+    "end_day": 10.5,
+    "status": 9.0,
+    "reason": 23.0,
+    "applicant_name": 9.0,
+    "phone": 11.5,
+    "ministry_decision": 20.0,
+    "effective_date": 10.5,
+    "decision_number": 14.0,
+}
+
+
+def _table(
+    frame: pd.DataFrame,
+    labels: dict[str, str],
+    classes=(),
+    widths: dict[str, float] | None = None,
+) -> Table:
     cols = {c: h for c, h in labels.items() if c in frame.columns}
-    return table_block(frame, cols, _formats(cols), css=classes)
+    return table_block(frame, cols, _formats(cols), css=classes, widths=widths)
 
 
 def _indicator_table(s: DossierSections) -> Table:
@@ -421,7 +444,9 @@ def dossier_blocks(
         cols = decision_cols if ind in ("1.1", "1.2") else shown_cols
         if s.unit is not None:
             cols = {k: v for k, v in cols.items() if k != "unit"}
-        parts.append(_table(frame.head(max_rows), cols, ("dossier-costs", "phone-cards")))
+        parts.append(
+            _table(frame.head(max_rows), cols, ("dossier-costs", "phone-cards"), COST_WIDTHS)
+        )
         if total > max_rows:
             unit = f' --unit "{s.unit}"' if s.unit else ""
             parts.append(
