@@ -136,3 +136,34 @@ def test_a_store_without_records(tmp_path):
     with Store(tmp_path / "empty.duckdb") as st:
         res = DA.compute(st, "2026-03")
         assert res.empty
+
+
+def test_keep_holds_each_lists_first_rows_and_whole_lengths(store):
+    """``keep``: each (unit, indicator) list cut to its first rows (most days over first), its
+    whole length and how many are still in progress kept beside it — the report's counts and
+    its overdue table equal those of the whole lists."""
+    from chiso766.compute.dossier_indicators import overdue_summary
+
+    full = DA.compute(store, "2026-03")
+    cut = DA.compute(store, "2026-03", keep=1)
+    assert full.cost_totals is None
+    pairs = full.costs.groupby(["unit_id", "indicator"])
+    assert len(cut.costs) == pairs.ngroups < len(full.costs)
+    lengths = cut.cost_totals.set_index(["unit_id", "indicator"])
+    assert lengths["n"].to_dict() == pairs.size().to_dict()
+    opened = full.costs.assign(o=full.costs["reason_code"].eq("late_in_progress"))
+    in_progress = opened.groupby(["unit_id", "indicator"])["o"].sum()
+    assert lengths["open"].to_dict() == in_progress.to_dict()
+    first = full.costs.sort_values("days", ascending=False, na_position="last", kind="stable")
+    first = first.groupby(["unit_id", "indicator"], sort=False).head(1)
+    key = ["unit_id", "indicator", "dossier_id"]
+    assert sorted(map(tuple, cut.costs[key].values)) == sorted(map(tuple, first[key].values))
+    whole = overdue_summary(full.costs)
+    assert overdue_summary(cut.costs, cut.cost_totals).equals(whole)
+
+
+def test_worst_first_orders_a_province_list_across_units(store):
+    res = DA.compute(store, "2026-03")
+    out = DA.masked_costs(res, indicator="2.1", worst_first=True)
+    days = out["days"].tolist()
+    assert days == sorted(days, key=lambda d: -d if d == d else float("inf"))

@@ -96,6 +96,9 @@ class DossierResult:
     costs: pd.DataFrame = field(default_factory=pd.DataFrame)
     decisions: pd.DataFrame = field(default_factory=pd.DataFrame)
     engine: str = "duckdb"
+    #: (unit_id, indicator, n, open) when ``costs`` holds only each list's first rows: the whole
+    #: list's length and how many of its dossiers are still in progress
+    cost_totals: pd.DataFrame | None = None
 
     @property
     def empty(self) -> bool:
@@ -109,30 +112,33 @@ def compute(
     *,
     rules: Rules = DEFAULT_RULES,
     with_costs: bool = True,
+    keep: int | None = None,
     **opts,
 ) -> DossierResult:
-    """Compute the dossier indicators (and what costs points) of ``period``'s window."""
+    """Compute the dossier indicators (and what costs points) of ``period``'s window; with
+    ``keep``, only the first ``keep`` rows of each unit's list per indicator (and the lists'
+    lengths in ``cost_totals``)."""
     window = window_for(period)
     if not SD.has_tables(store):
         return DossierResult(window, pd.DataFrame(columns=DI.TABLE_COLUMNS), engine=engine)
     cal = calendar_frame(store, (window.start, window.end))
     with open_engine(store, engine, cal, **opts) as eng:
-        return compute_with(eng, store, window, rules=rules, with_costs=with_costs)
+        return compute_with(eng, store, window, rules=rules, with_costs=with_costs, keep=keep)
 
 
 _CACHE: dict[tuple, DossierResult] = {}
 _CACHE_SIZE = 4
 
 
-def compute_cached(store: Store, period: Period | str) -> DossierResult:
-    """:func:`compute` (DuckDB, with costs), remembered per store, window and loaded files —
-    a batch of unit scorecards computes the province's records once."""
+def compute_cached(store: Store, period: Period | str, keep: int | None = None) -> DossierResult:
+    """:func:`compute` (DuckDB, with costs), remembered per store, window, loaded files and
+    ``keep`` — a batch of unit scorecards computes the province's records once."""
     window = window_for(period)
-    key = (str(Path(store.path).resolve()), window.key, SD.fingerprint(store))
+    key = (str(Path(store.path).resolve()), window.key, SD.fingerprint(store), keep)
     if key not in _CACHE:
         while len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = compute(store, period)
+        _CACHE[key] = compute(store, period, keep=keep)
     return _CACHE[key]
 
 
@@ -143,6 +149,7 @@ def compute_with(
     *,
     rules: Rules = DEFAULT_RULES,
     with_costs: bool = True,
+    keep: int | None = None,
 ) -> DossierResult:
     """As :func:`compute`, with an engine already open."""
     d, p, dec, cal = (eng.table(k) for k in (DOSSIERS, PROCEDURES, DECISIONS, "calendar"))
@@ -154,12 +161,22 @@ def compute_with(
         return DossierResult(window, table, engine=eng.name)
     catalogue = load_catalogue(version_for_date(window.end))
     skip = sorted(DI.target_met(table, catalogue))
-    raw = eng.execute(dossier_costs(d, p, cal, window, skip))
+    raw = eng.execute(dossier_costs(d, p, cal, window, skip, keep=keep))
+    totals = None
+    if keep is not None:
+        totals = (
+            raw[["unit_id", "indicator", "total", "open"]]
+            .drop_duplicates(["unit_id", "indicator"])
+            .rename(columns={"total": "n"})
+            .astype({"n": "int64", "open": "int64"})
+            .reset_index(drop=True)
+        )
+        raw = raw.drop(columns=["total", "open"])
     costs = DI.finish_costs(raw, table, SD.read_table(store, PROCEDURES))
     drows = eng.execute(decision_rows(dec, cal, window, rules))
     drows = drows.rename(columns={"dd": "_dd"})
     decisions = DI.decision_costs(drows)
-    return DossierResult(window, table, costs, decisions, eng.name)
+    return DossierResult(window, table, costs, decisions, eng.name, totals)
 
 
 def _units(store: Store) -> pd.DataFrame:
@@ -179,9 +196,12 @@ def masked_costs(
     unit_id: str | None = None,
     indicator: str | None = None,
     limit: int | None = None,
+    worst_first: bool = False,
 ) -> pd.DataFrame:
     """What costs points, masked: dossiers and decisions together, filtered by unit/indicator;
-    with ``limit``, the first rows of each indicator only (masked after the cut)."""
+    with ``limit``, the first rows of each indicator only (masked after the cut); with
+    ``worst_first``, each indicator's dossiers most days over first across units (a province's
+    list), else unit by unit."""
 
     def pick(frame: pd.DataFrame) -> pd.DataFrame:
         if len(frame) and unit_id:
@@ -191,6 +211,13 @@ def masked_costs(
         return frame
 
     costs, decisions = pick(result.costs), pick(result.decisions)
+    if worst_first and len(costs):
+        costs = costs.sort_values(
+            ["indicator", "days", "unit_id", "dossier_id"],
+            ascending=[True, False, True, True],
+            na_position="last",
+            kind="stable",
+        )
     if limit is not None and len(costs):
         costs = costs.groupby("indicator", sort=False).head(limit)
     parts = [mask_personal(costs)] if len(costs) else []

@@ -310,9 +310,11 @@ def decision_costs(rows: pd.DataFrame) -> pd.DataFrame:
     return frame[DECISION_COLUMNS].reset_index(drop=True)
 
 
-def overdue_summary(costs: pd.DataFrame) -> pd.DataFrame:
+def overdue_summary(costs: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.DataFrame:
     """Overdue dossiers per unit as seed 004 lists them: level, unit, overdue (all), of which
-    still in progress at the period's end, and the most working days over."""
+    still in progress at the period's end, and the most working days over. ``totals``
+    (unit_id, indicator, n, open) gives the counts when ``costs`` holds only the first rows
+    of each unit's list (most days over first)."""
     cols = ["unit_id", "level", "unit", "overdue", "in_progress", "max_days"]
     late = costs[costs["indicator"] == "2.1"] if len(costs) else costs
     if late is None or late.empty:
@@ -325,5 +327,9 @@ def overdue_summary(costs: pd.DataFrame) -> pd.DataFrame:
         in_progress=("open", "sum"),
         max_days=("days", "max"),
     )
+    if totals is not None and len(totals):
+        whole = totals[totals["indicator"] == "2.1"].set_index("unit_id")
+        for col, src in (("overdue", "n"), ("in_progress", "open")):
+            out[col] = out["unit_id"].map(whole[src]).fillna(out[col]).astype("int64")
     out = out.sort_values(["level", "overdue", "unit"], ascending=[True, False, True])
     return out[cols].reset_index(drop=True)

@@ -319,11 +319,14 @@ def dossier_costs(
     cal: ir.Table,
     window: Window,
     skip: Sequence[tuple[str, str]] = (),
+    keep: int | None = None,
 ) -> ir.Table:
     """One row per dossier and indicator it counts against (``indicator`` number, ``reason``
     code, ``days`` over where it applies): the lists an office acts on, ordered by unit,
     indicator, most days over first. ``skip`` names (unit_id, indicator) pairs that cost no
-    points (a target already met) and are left out."""
+    points (a target already met) and are left out. With ``keep``, only the first ``keep``
+    rows of each (unit, indicator) list, with the whole list's length (``total``) and how many
+    of its dossiers are still in progress (``open``: late ones, for 2.1)."""
     r = received(dossiers, procedures, cal, window)
     none = ibis.null("int64")
 
@@ -362,6 +365,16 @@ def dossier_costs(
     if skip:
         pair = out.unit_id.concat("|", out.indicator)
         out = out.filter(~pair.isin([f"{u}|{i}" for u, i in skip]))
+    if keep is not None:
+        pairs = [out.unit_id, out.indicator]
+        first = ibis.window(group_by=pairs, order_by=[out.days.desc(), out.dossier_id])
+        whole = ibis.window(group_by=pairs)
+        out = out.mutate(
+            _n=ibis.row_number().over(first),
+            total=out.count().over(whole),
+            open=(out.reason == "late_in_progress").cast("int64").sum().over(whole),
+        )
+        out = out.filter(out._n < keep).drop("_n")
     return out.order_by([out.unit_id, out.indicator, out.days.desc(), out.dossier_id])
 
 

@@ -196,8 +196,9 @@ class DossierSections:
     totals: dict[str, int] = field(default_factory=dict)  # rows of each whole list
 
 
-#: rows kept (and masked) of each "what costs points" list; the whole list: ``chiso766 costs``
-KEEP_ROWS = 200
+#: rows kept (and masked) of each "what costs points" list — of each unit's, and of the
+#: province's (most days over first); a report shows fewer; the whole list: ``chiso766 costs``
+KEEP_ROWS = 20
 
 
 def load_dossier_sections(store, period: str, unit_id: str | None = None) -> DossierSections | None:
@@ -214,19 +215,25 @@ def load_dossier_sections(store, period: str, unit_id: str | None = None) -> Dos
     window = DA.window_for(parse_period(snapshot) if snapshot else p)
     if not SD.has_data_between(store, window.start, window.end):
         return None
-    result = DA.compute_cached(store, parse_period(window.key))
+    result = DA.compute_cached(store, parse_period(window.key), keep=KEEP_ROWS)
     table, decisions = result.table, result.decisions
-    raw = result.costs
+    raw, lengths = result.costs, result.cost_totals
     if unit_id is not None and len(raw):
         raw = raw[raw["unit_id"] == unit_id]
-    totals = raw.groupby("indicator").size().to_dict() if len(raw) else {}
+    if unit_id is not None and lengths is not None and len(lengths):
+        lengths = lengths[lengths["unit_id"] == unit_id]
+    totals = (
+        {str(k): int(v) for k, v in lengths.groupby("indicator")["n"].sum().items()}
+        if lengths is not None and len(lengths)
+        else {}
+    )
     decided = result.decisions
     if unit_id is not None and len(decided):
         decided = decided[decided["unit_id"] == unit_id]
     if len(decided):
         for ind, n in decided.groupby("indicator").size().items():
             totals[ind] = totals.get(ind, 0) + int(n)
-    costs = DA.masked_costs(result, unit_id, limit=KEEP_ROWS)
+    costs = DA.masked_costs(result, unit_id, limit=KEEP_ROWS, worst_first=unit_id is None)
     recon = DA.reconciliation(store, result, snapshot) if snapshot else pd.DataFrame()
     unit_name = None
     if unit_id is not None:
@@ -268,7 +275,7 @@ def load_dossier_sections(store, period: str, unit_id: str | None = None) -> Dos
         unit=unit_name,
         indicators=table.reset_index(drop=True),
         costs=by_indicator,
-        overdue=overdue_summary(raw[raw["indicator"] == "2.1"] if len(raw) else raw),
+        overdue=overdue_summary(raw[raw["indicator"] == "2.1"] if len(raw) else raw, lengths),
         late_decisions=_late_decisions(decisions),
         reconciliation=recon.reset_index(drop=True) if len(recon) else recon,
         dossiers=int(rows21["denominator"].sum()),
