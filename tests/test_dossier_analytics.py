@@ -167,3 +167,15 @@ def test_worst_first_orders_a_province_list_across_units(store):
     out = DA.masked_costs(res, indicator="2.1", worst_first=True)
     days = out["days"].tolist()
     assert days == sorted(days, key=lambda d: -d if d == d else float("inf"))
+
+
+def test_reconciliation_is_remembered_until_a_new_source(store):
+    from chiso766.ingest.tables import read_table
+
+    res = DA.compute(store, "2026-03")
+    first = DA.reconciliation_cached(store, res, "2026-03-31")
+    assert DA.reconciliation_cached(store, res, "2026-03-31") is first
+    table = Path(__file__).parents[1] / "examples" / "don-vi-theo-ngay.csv"
+    read = read_table(table)
+    store.ingest(read.measures, Source(str(table), sha256_of(table), "table", read.methodology))
+    assert DA.reconciliation_cached(store, res, "2026-03-31") is not first

@@ -291,6 +291,24 @@ def reconciliation(
     return reconcile(result.table, measures, **tolerances)
 
 
+_RECONCILED: dict[tuple, tuple[DossierResult, pd.DataFrame]] = {}
+
+
+def reconciliation_cached(
+    store: Store, result: DossierResult, snapshot: str | None
+) -> pd.DataFrame:
+    """:func:`reconciliation` remembered per store, result, snapshot and the store's sources
+    (a new ingest is a new key) — a batch of scorecards reconciles the province once."""
+    (sources,) = store.con.execute("SELECT count(*) FROM sources").fetchone()
+    key = (str(Path(store.path).resolve()), id(result), snapshot, sources)
+    if key not in _RECONCILED:
+        while len(_RECONCILED) >= _CACHE_SIZE:
+            _RECONCILED.pop(next(iter(_RECONCILED)))
+        # the result is kept with its frame: its id stays its own while the entry lives
+        _RECONCILED[key] = (result, reconciliation(store, result, snapshot))
+    return _RECONCILED[key][1]
+
+
 def resolve_period(store: Store, period: str) -> tuple[Period, str | None]:
     """The period asked and the portal snapshot matching it (whose window the dossiers are
     computed over, so the two compare); PeriodError for a bad period."""
@@ -308,6 +326,7 @@ __all__ = [
     "open_engine",
     "portal_snapshot",
     "reconciliation",
+    "reconciliation_cached",
     "save_measures",
     "window_for",
 ]

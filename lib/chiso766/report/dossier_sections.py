@@ -234,7 +234,7 @@ def load_dossier_sections(store, period: str, unit_id: str | None = None) -> Dos
         for ind, n in decided.groupby("indicator").size().items():
             totals[ind] = totals.get(ind, 0) + int(n)
     costs = DA.masked_costs(result, unit_id, limit=KEEP_ROWS, worst_first=unit_id is None)
-    recon = DA.reconciliation(store, result, snapshot) if snapshot else pd.DataFrame()
+    recon = DA.reconciliation_cached(store, result, snapshot) if snapshot else pd.DataFrame()
     unit_name = None
     if unit_id is not None:
         table = table[table["unit_id"] == unit_id]
