@@ -306,3 +306,54 @@ def test_a_store_whose_folder_cannot_be_made_is_a_clear_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(StoreError, match="cannot create the folder of the store"):
         Store(blocker / "sub" / "s.duckdb")
+
+
+def test_a_store_with_the_former_keyed_measures_is_rebuilt_with_its_rows(tmp_path, write_csv):
+    """Stores written before measures lost their primary key: the table is rebuilt (same
+    columns, same rows) at the next write, inside its transaction."""
+    path = tmp_path / "old.duckdb"
+    a = write_csv("Đơn vị,Điểm đánh giá (27/3/2025)\nSở Nội vụ,81\nSở Y tế,70\n", "a.csv")
+    with Store(path) as st:
+        st.ingest_many([_load(a)])
+        before = st.con.execute("SELECT * FROM measures ORDER BY unit_id").fetchall()
+        # as the former version created it
+        st.con.execute("CREATE TABLE m2 AS SELECT * FROM measures")
+        st.con.execute("DROP TABLE measures")
+        st.con.execute(
+            "CREATE TABLE measures (snapshot VARCHAR, unit_id VARCHAR, scope VARCHAR, "
+            "code VARCHAR, kind VARCHAR, value DOUBLE, numerator DOUBLE, denominator DOUBLE, "
+            "max_score DOUBLE, computed DOUBLE, flag VARCHAR, note VARCHAR, label VARCHAR, "
+            "source_id VARCHAR, seq INTEGER, PRIMARY KEY (snapshot, unit_id, scope, code, kind))"
+        )
+        st.con.execute("INSERT INTO measures SELECT * FROM m2")
+        st.con.execute("DROP TABLE m2")
+
+    def keyed(st: Store) -> int:
+        return st.con.execute(
+            "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'measures' "
+            "AND constraint_type = 'PRIMARY KEY'"
+        ).fetchone()[0]
+
+    with Store(path, read_only=True) as st:  # read as it is
+        assert keyed(st) == 1 and len(st.measures()) == 2
+    b = write_csv("Đơn vị,Điểm đánh giá (08/4/2025)\nSở Nội vụ,85\n", "b.csv")
+    with Store(path) as st:
+        st.ingest_many([_load(b)])
+        assert keyed(st) == 0
+        rows = st.con.execute(
+            "SELECT * FROM measures WHERE snapshot = '2025-03-27' ORDER BY unit_id"
+        ).fetchall()
+        assert rows == before
+        assert len(st.measures()) == 3
+
+
+def test_a_batch_holding_one_value_twice_is_refused_and_nothing_is_kept(tmp_path):
+    path = tmp_path / "s.duckdb"
+    with Store(path) as st:
+        _ingest(st, SEED / "004-districts.csv")
+        before = st.counts()
+        frame = read_table(SEED / "004-departments.csv").measures
+        twice = pd.concat([frame, frame.iloc[[0]]], ignore_index=True)
+        with pytest.raises(StoreError, match="appears twice"):
+            st.ingest(twice, Source("twice.csv", "e" * 64, "table"))
+        assert st.counts() == before

@@ -24,6 +24,7 @@ MSG_UNDATED = N_(
     "{path}: values without a date ('{key}') cannot be stored; put the date in the column "
     "header or pass --snapshot"
 )
+MSG_TWICE = N_("{path}: the same value appears twice ({key}); nothing was stored")
 MSG_NO_TONES = N_(
     "'{name}' is written without tone marks and is not a unit of the store; the store has "
     "{known}: write the name with its tone marks (names that differ in a tone mark are "
@@ -93,6 +94,12 @@ def write(con: duckdb.DuckDBPyConnection, load, ready: Prepared, now):  # noqa: 
     rows = frame.assign(source_id=source_id, seq=range(len(frame)))
     con.register("incoming", rows[[*MEASURE_COLUMNS, "unit"]])
     try:
+        twice = con.execute(
+            "SELECT snapshot, unit_id, scope, code, kind FROM incoming "
+            "GROUP BY ALL HAVING count(*) > 1 LIMIT 1"
+        ).fetchone()
+        if twice:
+            raise StoreError(_(MSG_TWICE).format(path=source.path, key=" / ".join(map(str, twice))))
         changes = history.changes_against(con, "incoming")
         con.execute(
             "DELETE FROM measures m USING incoming i WHERE m.snapshot = i.snapshot AND "

@@ -37,9 +37,11 @@ CREATE TABLE IF NOT EXISTS unit_links (
 CREATE TABLE IF NOT EXISTS measures (
     snapshot VARCHAR, unit_id VARCHAR, scope VARCHAR, code VARCHAR, kind VARCHAR,
     value DOUBLE, numerator DOUBLE, denominator DOUBLE, max_score DOUBLE, computed DOUBLE,
-    flag VARCHAR, note VARCHAR, label VARCHAR, source_id VARCHAR, seq INTEGER,
-    PRIMARY KEY (snapshot, unit_id, scope, code, kind));
+    flag VARCHAR, note VARCHAR, label VARCHAR, source_id VARCHAR, seq INTEGER);
 """
+# measures: one row per (snapshot, unit_id, scope, code, kind) — kept so by the writer (it
+# deletes the keys it replaces and refuses a batch holding a key twice), not by an index: a
+# primary key made storing a 1,6 million-value table three times slower (index upkeep)
 
 HISTORY = """
 CREATE TABLE measure_history (
@@ -107,7 +109,23 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
             f"INSERT INTO measure_history SELECT {cols}, s.ingested_at FROM measures m "
             "LEFT JOIN sources s USING (source_id)"
         )
+    unkey_measures(con)
     migrate_unit_ids(con)
+
+
+def unkey_measures(con: duckdb.DuckDBPyConnection) -> bool:
+    """Rebuild a store's ``measures`` table created with the former primary key without it
+    (same columns and rows); True if it was rebuilt."""
+    keyed = con.execute(
+        "SELECT count(*) FROM duckdb_constraints() WHERE schema_name = 'main' "
+        "AND table_name = 'measures' AND constraint_type = 'PRIMARY KEY'"
+    ).fetchone()[0]
+    if not keyed:
+        return False
+    con.execute("CREATE TABLE measures_unkeyed AS SELECT * FROM measures")
+    con.execute("DROP TABLE measures")
+    con.execute("ALTER TABLE measures_unkeyed RENAME TO measures")
+    return True
 
 
 # where a unit's id appears
