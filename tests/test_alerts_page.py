@@ -40,3 +40,44 @@ def test_the_page_escapes_names(seed_store):
     report.alerts = [replace(report.alerts[0], unit="<b>UBND & co</b>")]
     html = alerts_html(report)
     assert "&lt;b&gt;UBND &amp; co&lt;/b&gt;" in html and "<b>UBND" not in html
+
+
+def _card(period_dir, slug, unit_id, status="published", with_html=True):
+    from chiso766.render.manifest import Manifest, write_json
+
+    folder = period_dir / "units" / slug
+    folder.mkdir(parents=True)
+    name = f"{slug}-x.html"
+    if with_html:
+        (folder / name).write_text("<html></html>", encoding="utf-8")
+    m = Manifest(
+        "unit",
+        "t",
+        "2025-04-08",
+        "",
+        "",
+        {},
+        "",
+        "",
+        "",
+        "",
+        unit_id=unit_id,
+        status=status,
+        files={"html": {"name": name, "size": 13, "sha256": ""}},
+    )
+    write_json(folder / "manifest.json", m.to_json())
+
+
+def test_alerts_link_to_the_published_scorecards_of_their_units(seed_store, tmp_path):
+    """A unit's alert links to its scorecard of the period where one is published (not to a
+    failed attempt, nor to a page that is missing)."""
+    period_dir = tmp_path / "2025-04-08"
+    _card(period_dir, "so-tu-phap", "department:sở-tư-pháp")
+    _card(period_dir, "huyen-bu-dang", "district:huyện-bù-đăng", status="failed")
+    _card(period_dir, "huyen-phu-rieng", "district:huyện-phú-riềng", with_html=False)
+    with Store(seed_store, read_only=True) as st:
+        report = load_alerts(st, "2025-04-08")
+    html = write_alerts_page(report, tmp_path).read_text(encoding="utf-8")
+    item = next(li for li in html.split("<li>") if "Sở Tư pháp: 88,27" in li)
+    assert '<a href="units/so-tu-phap/so-tu-phap-x.html">xem phiếu kết quả</a>' in item
+    assert html.count("xem phiếu kết quả") == 1
