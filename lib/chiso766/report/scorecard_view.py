@@ -221,6 +221,19 @@ class ScorecardView:
         return dossier_sections_html(self.c.dossiers, max_rows=DOSSIER_ROWS)
 
     # -- XLSX ------------------------------------------------------------------------------------
+    def workbook_meta(self) -> dict[str, object]:
+        """The XLSX's document properties and the notes printed under its summary (the demo
+        and data notes the page shows)."""
+        c = self.c
+        return {
+            "title": f"Phiếu kết quả Bộ chỉ số 766 của {c.unit}, {c.period.label_vi}",
+            "subject": f"Kết quả Bộ chỉ số 766 của {c.unit}",
+            "province": c.province,
+            "period": c.period.label_vi,
+            "taken": self.cur_label,
+            "notes": [mask_text(n) for n in c.notes],
+        }
+
     def xlsx_tables(self) -> dict[str, pd.DataFrame]:
         """The scorecard's groups and indicators for the XLSX (personal data masked)."""
         out: dict[str, pd.DataFrame] = {}
