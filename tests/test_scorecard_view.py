@@ -42,3 +42,25 @@ def test_the_workbook_says_what_the_page_says(view, tmp_path):
     assert SYNTHETIC_NOTE_VI in notes
     assert wb.properties.title == meta["title"] and "Sở Tư pháp" in wb.properties.subject
     assert [ws.title for ws in wb.worksheets][:3] == ["Tổng hợp", "Nhóm chỉ số", "Chỉ số"]
+
+
+@pytest.mark.parametrize("period", ["2026-W47", "2026"])
+def test_a_period_not_yet_ended_is_provisional_on_the_page_and_in_the_workbook(demo_store, period):
+    """The year of the demo's data is provisional while it has not ended (today, Vietnam
+    time); a week that has ended is not."""
+    import datetime as dt
+
+    from chiso766.store import now_local
+
+    req = ReportRequest.build(kind=UNIT_SCORECARD, period=period, unit="Sở Tư pháp")
+    with Store(demo_store, read_only=True) as st:
+        card = load_report(st, req)
+    open_year = now_local().date() <= dt.date(2026, 12, 31)
+    assert card.provisional == (period == "2026" and open_year)
+    view = ScorecardView(card)
+    title, meta = str(view.title()), view.workbook_meta()
+    said = "Số liệu tạm tính: năm 2026 chưa kết thúc; số liệu tính đến ngày 17/11/2026."
+    assert (said in title) == card.provisional == (said in meta["notes"])
+    assert ("(số liệu tạm tính)" in title) == card.provisional
+    assert meta["title"].endswith("(số liệu tạm tính)") == card.provisional
+    assert title.count("Số liệu tạm tính") <= 1

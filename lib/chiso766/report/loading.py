@@ -360,7 +360,18 @@ def load_unit_scorecard(store: Store, request: ReportRequest) -> UnitScorecard:
     prov_rows = store.measures([selection.current], scopes=SCORE_SCOPES)
     _pid, province = pick_province(prov_rows, request.province or None)
     links = store.unit_links()
-    return build_unit_scorecard(
+    snap_row = all_snaps[all_snaps["snapshot"] == selection.current]
+    flagged = bool(len(snap_row)) and bool(snap_row["provisional"].fillna(False).iloc[0])
+    provisional = flagged or selection.period.end >= now_local().date()
+    notes = _notes(cur_rows, selection.current, all_snaps, list(source_warnings(store, cur_rows)))
+    if provisional:
+        from chiso766.report.view import snapshot_label
+
+        said = templates()["announcement"]["provisional"].format(
+            period=selection.period.label_vi, taken=snapshot_label(selection.current)
+        )
+        notes = [said, *(n for n in notes if not n.startswith("Số liệu tạm tính"))]
+    card = build_unit_scorecard(
         uid,
         cur,
         old,
@@ -372,10 +383,10 @@ def load_unit_scorecard(store: Store, request: ReportRequest) -> UnitScorecard:
         overdue=overdue,
         overdue_day=overdue_day,
         links=links,
-        notes=_notes(
-            cur_rows, selection.current, all_snaps, list(source_warnings(store, cur_rows))
-        ),
+        notes=notes,
     )
+    card.provisional = provisional
+    return card
 
 
 def load_announcement(store: Store, request: ReportRequest):

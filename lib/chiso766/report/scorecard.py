@@ -78,6 +78,7 @@ class UnitScorecard:
     bands: tuple[ClassBand, ...]
     notes: list[str] = field(default_factory=list)
     dossiers: object | None = None  # DossierSections where the store has dossier records
+    provisional: bool = False  # the period had not ended when its data was taken
 
     def text(self, section: str) -> list[str]:
         """The non-empty sentences of a section, phrased."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from markupsafe import Markup
 
+from chiso766.commentary import templates
 from chiso766.commentary.facts import level_noun
 from chiso766.formatting import fmt_number, fmt_points_change, fmt_rank, fmt_rank_change, fmt_signed
 from chiso766.privacy import mask_frame, mask_text
@@ -40,6 +41,10 @@ def _join(parts) -> Markup:
     return Markup("".join(str(p) for p in parts))
 
 
+#: after the period in a provisional scorecard's title (templates: report_titles)
+PROVISIONAL = templates()["report_titles"]["provisional"]
+
+
 class ScorecardView:
     """HTML sections of one unit's scorecard."""
 
@@ -52,6 +57,7 @@ class ScorecardView:
     # -- head ----------------------------------------------------------------------------------
     def title(self) -> Markup:
         c = self.c
+        period = c.period.label_vi + (PROVISIONAL if c.provisional else "")
         meta = f"Số liệu: {self.cur_label}"
         if self.cmp_label:
             meta += f" · so sánh với {self.cmp_label}"
@@ -62,7 +68,7 @@ class ScorecardView:
         ).format(
             c.province.upper(),
             c.unit,
-            c.period.label_vi,
+            period,
             meta,
             _p([f"Ghi chú: {n}" for n in c.notes]),
         )
@@ -226,12 +232,14 @@ class ScorecardView:
         and data notes the page shows)."""
         c = self.c
         return {
-            "title": f"Phiếu kết quả Bộ chỉ số 766 của {c.unit}, {c.period.label_vi}",
+            "title": f"Phiếu kết quả Bộ chỉ số 766 của {c.unit}, {c.period.label_vi}"
+            + (PROVISIONAL if c.provisional else ""),
             "subject": f"Kết quả Bộ chỉ số 766 của {c.unit}",
             "province": c.province,
             "period": c.period.label_vi,
             "taken": self.cur_label,
             "notes": [mask_text(n) for n in c.notes],
+            "provisional": c.provisional,
         }
 
     def xlsx_tables(self) -> dict[str, pd.DataFrame]:
