@@ -56,29 +56,11 @@ def parse_numbers(cells: pd.Series) -> Numbers:
     # text matching the common forms: converted at once
     is_text = np.fromiter((isinstance(v, str) for v in raw), bool, n) & ~done
     if is_text.any():
-        text = pd.Series(raw[is_text], dtype=object)
-        simple = text.str.fullmatch(_SIMPLE).fillna(False).to_numpy(dtype=bool)
-        body = (
-            text[simple]
-            .str.replace("\u2212", "-", regex=False)
-            .str.replace("%", "", regex=False)
-            .str.replace("+", "", regex=False)
-            .str.replace(",", ".", regex=False)
-        )
-        nums = pd.to_numeric(body, errors="coerce").to_numpy(dtype=float)
-        idx = np.flatnonzero(is_text)[simple]
-        ok = np.isfinite(nums)
-        values[idx[ok]] = nums[ok]
-        done[idx[ok]] = True
-    for i in np.flatnonzero(~done):  # the rest, one by one: phrases, separators, errors
-        try:
-            cell = parse_number(raw[i])
-        except BadValue as exc:
-            bad[int(i)] = exc.problem
-            continue
-        values[i] = cell.value
-        notes[i] = cell.note
-    return Numbers(values, notes, bad)
+        idx, nums = _simple_numbers(pd.Series(raw[is_text], dtype=object))
+        idx = np.flatnonzero(is_text)[idx]
+        values[idx] = nums
+        done[idx] = True
+    return _one_by_one(raw, done, Numbers(values, notes, bad))
 
 
 def _parse_texts(raw: np.ndarray) -> Numbers:
@@ -89,7 +71,30 @@ def _parse_texts(raw: np.ndarray) -> Numbers:
     bad: dict[int, str] = {}
     text = pd.Series(raw, dtype=object)
     blank = (text.str.strip() == "").to_numpy(dtype=bool)
-    simple = text.str.fullmatch(_SIMPLE).to_numpy(dtype=bool)
+    idx, nums = _simple_numbers(text)
+    values[idx] = nums
+    done = blank.copy()
+    done[idx] = True
+    return _one_by_one(raw, done, Numbers(values, notes, bad))
+
+
+def _one_by_one(raw: np.ndarray, done: np.ndarray, out: Numbers) -> Numbers:
+    """The cells not yet ``done``, through the one-cell parser: phrases, separators, errors."""
+    for i in np.flatnonzero(~done):
+        try:
+            cell = parse_number(raw[i])
+        except BadValue as exc:
+            out.bad[int(i)] = exc.problem
+            continue
+        out.values[i] = cell.value
+        out.notes[i] = cell.note
+    return out
+
+
+def _simple_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The texts of the common forms ('75,45', '−0,06', '96%') as floats, at once: their
+    positions in ``text`` and their values (the rest is left to the one-cell parser)."""
+    simple = text.str.fullmatch(_SIMPLE).fillna(False).to_numpy(dtype=bool)
     body = (
         text[simple]
         .str.replace("\u2212", "-", regex=False)
@@ -98,20 +103,8 @@ def _parse_texts(raw: np.ndarray) -> Numbers:
         .str.replace(",", ".", regex=False)
     )
     nums = pd.to_numeric(body, errors="coerce").to_numpy(dtype=float)
-    idx = np.flatnonzero(simple)
     ok = np.isfinite(nums)
-    values[idx[ok]] = nums[ok]
-    done = blank.copy()
-    done[idx[ok]] = True
-    for i in np.flatnonzero(~done):
-        try:
-            cell = parse_number(raw[i])
-        except BadValue as exc:
-            bad[int(i)] = exc.problem
-            continue
-        values[i] = cell.value
-        notes[i] = cell.note
-    return Numbers(values, notes, bad)
+    return np.flatnonzero(simple)[ok], nums[ok]
 
 
 def _as_float(value: int | float) -> float:
