@@ -50,7 +50,26 @@ def test_one_browser_prints_many_pages_at_once(tmp_path: Path) -> None:
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
         size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
         assert abs(float(size[1]) - 595.3) < 2 and abs(float(size[2]) - 841.9) < 2
-    assert not list(Path("/tmp").glob(f"chiso766-chromium-{__import__('os').getpid()}-*"))
+    for root in (Path("/tmp"), Path("/dev/shm")):
+        assert not list(root.glob(f"chiso766-chromium-{__import__('os').getpid()}-*"))
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_a_warmed_browser_printed_the_reports_style_once_and_keeps_its_profile_in_memory(
+    tmp_path: Path,
+) -> None:
+    from chiso766.render import publish
+
+    with chromium.Browser() as browser:
+        browser.warm()
+        profile = Path(browser._profile)
+        warm = profile / "warm-up.pdf"
+        assert "Ủy ban nhân dân tỉnh: 75,45 điểm" in pdf_text(warm)
+        if publish._ram_temp():  # a RAM-backed folder with room: the profile lives there
+            assert profile.parent == publish.RAM_TEMP
+        assert "Thông báo số 1" in pdf_text(browser.print_pdf(page(tmp_path), tmp_path / "p.pdf"))
+    assert not profile.exists()
 
 
 @pytest.mark.slow

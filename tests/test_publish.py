@@ -59,11 +59,35 @@ def test_private_temporaries_of_dead_processes_are_removed() -> None:
     pid = dead_pid()
     stale = Path(tempfile.mkdtemp(prefix=f"chiso766-kernel-{pid}-"))
     mine = Path(publish.private_temp("kernel"))
+    ram = publish._ram_temp()
+    stale_ram = Path(tempfile.mkdtemp(prefix=f"chiso766-chromium-{pid}-", dir=ram)) if ram else None
     try:
-        assert stale in publish.clean_stale_private()
-        assert not stale.exists() and mine.exists()
+        removed = publish.clean_stale_private()
+        assert stale in removed and not stale.exists() and mine.exists()
+        if stale_ram:
+            assert stale_ram in removed and not stale_ram.exists()
     finally:
         mine.rmdir()
+
+
+def test_in_memory_temporaries_go_to_ram_where_it_has_room(monkeypatch, tmp_path) -> None:
+    ram = tmp_path / "shm"
+    ram.mkdir()
+    monkeypatch.setattr(publish, "RAM_TEMP", ram)
+    made = Path(publish.private_temp("chromium", in_memory=True))
+    assert made.parent == ram and made.name.startswith(f"chiso766-chromium-{os.getpid()}-")
+    kernel = Path(publish.private_temp("kernel"))
+    assert kernel.parent == Path(tempfile.gettempdir())
+    kernel.rmdir()
+    made.rmdir()
+    monkeypatch.setattr(publish, "RAM_TEMP_ROOM", 2**62)  # not enough room: the temp folder
+    elsewhere = Path(publish.private_temp("chromium", in_memory=True))
+    assert elsewhere.parent == Path(tempfile.gettempdir())
+    elsewhere.rmdir()
+    monkeypatch.setattr(publish, "RAM_TEMP", tmp_path / "none")  # no such folder
+    nowhere = Path(publish.private_temp("chromium", in_memory=True))
+    assert nowhere.parent == Path(tempfile.gettempdir())
+    nowhere.rmdir()
 
 
 def test_one_writer_at_a_time(tmp_path: Path) -> None:

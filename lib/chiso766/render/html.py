@@ -38,17 +38,44 @@ def preload() -> None:
 
 
 def _new_exporter() -> Any:
-    from chiso766.render.kernels import quiet_jupyter_imports
+    from chiso766.render.kernels import jupyter_imports
 
-    quiet_jupyter_imports()
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
+    with jupyter_imports():
+        from nbconvert import HTMLExporter
+        from nbconvert.exporters.templateexporter import TemplateExporter
+        from nbconvert.filters.highlight import Highlight2HTML
+        from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+        from traitlets.config import Config
+
+    class Exporter(HTMLExporter):
+        """nbconvert's HTML exporter without its last pass, which parses and re-serialises
+        the whole page with BeautifulSoup (~0,3 s for an announcement) only to add a
+        ``tabindex`` to cells and an English alt text to images: the page is sanitised by
+        :func:`sanitize_html` anyway, which gives an image without one an empty ``alt``."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            lang = nb.metadata.get("language_info", {})
+            lexer = lang.get("pygments_lexer", lang.get("name", None))
+            resources = self._init_resources(resources)
+            self.register_filter(
+                "highlight_code",
+                self.filters.get(
+                    "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+                ),
+            )
+            self.register_filter(
+                "filter_data_type",
+                WidgetsDataTypeFilter(
+                    notebook_metadata=self._nb_metadata, parent=self, resources=resources
+                ),
+            )
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
     config = Config()
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell", "remove_cell"}
     config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output", "remove_output"}
-    return HTMLExporter(
+    return Exporter(
         config=config,
         template_name="basic",
         exclude_input=True,

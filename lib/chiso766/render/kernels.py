@@ -18,6 +18,8 @@ import shutil
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,20 +47,26 @@ RESET = (
     "del _ip, _old\n"
 )
 _REGISTER_LOCK = threading.Lock()
+_IMPORT_LOCK = threading.RLock()
 
 
-def quiet_jupyter_imports() -> None:
-    """Skip jsonschema's IRI format checker (rfc3987_syntax compiles a grammar for ~0,7 s on
-    import; notebooks never use IRI formats). Call before importing nbformat or papermill."""
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+@contextmanager
+def jupyter_imports() -> Iterator[None]:
+    """Hold while importing papermill, nbformat or nbconvert: one thread at a time (their
+    modules import each other, and two threads importing them at once can meet a partly
+    initialised module), and without jsonschema's IRI format checker (rfc3987_syntax compiles
+    a grammar for ~0,7 s on import; notebooks never use IRI formats)."""
+    with _IMPORT_LOCK:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+        yield
 
 
 def _register_engine() -> None:
     """Register :data:`ENGINE` with papermill (once per process)."""
-    quiet_jupyter_imports()
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine, papermill_engines
-    from papermill.utils import merge_kwargs, remove_args
+    with jupyter_imports():
+        from papermill.clientwrap import PapermillNotebookClient
+        from papermill.engines import NBClientEngine, papermill_engines
+        from papermill.utils import merge_kwargs, remove_args
 
     with _REGISTER_LOCK:
         if ENGINE in papermill_engines._engines:
@@ -105,7 +113,8 @@ class KernelDied(RenderError):
 class WarmKernel:
     """One live kernel in ``cwd``; :meth:`run` executes a notebook in it with papermill."""
 
-    #: kernels started by this process (tests check that a refused request starts none)
+    #: kernels started by this process, in-process ones included (tests check that a refused
+    #: request starts none)
     launched = 0
 
     def __init__(self, cwd: Path, *, warmup: str = WARMUP, env: dict[str, str] | None = None):
@@ -192,9 +201,10 @@ class WarmKernel:
         failing cell marked by papermill); returns the notebook node. Raises
         :class:`RenderError` (a failing cell) or :class:`KernelDied`."""
         _register_engine()
-        import papermill
-        from nbclient.exceptions import DeadKernelError
-        from papermill.exceptions import PapermillExecutionError
+        with jupyter_imports():
+            import papermill
+            from nbclient.exceptions import DeadKernelError
+            from papermill.exceptions import PapermillExecutionError
 
         if not self.alive():
             self.restart()
@@ -245,4 +255,4 @@ class WarmKernel:
         return nb
 
 
-__all__ = ["ENGINE", "KernelDied", "WarmKernel", "quiet_jupyter_imports"]
+__all__ = ["ENGINE", "KernelDied", "WarmKernel", "jupyter_imports"]

@@ -7,6 +7,8 @@ manifest → atomic publish → ``reports/index.html``.
   run again; ``force`` renders it anyway.
 * Workers (default: one per core) each own a live kernel (:mod:`chiso766.render.kernels`);
   every PDF is printed by one Chromium kept for the batch (:mod:`chiso766.render.chromium`).
+  A report alone runs in this process instead (:mod:`chiso766.render.inline`): starting a
+  kernel and importing the library into it would take longer than its cells.
 * Fail soft per report, loud per batch: a failing report keeps its executed notebook (the
   failing cell marked) beside the previous good version, which stays published; the batch
   ends with :class:`BatchError` naming what failed and why.
@@ -162,12 +164,14 @@ def unchanged(job: Job, nb_sha: str) -> bool:
 
 # --- one report ----------------------------------------------------------------------------
 class _Worker:
-    """A thread's kernel; started lazily and replaced when it dies."""
+    """A thread's kernel; started lazily and replaced when it dies. ``inline``: the notebook
+    runs in this process (:mod:`chiso766.render.inline`) — a report alone."""
 
-    def __init__(self, cwd: Path) -> None:
+    def __init__(self, cwd: Path, inline: bool = False) -> None:
+        from chiso766.render.inline import InlineKernel
         from chiso766.render.kernels import WarmKernel
 
-        self.kernel = WarmKernel(cwd)
+        self.kernel = InlineKernel(cwd) if inline else WarmKernel(cwd)
         self.started = False
 
     def ensure(self) -> None:
@@ -184,7 +188,11 @@ class _Worker:
         self.started = True
 
 
-def _render_one(job: Job, worker: _Worker, browser: Any, nb_sha: str, timeout: float) -> Outcome:
+def _render_one(
+    job: Job, worker: _Worker, browser: Future | None, nb_sha: str, timeout: float
+) -> Outcome:
+    """Run, convert, publish one report; ``browser``: the batch's :class:`Browser` as it
+    starts (waited for only when the PDF is printed)."""
     from chiso766.render.docx import document_from_notebook, write_docx
     from chiso766.render.html import drop_stderr, notebook_to_html
     from chiso766.render.xlsx import tables_from_notebook, write_xlsx
@@ -221,10 +229,13 @@ def _render_one(job: Job, worker: _Worker, browser: Any, nb_sha: str, timeout: f
         html.write_text(page, encoding="utf-8")
         t = lap("html", t)
         if "pdf" in job.formats:
+            if browser is None:
+                raise RenderError("no browser for the PDF", stage="pdf")
+            printer = browser.result()
             if document is not None:  # appendices printed as parts, each numbered from 1
-                browser.print_parts(html, staging / f"{job.stem}.pdf", "section.appendix")
+                printer.print_parts(html, staging / f"{job.stem}.pdf", "section.appendix")
             else:
-                browser.print_pdf(html, staging / f"{job.stem}.pdf")
+                printer.print_pdf(html, staging / f"{job.stem}.pdf")
             t = lap("pdf", t)
         if "xlsx" in job.formats:
             if not tables:
@@ -348,6 +359,16 @@ def _preload() -> None:
     html.preload()
 
 
+def _start_browser(browser: Any) -> Any:
+    """Start the batch's browser and warm it; a warm-up that fails only costs time."""
+    browser.start()
+    try:
+        browser.warm()
+    except (RenderError, OSError) as exc:
+        log.info("browser warm-up skipped: %s", exc)
+    return browser
+
+
 def _published_paths(job: Job) -> dict[str, Path]:
     m = read_manifest(job.folder)
     return {fmt: job.folder / info["name"] for fmt, info in (m.files if m else {}).items()}
@@ -372,32 +393,25 @@ def _run(jobs, shas, workers, timeout, progress, on_outcome) -> list[Outcome]:
         pending.put(job)
     browser = None
     browser_ready: Future | None = None
-    pool = ThreadPoolExecutor(max_workers=n + 1, thread_name_prefix="render")
+    pool = ThreadPoolExecutor(max_workers=n + 2, thread_name_prefix="render")
     if any("pdf" in j.formats for j in jobs):
         browser = Browser(timeout=timeout)
-        browser_ready = pool.submit(browser.start)
+        # started and warmed while the first notebooks run; each report waits for it only
+        # when it prints
+        browser_ready = pool.submit(_start_browser, browser)
     preloaded = pool.submit(_preload)
     results: list[Outcome] = []
     lock = threading.Lock()
 
     def work() -> None:
-        worker = _Worker(cwd)
+        worker = _Worker(cwd, inline=len(jobs) == 1)
         try:
             while True:
                 try:
                     job = pending.get_nowait()
                 except queue.Empty:
                     return
-                if browser_ready is not None and "pdf" in job.formats:
-                    try:
-                        browser_ready.result()
-                    except Exception as exc:  # noqa: BLE001 - reported per report
-                        outcome = Outcome(job, "failed", error=_plain_error(exc))
-                        with lock:
-                            results.append(outcome)
-                        _report(progress, on_outcome, outcome)
-                        continue
-                outcome = _render_one(job, worker, browser, shas[job.notebook], timeout)
+                outcome = _render_one(job, worker, browser_ready, shas[job.notebook], timeout)
                 with lock:
                     results.append(outcome)
                 _report(progress, on_outcome, outcome)

@@ -64,6 +64,8 @@ class _Sanitizer(HTMLParser):
             if name == "style" and value:
                 value = _css_safe(value)
             kept.append((name, value))
+        if tag == "img" and not any(n == "alt" for n, _ in kept):
+            kept.append(("alt", ""))  # a picture without a text is decoration to a reader
         if kept == attrs:
             self.out.append(self.get_starttag_text() or "")
             return
@@ -118,7 +120,8 @@ class _Sanitizer(HTMLParser):
 
 def sanitize_html(fragment: str) -> str:
     """Drop scripts, frames, embeds, link/meta/base, event handlers, remote or relative loads
-    (only ``data:`` and ``#fragment`` stay; ``<a href>`` may point anywhere but javascript:)."""
+    (only ``data:`` and ``#fragment`` stay; ``<a href>`` may point anywhere but javascript:);
+    an image without ``alt`` gets an empty one."""
     parser = _Sanitizer()
     parser.feed(fragment)
     parser.close()
