@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +14,10 @@ import pytest
 # Messages in Vietnamese whatever the machine's locale says (an analyst's language); a test
 # about behaviour rather than wording may ask for English with the ``english`` fixture.
 os.environ["CHISO766_LANG"] = "vi"
+# compiled SQL of this run in a folder of its own (not the machine's ~/.cache)
+_SQL_CACHE = tempfile.mkdtemp(prefix="chiso766-test-cache-")
+os.environ["CHISO766_CACHE"] = _SQL_CACHE
+atexit.register(shutil.rmtree, _SQL_CACHE, True)
 
 from chiso766 import i18n  # noqa: E402
 from chiso766.render.chromium import CHROMIUM_FLAGS  # noqa: E402

@@ -24,7 +24,7 @@ from chiso766.compute.periods import DAY, Period, PeriodError, parse_period
 from chiso766.compute.reconcile import COLUMNS as RECONCILE_COLUMNS
 from chiso766.compute.reconcile import reconcile
 from chiso766.compute.units import PROVINCE
-from chiso766.engines.backends import Engine, duckdb_engine, spark_engine
+from chiso766.engines.backends import TABLE_NAMES, Engine, duckdb_engine, spark_engine
 from chiso766.engines.expressions import (
     DEFAULT_RULES,
     Rules,
@@ -34,6 +34,7 @@ from chiso766.engines.expressions import (
     dossier_costs,
     dossier_counts,
 )
+from chiso766.engines.sql_cache import DuckQueries
 from chiso766.ingest.calendar import calendar_for
 from chiso766.ingest.dossier_schema import DECISIONS, DOSSIERS, PROCEDURES
 from chiso766.masking import mask_personal
@@ -122,8 +123,28 @@ def compute(
     if not SD.has_tables(store):
         return DossierResult(window, pd.DataFrame(columns=DI.TABLE_COLUMNS), engine=engine)
     cal = calendar_frame(store, (window.start, window.end))
+    if engine == "duckdb":
+        return compute_with(
+            duck_queries(store, cal, threads=opts.get("threads")),
+            store,
+            window,
+            rules=rules,
+            with_costs=with_costs,
+            keep=keep,
+        )
     with open_engine(store, engine, cal, **opts) as eng:
         return compute_with(eng, store, window, rules=rules, with_costs=with_costs, keep=keep)
+
+
+def duck_queries(store: Store, calendar: pd.DataFrame, threads: int | None = None) -> DuckQueries:
+    """DuckDB over the store's dossier tables, its compiled queries kept on disk
+    (:mod:`chiso766.engines.sql_cache`): a process whose queries are all in the cache never
+    compiles, nor loads Ibis's DuckDB backend."""
+    cur = store.con.cursor()
+    if threads:
+        cur.execute(f"SET threads = {int(threads)}")
+    cur.register(TABLE_NAMES["calendar"], calendar)
+    return DuckQueries(cur, lambda: duckdb_engine(store.con, calendar=calendar, threads=threads))
 
 
 _CACHE: dict[tuple, DossierResult] = {}
@@ -143,7 +164,7 @@ def compute_cached(store: Store, period: Period | str, keep: int | None = None) 
 
 
 def compute_with(
-    eng: Engine,
+    eng: Engine | DuckQueries,
     store: Store,
     window: Window,
     *,
@@ -151,17 +172,38 @@ def compute_with(
     with_costs: bool = True,
     keep: int | None = None,
 ) -> DossierResult:
-    """As :func:`compute`, with an engine already open."""
-    d, p, dec, cal = (eng.table(k) for k in (DOSSIERS, PROCEDURES, DECISIONS, "calendar"))
-    counts = eng.execute(dossier_counts(d, p, cal, window))
-    dcounts = eng.execute(decision_counts(dec, cal, window, rules))
+    """As :func:`compute`, with an engine already open (or DuckDB queries through the SQL
+    cache)."""
+    run = _runner(eng, window)
+
+    def tables():
+        e = eng.engine() if isinstance(eng, DuckQueries) else eng
+        return tuple(e.table(k) for k in (DOSSIERS, PROCEDURES, DECISIONS, "calendar"))
+
+    def counts_of(w, _skip):
+        d, p, _dec, cal = tables()
+        return dossier_counts(d, p, cal, w)
+
+    def decisions_of(w, _skip):
+        return decision_counts(tables()[2], tables()[3], w, rules)
+
+    def costs_of(w, skip):
+        d, p, _dec, cal = tables()
+        return dossier_costs(d, p, cal, w, skip, keep=keep)
+
+    def decision_rows_of(w, _skip):
+        return decision_rows(tables()[2], tables()[3], w, rules)
+
+    counts = run("dossier_counts", counts_of)
+    dcounts = run("decision_counts", decisions_of, rules=rules)
     units = _units(store)
     table = DI.indicator_table(counts, dcounts, units, province_of(store))
+    name = "duckdb" if isinstance(eng, DuckQueries) else eng.name
     if not with_costs:
-        return DossierResult(window, table, engine=eng.name)
+        return DossierResult(window, table, engine=name)
     catalogue = load_catalogue(version_for_date(window.end))
     skip = sorted(DI.target_met(table, catalogue))
-    raw = eng.execute(dossier_costs(d, p, cal, window, skip, keep=keep))
+    raw = run("dossier_costs", costs_of, skip, keep=keep)
     totals = None
     if keep is not None:
         totals = (
@@ -173,10 +215,21 @@ def compute_with(
         )
         raw = raw.drop(columns=["total", "open"])
     costs = DI.finish_costs(raw, table, SD.read_table(store, PROCEDURES))
-    drows = eng.execute(decision_rows(dec, cal, window, rules))
+    drows = run("decision_rows", decision_rows_of, rules=rules)
     drows = drows.rename(columns={"dd": "_dd"})
     decisions = DI.decision_costs(drows)
-    return DossierResult(window, table, costs, decisions, eng.name, totals)
+    return DossierResult(window, table, costs, decisions, name, totals)
+
+
+def _runner(eng: Engine | DuckQueries, window: Window):
+    """``run(name, build, skip=(), **constants)`` → the frame of ``build(window, skip)``."""
+
+    def run(name: str, build, skip=(), **constants) -> pd.DataFrame:
+        if isinstance(eng, DuckQueries):
+            return eng.run(name, build, window, skip, **constants)
+        return eng.execute(build(window, skip))
+
+    return run
 
 
 def _units(store: Store) -> pd.DataFrame:
