@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -350,12 +351,16 @@ def render_batch(
     return outcomes
 
 
-def _preload() -> None:
-    """What every report needs in this process, loaded while the kernels start."""
+def _preload(after: threading.Event, inline: bool) -> None:
+    """What every report needs in this process (papermill's engine, the HTML exporter),
+    loaded while the kernels start — once ``after`` is set (a report run in this process has
+    its engine: imports are one at a time, and its notebook must not wait for these)."""
     from chiso766.render import html
+    from chiso766.render.inline import _register_engine as register_inline
     from chiso766.render.kernels import _register_engine
 
-    _register_engine()
+    after.wait(timeout=30)
+    (register_inline if inline else _register_engine)()
     html.preload()
 
 
@@ -399,13 +404,20 @@ def _run(jobs, shas, workers, timeout, progress, on_outcome) -> list[Outcome]:
         # started and warmed while the first notebooks run; each report waits for it only
         # when it prints
         browser_ready = pool.submit(_start_browser, browser)
-    preloaded = pool.submit(_preload)
+    inline = len(jobs) == 1
+    first_started = threading.Event()
+    if not inline:  # kernels boot in processes of their own: load beside them
+        first_started.set()
+    preloaded = pool.submit(_preload, first_started, inline)
     results: list[Outcome] = []
     lock = threading.Lock()
 
     def work() -> None:
-        worker = _Worker(cwd, inline=len(jobs) == 1)
+        worker = _Worker(cwd, inline=inline)
         try:
+            with suppress(Exception):  # a kernel that cannot start fails its first report
+                worker.ensure()
+            first_started.set()
             while True:
                 try:
                     job = pending.get_nowait()
@@ -422,6 +434,7 @@ def _run(jobs, shas, workers, timeout, progress, on_outcome) -> list[Outcome]:
         threads = [pool.submit(work) for _ in range(n)]
         for t in threads:
             t.result()
+        first_started.set()
         preloaded.result()
     finally:
         if browser is not None:
