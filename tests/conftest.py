@@ -15,7 +15,7 @@ import pytest
 # about behaviour rather than wording may ask for English with the ``english`` fixture.
 os.environ["CHISO766_LANG"] = "vi"
 # compiled SQL of this run in a folder of its own (not the machine's ~/.cache)
-_SQL_CACHE = tempfile.mkdtemp(prefix="chiso766-test-cache-")
+_SQL_CACHE = tempfile.mkdtemp(prefix="test-sqlcache-")
 os.environ["CHISO766_CACHE"] = _SQL_CACHE
 atexit.register(shutil.rmtree, _SQL_CACHE, True)
 
