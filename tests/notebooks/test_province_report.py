@@ -318,6 +318,15 @@ def test_pages_on_a_phone_show_tables_as_cards(browser, seed_reports, demo_repor
                 ".map(w => [w.scrollWidth - w.clientWidth, w.querySelectorAll('tbody tr').length])"
             )
             assert len(wraps) >= 2 and all(over <= 1 for over, _ in wraps), (folder, wraps)
+            # charts keep a readable width and scroll in their own frame; the page does not
+            charts = page.evaluate(
+                "[...document.querySelectorAll('figure.chart svg')]"
+                ".map(s => [s.getBoundingClientRect().width, s.closest('figure').clientWidth])"
+            )
+            assert charts and all(w >= 599 and frame <= 412 for w, frame in charts), charts
+            assert page.evaluate(
+                "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+            )
             if folder != "province":
                 labels = page.evaluate(
                     "[...document.querySelectorAll('.phone-cards td[data-label]')]"
