@@ -301,6 +301,26 @@ def test_a_total_that_disagrees_with_its_groups_is_a_warning_kept_with_the_value
     assert totals.at["Sở Y tế", "flag"] is None
 
 
+def test_a_units_table_is_read_in_the_measures_form(write_csv):
+    """The reader builds the measures frame in the form ``conform`` gives (text as objects,
+    None for no text, '' for the total's code): the store takes it as it is."""
+    import pandas as pd
+
+    from chiso766.compute import measures
+
+    groups = '"Công khai, minh bạch",Tiến độ giải quyết,Số hóa hồ sơ,Dịch vụ trực tuyến,Hài lòng'
+    path = write_csv(
+        f"Đơn vị,Tổng điểm,{groups},Ghi chú\n"
+        'Sở Nội vụ,85,"16,2",18,20,"16,5","11,5",\n'
+        'Sở Y tế,"82,2",-,18,20,"16,5","11,5",đã rà soát\n'
+    )
+    frame = read_table(path, methodology="qd766-2022", snapshot="2025-04-08").measures
+    pd.testing.assert_frame_equal(measures.conform(frame), frame, check_exact=True)
+    assert list(frame.columns) == list(measures.COLUMNS)
+    assert frame["code"].map(type).eq(str).all() and frame["label"].isna().all()
+    assert set(frame["flag"].dropna()) == {"total_differs_from_groups"}
+
+
 def test_communes_one_tone_mark_apart_are_two_units(write_csv):
     path = write_csv("Đơn vị,Điểm đánh giá (08/4/2025)\nUBND xã Hòa An,80\nUBND xã Hóa An,81\n")
     read = read_table(path)
