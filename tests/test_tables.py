@@ -404,3 +404,16 @@ def test_the_total_warning_reads_in_vietnamese_in_reports():
     )
     assert text.startswith("Bảng số liệu ghi tổng điểm 85, khác tổng điểm các nhóm chỉ số 82,2")
     assert warning_vi("published change differs from the computed change +5.18 (…)") == ""
+
+
+def test_rows_become_columns_of_cells_as_given():
+    from chiso766.ingest.tables import _columns
+
+    square = _columns([["a", 1, None], ["b", 2.5, "x"]], 2)
+    assert [list(square[c]) for c in square] == [["a", "b"], [1, 2.5]]
+    assert all(square[c].dtype == object for c in square)  # never inferred as strings
+    ragged = _columns([["a"], ["b", "2", "3", "4"], []], 3)
+    assert [list(ragged[c]) for c in ragged] == [["a", "b", None], [None, "2", None],
+                                                 [None, "3", None]]  # fmt: skip
+    short = _columns([["a"], ["b"]], 2)
+    assert list(short[1]) == [None, None]

@@ -88,6 +88,10 @@ def is_totals_row(name: str) -> bool:
 
 def _blank(row: list) -> bool:
     """Whether every cell of ``row`` is empty (as :func:`_cell_text` would read it)."""
+    try:
+        return not "".join(row).strip()  # a row of text (CSV): blank if only spaces
+    except TypeError:  # a cell is not text (XLSX)
+        pass
     for c in row:
         if c is None or (isinstance(c, float) and c != c):
             continue
@@ -360,12 +364,7 @@ class _UnitsLayout(_Layout):
             return pd.DataFrame()
         width = len(self.headers)
         self.ns = np.array([n for n, _ in data_rows])
-        self.cells = pd.DataFrame(
-            {
-                c: np.array([r[c] if c < len(r) else None for _, r in data_rows], dtype=object)
-                for c in range(width)
-            }
-        )
+        self.cells = _columns([r for _, r in data_rows], width)
         name_col, level_col, note_col = self.col("unit"), self.col("level"), self.col("note")
         header = self.headers[name_col].text
         names = self.cells[name_col].map(_cell_text)
@@ -457,7 +456,9 @@ class _UnitsLayout(_Layout):
                 "value": value,
                 "denominator": denominator,
                 "_row": self.ns[at],
-                "_column": np.array([h.text for _c, h, _n in columns], dtype=object)[which],
+                "_column": pd.Series(
+                    np.array([h.text for _c, h, _n in columns], dtype=object)[which], dtype=object
+                ),
                 MAXIMUM: np.array([np.nan if m is None else m for m in maxima])[which],
             }
         )
@@ -501,8 +502,9 @@ class _UnitsLayout(_Layout):
                 fallback = pd.Series(parse_level(self.level), index=names.index, dtype=object)
             except UnknownLevel:
                 fallback = pd.Series(None, index=names.index, dtype=object)
-        else:
-            fallback = _levels_from_names(self.folded)
+        else:  # read from the names of the rows without a level cell only
+            fallback = pd.Series(None, index=names.index, dtype=object)
+            fallback[~has] = _levels_from_names(self.folded[~has])
         levels = pd.Series(
             np.where(has, given.map(known).to_numpy(dtype=object), fallback.to_numpy(dtype=object)),
             index=names.index,
@@ -706,6 +708,19 @@ class _UnitsLayout(_Layout):
         if scope == "indicator":
             return self.cat.indicators[code].max
         return None
+
+
+def _columns(rows: list[list], width: int) -> pd.DataFrame:
+    """The first ``width`` cells of ``rows`` as columns of objects (None past a row's end;
+    never inferred as strings: cells stay as the file gave them)."""
+    grid = None
+    if len({len(r) for r in rows}) == 1 and len(rows[0]) >= width:  # a rectangle: at once
+        grid = np.array(rows, dtype=object)
+    if grid is None or grid.ndim != 2:
+        grid = np.empty((len(rows), width), dtype=object)
+        for c in range(width):
+            grid[:, c] = [r[c] if c < len(r) else None for r in rows]
+    return pd.DataFrame({c: pd.Series(grid[:, c], dtype=object) for c in range(width)})
 
 
 def _texts(cells: pd.Series) -> pd.Series:
