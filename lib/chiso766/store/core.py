@@ -206,12 +206,9 @@ class Store:
     ) -> pd.DataFrame:
         """Every value the store ever held for these keys, oldest first, each with its source
         (source_id, source_path, source_kind), when it was recorded and whether it is current."""
-        table = "measure_history"
+        table = history.ALL_VALUES
         if not schema.has_history(self.con):  # a store written before the history existed
-            table = (
-                "(SELECT m.*, s.ingested_at AS recorded_at FROM measures m "
-                "LEFT JOIN sources s USING (source_id))"
-            )
+            table = history.CURRENT_VALUES
         return history.read_history(self.con, table, snapshots, unit_ids, scopes)
 
     def measures_as_of(self, snapshots: list[str], moment) -> pd.DataFrame:  # noqa: ANN001
