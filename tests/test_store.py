@@ -394,3 +394,17 @@ def test_a_store_whose_history_also_holds_its_current_values_reads_each_once(tmp
         st.ingest_many([_load(c)])
         assert st.history()["value"].tolist() == [81, 91, 95]
         assert st.history()["current"].tolist() == [False, False, True]
+
+
+def test_a_reader_s_frame_is_stored_as_it_is_the_same_as_conformed_again(tmp_path, write_csv):
+    from chiso766.store import Load
+
+    a = write_csv('Đơn vị,Điểm đánh giá (27/3/2025),Ghi chú\nSở Nội vụ,"81,5",\nSở Y tế,-,x\n')
+    read = read_table(a)
+    got = []
+    for conformed in (False, True):
+        source = Source(str(a), sha256_of(a), "table", read.methodology)
+        with Store(tmp_path / f"{conformed}.duckdb") as st:
+            st.ingest_many([Load(read.measures, source, conformed=conformed)])
+            got.append(st.measures().drop(columns="source_id"))
+    pd.testing.assert_frame_equal(got[0], got[1])

@@ -52,6 +52,7 @@ class Load:
     source: Source
     snapshot_info: dict[str, dict] | None = None
     unit_codes: pd.DataFrame | None = None
+    conformed: bool = False  # the frame is as measures.conform leaves it (a reader's own)
 
 
 class Store:
@@ -118,7 +119,7 @@ class Store:
         :class:`chiso766.ingest.errors.IngestError` (a unit name that differs from a stored
         one only by its missing tone marks) before anything is kept.
         """
-        prepared = [loads.prepare(load.frame, load.source.path) for load in batch]
+        prepared = [loads.prepare(load.frame, load.source.path, load.conformed) for load in batch]
         results: list[IngestResult] = []
         self.con.execute("BEGIN TRANSACTION")
         try:

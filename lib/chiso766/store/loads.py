@@ -50,11 +50,12 @@ class Prepared:
         return tuple(sorted(self.periods))
 
 
-def prepare(frame: pd.DataFrame, path: str) -> Prepared:
-    """Conform the frame (a ``computed`` column is kept) and date its snapshots."""
+def prepare(frame: pd.DataFrame, path: str, conformed: bool = False) -> Prepared:
+    """Conform the frame, unless ``conformed`` says it is already (a ``computed`` column is
+    kept), and date its snapshots."""
     computed = pd.to_numeric(frame["computed"]).to_numpy() if "computed" in frame else None
-    frame = M.conform(frame)
-    frame["computed"] = computed if computed is not None else float("nan")
+    frame = frame[list(M.COLUMNS)] if conformed else M.conform(frame)
+    frame = frame.assign(computed=computed if computed is not None else float("nan"))
     periods = {}
     for key in sorted(frame["snapshot"].unique()):
         try:
