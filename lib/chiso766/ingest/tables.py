@@ -433,7 +433,7 @@ class _UnitsLayout(_Layout):
         arrow = {
             **{k: pd.array(v, dtype="str").take(which) for k, v in per_column.items()},
             **{k: pd.array(v.to_numpy(dtype=object), dtype="str").take(at)
-               for k, v in per_row.items()},
+               for k, v in per_row.items() if k != "unit"},  # the name is not checked
         }  # fmt: skip
         value = np.concatenate(parts["value"])
         denominator = np.concatenate(parts["den"])
