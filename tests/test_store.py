@@ -408,3 +408,11 @@ def test_a_reader_s_frame_is_stored_as_it_is_the_same_as_conformed_again(tmp_pat
             st.ingest_many([Load(read.measures, source, conformed=conformed)])
             got.append(st.measures().drop(columns="source_id"))
     pd.testing.assert_frame_equal(got[0], got[1])
+
+
+def test_a_frame_arrow_cannot_hold_is_stored_as_it_is():
+    from chiso766.store.loads import as_arrow
+
+    odd = pd.DataFrame({"code": ["a", 1.5, None]}, dtype=object)  # text and a number
+    assert as_arrow(odd) is odd
+    assert as_arrow(pd.DataFrame({"code": ["a", None]}, dtype=object)).num_rows == 2

@@ -125,7 +125,7 @@ def as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
     itself if a column does not convert (text columns holding other objects)."""
     try:
         return pa.Table.from_pandas(frame, preserve_index=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+    except pa.ArrowException:
         return frame
 
 
