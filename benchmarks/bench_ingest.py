@@ -14,7 +14,9 @@ date, a second dated total, a published change. Measured, median of ``-n`` runs 
 - ``read_table``: the reader as it is (``lib/chiso766/ingest/tables.py``, whole columns at once
   through ``lib/chiso766/ingest/columns.py``), checks and pandera validation included;
 - ``ingest``: ``chiso766 ingest`` in this process (read, validate, store into a fresh DuckDB
-  file in one transaction), the command an analyst runs.
+  file in one transaction), the command an analyst runs. The store reads the load from Arrow
+  and writes each value once (``measures``; the history receives only the values a later
+  load replaces).
 
 Both readers' values are compared (same units, same values) before any figure is printed.
 Figures only: nothing is asserted.

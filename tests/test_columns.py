@@ -78,3 +78,25 @@ def test_text_checks_and_folded_keys_are_the_one_cell_ones(names):
 def test_long_names_are_caught():
     texts = pd.Series(["Sở " + "a" * 400, "Sở Nội vụ"], dtype=object)
     assert list(text_problems(texts)) == [0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(CELLS, min_size=1, max_size=6), st.lists(st.integers(0, 5), max_size=40))
+def test_a_column_of_repeated_cells_parses_as_its_cells(pool, picks):
+    """Each distinct text is parsed once: every position still gets its own result (a bad
+    cell repeated is reported at each of its positions)."""
+    cells = [pool[i % len(pool)] for i in picks]
+    parsed = parse_numbers(pd.Series(cells, dtype=object))
+    for i, cell in enumerate(cells):
+        if i in parsed.bad:
+            got = ("bad", parsed.bad[i])
+        else:
+            value = parsed.values[i]
+            got = ("ok", None if math.isnan(value) else value, parsed.notes[i])
+        assert got == one(cell), (cell, got)
+
+
+def test_a_bad_text_repeated_is_bad_at_each_of_its_rows():
+    parsed = parse_numbers(pd.Series(["1,5", "abc", "2", "abc", "-", "abc"], dtype=object))
+    assert sorted(parsed.bad) == [1, 3, 5]
+    assert parsed.notes[4] == "-" and parsed.values[0] == 1.5 and parsed.values[2] == 2.0

@@ -237,3 +237,17 @@ def test_file_not_found_and_wrong_kind(tmp_path):
         read_export(tmp_path / "none.csv")
     with pytest.raises(IngestError, match="dòng tiêu đề"):
         read_export(DATA / "thu-tuc.csv", kind=DOSSIERS)
+
+
+def test_detecting_an_export_reads_a_table_s_first_rows_only(tmp_path, monkeypatch):
+    """A unit table is told apart from an export by its header, near the top: its body is
+    not read (a 200 000-row table is read once, by the table reader)."""
+    from chiso766.ingest import dossier_inputs as D
+
+    path = tmp_path / "t.csv"
+    path.write_text("Đơn vị,Điểm (08/4/2025)\n" + "UBND xã A,1\n" * 1000, encoding="utf-8")
+    seen = []
+    real = D._csv_rows
+    monkeypatch.setattr(D, "_csv_rows", lambda p, limit=None: seen.append(limit) or real(p, limit))
+    assert D.detect_export(path) is None
+    assert seen == [D.HEADER_WITHIN]

@@ -357,3 +357,62 @@ def test_a_batch_holding_one_value_twice_is_refused_and_nothing_is_kept(tmp_path
         with pytest.raises(StoreError, match="appears twice"):
             st.ingest(twice, Source("twice.csv", "e" * 64, "table"))
         assert st.counts() == before
+
+
+def test_the_history_table_holds_only_replaced_values(tmp_path, write_csv):
+    """A first load writes its values once (into ``measures``); a later load moves the
+    values it replaces into ``measure_history``; reading the history sees both."""
+    a = write_csv("Đơn vị,Điểm đánh giá (27/3/2025)\nSở Nội vụ,81\nSở Y tế,70\n", "a.csv")
+    b = write_csv("Đơn vị,Điểm đánh giá (27/3/2025)\nSở Nội vụ,91\n", "b.csv")
+    with Store(tmp_path / "s.duckdb") as st:
+        st.ingest_many([_load(a)])
+        assert st.con.execute("SELECT count(*) FROM measure_history").fetchone()[0] == 0
+        assert st.history()["value"].tolist() == [81, 70]
+        st.ingest_many([_load(b)])
+        kept = st.con.execute("SELECT value FROM measure_history").fetchall()
+        assert kept == [(81.0,)]
+        hist = st.history()
+        assert hist[["value", "current"]].values.tolist() == [[81, False], [91, True], [70, True]]
+        assert st.summary()["history"] == {"recorded": 3, "current": 2, "keys_changed": 1}
+
+
+def test_a_store_whose_history_also_holds_its_current_values_reads_each_once(tmp_path, write_csv):
+    """As an earlier version wrote it: every load's rows appended to ``measure_history``."""
+    a = write_csv("Đơn vị,Điểm đánh giá (27/3/2025)\nSở Nội vụ,81\n", "a.csv")
+    b = write_csv("Đơn vị,Điểm đánh giá (27/3/2025)\nSở Nội vụ,91\n", "b.csv")
+    c = write_csv("Đơn vị,Điểm đánh giá (27/3/2025)\nSở Nội vụ,95\n", "c.csv")
+    path = tmp_path / "s.duckdb"
+    with Store(path) as st:
+        st.ingest_many([_load(a)])
+        st.con.execute(
+            "INSERT INTO measure_history SELECT m.*, s.ingested_at FROM measures m "
+            "JOIN sources s USING (source_id)"
+        )  # the earlier version's copy of the current values (same column order)
+        assert st.history()["value"].tolist() == [81]
+        st.ingest_many([_load(b)])
+        assert st.con.execute("SELECT count(*) FROM measure_history").fetchone()[0] == 1
+        st.ingest_many([_load(c)])
+        assert st.history()["value"].tolist() == [81, 91, 95]
+        assert st.history()["current"].tolist() == [False, False, True]
+
+
+def test_a_reader_s_frame_is_stored_as_it_is_the_same_as_conformed_again(tmp_path, write_csv):
+    from chiso766.store import Load
+
+    a = write_csv('Đơn vị,Điểm đánh giá (27/3/2025),Ghi chú\nSở Nội vụ,"81,5",\nSở Y tế,-,x\n')
+    read = read_table(a)
+    got = []
+    for conformed in (False, True):
+        source = Source(str(a), sha256_of(a), "table", read.methodology)
+        with Store(tmp_path / f"{conformed}.duckdb") as st:
+            st.ingest_many([Load(read.measures, source, conformed=conformed)])
+            got.append(st.measures().drop(columns="source_id"))
+    pd.testing.assert_frame_equal(got[0], got[1])
+
+
+def test_a_frame_arrow_cannot_hold_is_stored_as_it_is():
+    from chiso766.store.loads import as_arrow
+
+    odd = pd.DataFrame({"code": ["a", 1.5, None]}, dtype=object)  # text and a number
+    assert as_arrow(odd) is odd
+    assert as_arrow(pd.DataFrame({"code": ["a", None]}, dtype=object)).num_rows == 2

@@ -301,6 +301,26 @@ def test_a_total_that_disagrees_with_its_groups_is_a_warning_kept_with_the_value
     assert totals.at["Sở Y tế", "flag"] is None
 
 
+def test_a_units_table_is_read_in_the_measures_form(write_csv):
+    """The reader builds the measures frame in the form ``conform`` gives (text as objects,
+    None for no text, '' for the total's code): the store takes it as it is."""
+    import pandas as pd
+
+    from chiso766.compute import measures
+
+    groups = '"Công khai, minh bạch",Tiến độ giải quyết,Số hóa hồ sơ,Dịch vụ trực tuyến,Hài lòng'
+    path = write_csv(
+        f"Đơn vị,Tổng điểm,{groups},Ghi chú\n"
+        'Sở Nội vụ,85,"16,2",18,20,"16,5","11,5",\n'
+        'Sở Y tế,"82,2",-,18,20,"16,5","11,5",đã rà soát\n'
+    )
+    frame = read_table(path, methodology="qd766-2022", snapshot="2025-04-08").measures
+    pd.testing.assert_frame_equal(measures.conform(frame), frame, check_exact=True)
+    assert list(frame.columns) == list(measures.COLUMNS)
+    assert frame["code"].map(type).eq(str).all() and frame["label"].isna().all()
+    assert set(frame["flag"].dropna()) == {"total_differs_from_groups"}
+
+
 def test_communes_one_tone_mark_apart_are_two_units(write_csv):
     path = write_csv("Đơn vị,Điểm đánh giá (08/4/2025)\nUBND xã Hòa An,80\nUBND xã Hóa An,81\n")
     read = read_table(path)
@@ -384,3 +404,16 @@ def test_the_total_warning_reads_in_vietnamese_in_reports():
     )
     assert text.startswith("Bảng số liệu ghi tổng điểm 85, khác tổng điểm các nhóm chỉ số 82,2")
     assert warning_vi("published change differs from the computed change +5.18 (…)") == ""
+
+
+def test_rows_become_columns_of_cells_as_given():
+    from chiso766.ingest.tables import _columns
+
+    square = _columns([["a", 1, None], ["b", 2.5, "x"]], 2)
+    assert [list(square[c]) for c in square] == [["a", "b"], [1, 2.5]]
+    assert all(square[c].dtype == object for c in square)  # never inferred as strings
+    ragged = _columns([["a"], ["b", "2", "3", "4"], []], 3)
+    assert [list(ragged[c]) for c in ragged] == [["a", "b", None], [None, "2", None],
+                                                 [None, "3", None]]  # fmt: skip
+    short = _columns([["a"], ["b"]], 2)
+    assert list(short[1]) == [None, None]

@@ -142,3 +142,11 @@ def test_folding_word_by_word_is_folding_the_whole_text():
         assert fold_words(text) == re.sub(r"\s+", " ", re.sub(r"[^a-z0-9]+", " ", whole)).strip()
 
     check()
+
+
+def test_a_name_s_key_skips_its_leading_ubnd_as_name_key_does():
+    from chiso766.compute.units import name_key, name_keys
+
+    names = ["UBND xã Hoà An", "Ủy ban nhân dân phường Quy Nhơn", "Sở Tư pháp", "Xã Hòa An"]
+    folded = [fold_words(n) for n in names]
+    assert name_keys(names, folded) == [name_key(n) for n in names]

@@ -115,7 +115,7 @@ def read_one_table(path: Path, options: Options) -> SourceRead:
             methodology=read.methodology,
         )
 
-    load = Load(read.measures, source, info)
+    load = Load(read.measures, source, info, conformed=True)  # read_table conforms
     return SourceRead(read.path, "table", load, describe, read.warnings)
 
 

@@ -34,7 +34,6 @@ def parse_numbers(cells: pd.Series) -> Numbers:
     n = len(cells)
     values = np.full(n, np.nan)
     notes = np.full(n, None, dtype=object)
-    bad: dict[int, str] = {}
     raw = cells.to_numpy(dtype=object)
     if set(map(type, raw)) <= {str}:  # a CSV column: text only
         return _parse_texts(raw)
@@ -49,33 +48,44 @@ def parse_numbers(cells: pd.Series) -> Numbers:
         idx = np.flatnonzero(is_number)
         values[idx[finite]] = nums[finite]
         done[idx[finite]] = True
-    is_none = np.fromiter((v is None for v in raw), bool, n)
-    done |= is_none
-    blank = np.fromiter((isinstance(v, str) and not v.strip() for v in raw), bool, n)
-    done |= blank  # '' and spaces: no data (NaN), no note
-    # text matching the common forms: converted at once
-    is_text = np.fromiter((isinstance(v, str) for v in raw), bool, n) & ~done
-    if is_text.any():
-        idx, nums = _simple_numbers(pd.Series(raw[is_text], dtype=object))
-        idx = np.flatnonzero(is_text)[idx]
-        values[idx] = nums
-        done[idx] = True
-    return _one_by_one(raw, done, Numbers(values, notes, bad))
+    done |= np.fromiter((v is None for v in raw), bool, n)
+    out = _one_by_one(raw, done | _is_str(raw), Numbers(values, notes, {}))
+    texts = np.flatnonzero(_is_str(raw))
+    if len(texts):  # text cells: as a column of text
+        part = _parse_texts(raw[texts])
+        values[texts], notes[texts] = part.values, part.notes
+        out.bad.update((int(texts[i]), problem) for i, problem in part.bad.items())
+    return out
+
+
+def _is_str(raw: np.ndarray) -> np.ndarray:
+    return np.fromiter((isinstance(v, str) for v in raw), bool, len(raw))
 
 
 def _parse_texts(raw: np.ndarray) -> Numbers:
-    """:func:`parse_numbers` of a column of text cells only (string operations throughout)."""
+    """:func:`parse_numbers` of a column of text cells only: each distinct text parsed once
+    (a long column repeats its values), the results spread back to every position."""
+    codes, distinct = pd.factorize(raw)
+    once = _parse_distinct(np.asarray(distinct, dtype=object))
+    bad: dict[int, str] = {}
+    if once.bad:
+        at = np.flatnonzero(np.isin(codes, np.fromiter(once.bad, int, len(once.bad))))
+        bad = {int(i): once.bad[int(codes[i])] for i in at}
+    return Numbers(once.values[codes], once.notes[codes], bad)
+
+
+def _parse_distinct(raw: np.ndarray) -> Numbers:
+    """:func:`parse_numbers` of text cells, with string operations throughout."""
     n = len(raw)
     values = np.full(n, np.nan)
     notes = np.full(n, None, dtype=object)
-    bad: dict[int, str] = {}
     text = pd.Series(raw, dtype=object)
     blank = (text.str.strip() == "").to_numpy(dtype=bool)
     idx, nums = _simple_numbers(text)
     values[idx] = nums
     done = blank.copy()
     done[idx] = True
-    return _one_by_one(raw, done, Numbers(values, notes, bad))
+    return _one_by_one(raw, done, Numbers(values, notes, {}))
 
 
 def _one_by_one(raw: np.ndarray, done: np.ndarray, out: Numbers) -> Numbers:

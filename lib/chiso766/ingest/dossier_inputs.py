@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -223,24 +224,26 @@ class ExportRead:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def raw_rows(path: Path) -> tuple[list[list], bool]:
+def raw_rows(path: Path, head: int | None = None) -> tuple[list[list], bool]:
     """Cells of a CSV/XLSX (as :func:`chiso766.ingest.tables.read_rows`) or a Parquet file;
-    the flag says whether the first row is the header for sure (Parquet)."""
+    the flag says whether the first row is the header for sure (Parquet). ``head``: a CSV's
+    first rows only."""
     if path.suffix.lower() == ".parquet":
         frame = pd.read_parquet(path)
         rows = [list(frame.columns)]
         rows += frame.astype(object).where(frame.notna(), None).values.tolist()
         return rows, True
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
-        return _csv_rows(path), False
+        return _csv_rows(path, head), False
     from chiso766.ingest.tables import read_rows
 
     return read_rows(path), False
 
 
-def _csv_rows(path: Path) -> list[list]:
-    """CSV cells (UTF-8); the delimiter (',', ';' or tab) is the one that splits the first rows
-    into the most columns, so title lines above the header do not confuse it."""
+def _csv_rows(path: Path, limit: int | None = None) -> list[list]:
+    """CSV cells (UTF-8), of the first ``limit`` rows if given; the delimiter (',', ';' or tab)
+    is the one that splits the first rows into the most columns, so title lines above the
+    header do not confuse it."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -261,12 +264,16 @@ def _csv_rows(path: Path) -> list[list]:
         return max((len(r) for r in csv.reader(head, delimiter=delim)), default=0)
 
     delim = max((",", ";", "\t"), key=width)
-    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delim)]
+    rows = csv.reader(io.StringIO(text), delimiter=delim)
+    return [list(r) for r in itertools.islice(rows, limit)]
+
+
+HEADER_WITHIN = 20  # rows
 
 
 def find_header(rows: list[list], fixed: bool = False) -> tuple[int, str] | None:
     """(row index, kind) of the header row among the first 20 rows, None if none matches."""
-    for i, row in enumerate(rows[: 1 if fixed else 20]):
+    for i, row in enumerate(rows[: 1 if fixed else HEADER_WITHIN]):
         cells = [parse_text(c) or "" for c in row]
         kind = kind_of_headers(cells)
         if kind is not None:
@@ -280,8 +287,10 @@ def detect_export(path: str | Path) -> str | None:
     if path.suffix.lower() not in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet"):
         return None
     try:
-        rows, fixed = raw_rows(path)
+        rows, fixed = raw_rows(path, head=HEADER_WITHIN)  # a table's header is near its top
         found = find_header(rows, fixed)
+        if found is not None:
+            raw_rows(path)  # and the whole file reads (else the table reader says why not)
     except Exception:  # noqa: BLE001 - only a guess: the file's own reader reports its problems
         return None
     return found[1] if found else None

@@ -88,6 +88,10 @@ def is_totals_row(name: str) -> bool:
 
 def _blank(row: list) -> bool:
     """Whether every cell of ``row`` is empty (as :func:`_cell_text` would read it)."""
+    try:
+        return not "".join(row).strip()  # a row of text (CSV): blank if only spaces
+    except TypeError:  # a cell is not text (XLSX)
+        pass
     for c in row:
         if c is None or (isinstance(c, float) and c != c):
             continue
@@ -254,7 +258,10 @@ def read_table(
     problems.items += check_measures(frame, shown)
     problems.items.sort(key=lambda p: (p.row is not None, p.row or 0))  # in the file's order
     problems.raise_if_errors()
-    frame = measures.conform(frame) if len(frame) else measures.empty()
+    if out.measures is not None:
+        frame = out.measures
+    else:
+        frame = measures.conform(frame) if len(frame) else measures.empty()
     return TableRead(
         path=shown,
         measures=frame,
@@ -285,6 +292,7 @@ class _Layout:
         self.file, self.cat, self.headers, self.problems = file, cat, headers, problems
         self.snap, self.unit, self.level = snap, unit, level
         self.rows: list[dict] = []
+        self.measures: pd.DataFrame | None = None  # the measures, when read in their form
 
     def col(self, role: str) -> int | None:
         for i, h in enumerate(self.headers):
@@ -356,12 +364,7 @@ class _UnitsLayout(_Layout):
             return pd.DataFrame()
         width = len(self.headers)
         self.ns = np.array([n for n, _ in data_rows])
-        self.cells = pd.DataFrame(
-            {
-                c: np.array([r[c] if c < len(r) else None for _, r in data_rows], dtype=object)
-                for c in range(width)
-            }
-        )
+        self.cells = _columns([r for _, r in data_rows], width)
         name_col, level_col, note_col = self.col("unit"), self.col("level"), self.col("note")
         header = self.headers[name_col].text
         names = self.cells[name_col].map(_cell_text)
@@ -408,39 +411,57 @@ class _UnitsLayout(_Layout):
         return self._frame(rows, columns, parts, uids, names, levels, bool(flags))
 
     def _frame(self, rows, columns, parts, uids, names, levels, flagged) -> pd.DataFrame:  # noqa: ANN001
-        """The measures, text columns as Arrow strings taken from small arrays (a value per
-        column, a name per row) — what pandera validates quickly."""
+        """The values as pandera validates them quickly (text as Arrow strings, with the
+        private origin columns); the measures themselves, already in the form of
+        :func:`chiso766.compute.measures.conform` (text as objects), kept in
+        ``self.measures``. Both are taken from small arrays: a value per column, a name per
+        row."""
         at = np.concatenate(rows)
         which = np.repeat(np.arange(len(columns)), [n for _c, _h, n in columns])
-
-        def per_column(values: list) -> pd.api.extensions.ExtensionArray:
-            return pd.array(values, dtype="str").take(which)
-
-        def per_row(values: pd.Series) -> pd.api.extensions.ExtensionArray:
-            return pd.array(values.to_numpy(dtype=object), dtype="str").take(at)
-
         targets = [self._target(h) for _c, h, _n in columns]
-        maxima = [self._maximum(sc, cd) for sc, cd, _k in targets]
-        frame = pd.DataFrame(
+        per_column = {
+            "snapshot": [self.snap(h) for _c, h, _n in columns],
+            "scope": [t[0] for t in targets],
+            "code": [t[1] if t[1] is not None else "" for t in targets],
+            "kind": [t[2] for t in targets],
+        }
+        per_row = {"unit_id": uids, "unit": names, "level": levels}
+        text = {
+            **{k: np.array(v, dtype=object)[which] for k, v in per_column.items()},
+            **{k: v.to_numpy(dtype=object)[at] for k, v in per_row.items()},
+        }
+        arrow = {
+            **{k: pd.array(v, dtype="str").take(which) for k, v in per_column.items()},
+            **{k: pd.array(v.to_numpy(dtype=object), dtype="str").take(at)
+               for k, v in per_row.items() if k != "unit"},  # the name is not checked
+        }  # fmt: skip
+        value = np.concatenate(parts["value"])
+        denominator = np.concatenate(parts["den"])
+        nothing = np.full(len(at), np.nan)
+        notes = np.concatenate(parts["note"])
+        flags = np.concatenate(parts["flag"]) if flagged else np.full(len(at), None, dtype=object)
+        text |= {"flag": flags, "note": notes, "label": np.full(len(at), None, dtype=object)}
+        numbers = {"value": value, "numerator": nothing, "denominator": denominator}
+        numbers["max_score"] = nothing.copy()
+        self.measures = pd.DataFrame(
             {
-                "snapshot": per_column([self.snap(h) for _c, h, _n in columns]),
-                "unit_id": per_row(uids),
-                "unit": per_row(names),
-                "level": per_row(levels),
-                "scope": per_column([t[0] for t in targets]),
-                "code": per_column([t[1] for t in targets]),
-                "kind": per_column([t[2] for t in targets]),
-                "value": np.concatenate(parts["value"]),
-                "denominator": np.concatenate(parts["den"]),
-                "note": pd.array(np.concatenate(parts["note"]), dtype="str"),
+                c: numbers[c] if c in numbers else pd.Series(text[c], dtype=object, copy=False)
+                for c in measures.COLUMNS
+            }
+        )  # text as objects, as conform leaves it (no inference of string columns)
+        maxima = [self._maximum(sc, cd) for sc, cd, _k in targets]
+        return pd.DataFrame(
+            {
+                **{c: arrow[c] for c in ("snapshot", "unit_id", "level", "scope", "kind")},
+                "value": value,
+                "denominator": denominator,
                 "_row": self.ns[at],
-                "_column": per_column([h.text for _c, h, _n in columns]),
+                "_column": pd.Series(
+                    np.array([h.text for _c, h, _n in columns], dtype=object)[which], dtype=object
+                ),
                 MAXIMUM: np.array([np.nan if m is None else m for m in maxima])[which],
             }
         )
-        if flagged:
-            frame["flag"] = pd.array(np.concatenate(parts["flag"]), dtype="str")
-        return frame
 
     # ---- the rows: names, levels, identities ---------------------------------------------
     def _names(self, names: pd.Series, header: str) -> np.ndarray:
@@ -481,8 +502,9 @@ class _UnitsLayout(_Layout):
                 fallback = pd.Series(parse_level(self.level), index=names.index, dtype=object)
             except UnknownLevel:
                 fallback = pd.Series(None, index=names.index, dtype=object)
-        else:
-            fallback = _levels_from_names(self.folded)
+        else:  # read from the names of the rows without a level cell only
+            fallback = pd.Series(None, index=names.index, dtype=object)
+            fallback[~has] = _levels_from_names(self.folded[~has])
         levels = pd.Series(
             np.where(has, given.map(known).to_numpy(dtype=object), fallback.to_numpy(dtype=object)),
             index=names.index,
@@ -686,6 +708,19 @@ class _UnitsLayout(_Layout):
         if scope == "indicator":
             return self.cat.indicators[code].max
         return None
+
+
+def _columns(rows: list[list], width: int) -> pd.DataFrame:
+    """The first ``width`` cells of ``rows`` as columns of objects (None past a row's end;
+    never inferred as strings: cells stay as the file gave them)."""
+    grid = None
+    if len({len(r) for r in rows}) == 1 and len(rows[0]) >= width:  # a rectangle: at once
+        grid = np.array(rows, dtype=object)
+    if grid is None or grid.ndim != 2:
+        grid = np.empty((len(rows), width), dtype=object)
+        for c in range(width):
+            grid[:, c] = [r[c] if c < len(r) else None for r in rows]
+    return pd.DataFrame({c: pd.Series(grid[:, c], dtype=object) for c in range(width)})
 
 
 def _texts(cells: pd.Series) -> pd.Series:

@@ -52,6 +52,7 @@ class Load:
     source: Source
     snapshot_info: dict[str, dict] | None = None
     unit_codes: pd.DataFrame | None = None
+    conformed: bool = False  # the frame is as measures.conform leaves it (a reader's own)
 
 
 class Store:
@@ -118,7 +119,7 @@ class Store:
         :class:`chiso766.ingest.errors.IngestError` (a unit name that differs from a stored
         one only by its missing tone marks) before anything is kept.
         """
-        prepared = [loads.prepare(load.frame, load.source.path) for load in batch]
+        prepared = [loads.prepare(load.frame, load.source.path, load.conformed) for load in batch]
         results: list[IngestResult] = []
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -206,12 +207,9 @@ class Store:
     ) -> pd.DataFrame:
         """Every value the store ever held for these keys, oldest first, each with its source
         (source_id, source_path, source_kind), when it was recorded and whether it is current."""
-        table = "measure_history"
+        table = history.ALL_VALUES
         if not schema.has_history(self.con):  # a store written before the history existed
-            table = (
-                "(SELECT m.*, s.ingested_at AS recorded_at FROM measures m "
-                "LEFT JOIN sources s USING (source_id))"
-            )
+            table = history.CURRENT_VALUES
         return history.read_history(self.con, table, snapshots, unit_ids, scopes)
 
     def measures_as_of(self, snapshots: list[str], moment) -> pd.DataFrame:  # noqa: ANN001

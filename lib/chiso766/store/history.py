@@ -1,8 +1,12 @@
 """Value history: what a load changes, and every value the store ever held.
 
-Each load appends its rows to ``measure_history`` (with the source and the time), so a value
-a later file replaces is never lost; the values it replaces are returned as :class:`Change`
-records so the command can say what changed.
+The current values are in ``measures`` (each recorded when its source was ingested); a load
+moves the values it replaces into ``measure_history`` (with the time they were recorded), so
+a value a later file replaces is never lost, and every value held is the two together
+(:data:`ALL_VALUES`). The values a load replaces with different ones are returned as
+:class:`Change` records so the command can say what changed. A store written by an earlier
+version also kept its current values in ``measure_history``: those rows are the current
+values themselves and are read once.
 """
 
 from __future__ import annotations
@@ -107,12 +111,41 @@ def _nan(value) -> float:
     return math.nan if value is None else float(value)
 
 
-def record(con: duckdb.DuckDBPyConnection, incoming: str, recorded_at) -> None:
-    """Append the rows of ``incoming`` to the history."""
-    cols = ", ".join(MEASURE_COLUMNS)
+_COLS = ", ".join(MEASURE_COLUMNS)
+_SAME_KEY = (
+    "{a}.snapshot = {b}.snapshot AND {a}.unit_id = {b}.unit_id AND {a}.scope = {b}.scope "
+    "AND {a}.code = {b}.code AND {a}.kind = {b}.kind"
+)
+#: every value the store held: the current ones and those replaced (``current`` tells which)
+ALL_VALUES = (
+    "(SELECT {m}, s.ingested_at AS recorded_at, TRUE AS current FROM measures m "
+    "LEFT JOIN sources s USING (source_id) UNION ALL "
+    "SELECT {h}, h.recorded_at, FALSE FROM measure_history h WHERE NOT EXISTS "
+    "(SELECT 1 FROM measures c WHERE {same} AND c.source_id IS NOT DISTINCT FROM h.source_id))"
+).format(
+    m=", ".join(f"m.{c}" for c in MEASURE_COLUMNS),
+    h=", ".join(f"h.{c}" for c in MEASURE_COLUMNS),
+    same=_SAME_KEY.format(a="c", b="h"),
+)
+#: the same for a store written before the history existed: its current values only
+CURRENT_VALUES = (
+    "(SELECT m.*, s.ingested_at AS recorded_at, TRUE AS current FROM measures m "
+    "LEFT JOIN sources s USING (source_id))"
+)
+
+
+def keep_replaced(con: duckdb.DuckDBPyConnection, incoming: str) -> None:
+    """Move into the history the current values the rows of ``incoming`` replace (each with
+    the time its source was ingested), before they are deleted; a row an earlier version
+    already copied there is not copied twice."""
+    m_cols = ", ".join(f"m.{c}" for c in MEASURE_COLUMNS)
     con.execute(
-        f"INSERT INTO measure_history ({cols}, recorded_at) SELECT {cols}, ? FROM {incoming}",
-        [recorded_at],
+        f"INSERT INTO measure_history ({_COLS}, recorded_at) "
+        f"SELECT {m_cols}, s.ingested_at FROM measures m "
+        f"SEMI JOIN {incoming} i ON {_SAME_KEY.format(a='m', b='i')} "
+        "LEFT JOIN sources s ON s.source_id = m.source_id "
+        f"WHERE NOT EXISTS (SELECT 1 FROM measure_history h WHERE {_SAME_KEY.format(a='h', b='m')} "
+        "AND h.source_id IS NOT DISTINCT FROM m.source_id)"
     )
 
 
@@ -120,13 +153,10 @@ HISTORY_SQL = """
 SELECT h.snapshot, h.unit_id, COALESCE(u.name, h.unit_id) AS unit, u.level, h.scope, h.code,
        h.kind, h.value, h.numerator, h.denominator, h.max_score, h.flag, h.note, h.label,
        h.computed, h.source_id, s.path AS source_path, s.kind AS source_kind,
-       h.recorded_at,
-       (m.source_id IS NOT DISTINCT FROM h.source_id) AS current
+       h.recorded_at, h.current
 FROM {table} h
 LEFT JOIN units u USING (unit_id)
 LEFT JOIN sources s ON s.source_id = h.source_id
-LEFT JOIN measures m ON m.snapshot = h.snapshot AND m.unit_id = h.unit_id
-     AND m.scope = h.scope AND m.code = h.code AND m.kind = h.kind
 """
 
 
@@ -137,8 +167,9 @@ def read_history(
     unit_ids: list[str] | None = None,
     scopes: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Every value held for the keys asked, oldest first, with its source and whether it is
-    the current one."""
+    """Every value held for the keys asked (``table``: :data:`ALL_VALUES` or
+    :data:`CURRENT_VALUES`), oldest first, with its source and whether it is the current
+    one."""
     sql = HISTORY_SQL.format(table=table)
     where, params = [], []
     for column, values in (("h.snapshot", snapshots), ("h.unit_id", unit_ids), ("h.scope", scopes)):
@@ -147,6 +178,7 @@ def read_history(
             params += list(values)
     if where:
         sql += " WHERE " + " AND ".join(where)
-    tiebreak = "h.rowid" if table == "measure_history" else "h.seq"  # rowid: insertion order
-    sql += f" ORDER BY h.snapshot, h.unit_id, h.scope, h.code, h.kind, h.recorded_at, {tiebreak}"
+    sql += (
+        " ORDER BY h.snapshot, h.unit_id, h.scope, h.code, h.kind, h.recorded_at, h.current, h.seq"
+    )
     return con.execute(sql, params).df()

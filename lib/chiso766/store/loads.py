@@ -1,7 +1,7 @@
 """Writing one source's values inside the caller's transaction.
 
 :func:`prepare` checks what can be checked before any write (every snapshot has a date);
-:func:`write` records the source, its units and snapshots, keeps the values it replaces in
+:func:`write` records the source, its units and snapshots, moves the values it replaces into
 the history and returns what changed.
 """
 
@@ -11,7 +11,9 @@ import json
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from chiso766.compute import measures as M
 from chiso766.compute.periods import Period, PeriodError, parse_period
@@ -48,11 +50,12 @@ class Prepared:
         return tuple(sorted(self.periods))
 
 
-def prepare(frame: pd.DataFrame, path: str) -> Prepared:
-    """Conform the frame (a ``computed`` column is kept) and date its snapshots."""
+def prepare(frame: pd.DataFrame, path: str, conformed: bool = False) -> Prepared:
+    """Conform the frame, unless ``conformed`` says it is already (a ``computed`` column is
+    kept), and date its snapshots."""
     computed = pd.to_numeric(frame["computed"]).to_numpy() if "computed" in frame else None
-    frame = M.conform(frame)
-    frame["computed"] = computed if computed is not None else float("nan")
+    frame = frame[list(M.COLUMNS)] if conformed else M.conform(frame)
+    frame = frame.assign(computed=computed if computed is not None else float("nan"))
     periods = {}
     for key in sorted(frame["snapshot"].unique()):
         try:
@@ -91,8 +94,8 @@ def write(con: duckdb.DuckDBPyConnection, load, ready: Prepared, now):  # noqa: 
     )
     _upsert_units(con, frame, source_id, load.unit_codes)
     _upsert_snapshots(con, ready.periods, load.snapshot_info or {}, source, source_id)
-    rows = frame.assign(source_id=source_id, seq=range(len(frame)))
-    con.register("incoming", rows[[*MEASURE_COLUMNS, "unit"]])
+    rows = frame.assign(source_id=source_id, seq=np.arange(len(frame), dtype=np.int32))
+    con.register("incoming", as_arrow(rows[[*MEASURE_COLUMNS, "unit"]]))
     try:
         twice = con.execute(
             "SELECT snapshot, unit_id, scope, code, kind FROM incoming "
@@ -101,6 +104,7 @@ def write(con: duckdb.DuckDBPyConnection, load, ready: Prepared, now):  # noqa: 
         if twice:
             raise StoreError(_(MSG_TWICE).format(path=source.path, key=" / ".join(map(str, twice))))
         changes = history.changes_against(con, "incoming")
+        history.keep_replaced(con, "incoming")
         con.execute(
             "DELETE FROM measures m USING incoming i WHERE m.snapshot = i.snapshot AND "
             "m.unit_id = i.unit_id AND m.scope = i.scope AND m.code = i.code AND "
@@ -108,12 +112,21 @@ def write(con: duckdb.DuckDBPyConnection, load, ready: Prepared, now):  # noqa: 
         )
         cols = ", ".join(MEASURE_COLUMNS)
         con.execute(f"INSERT INTO measures ({cols}) SELECT {cols} FROM incoming")
-        history.record(con, "incoming", now)
     finally:
         con.unregister("incoming")
     return IngestResult(
         source_id, "ingested", len(frame), ready.snapshots, tuple(changes), tuple(notes)
     )
+
+
+def as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """``frame`` as an Arrow table: DuckDB reads it at once, in every statement that reads
+    the load, where it converts the frame's Python text cell by cell each time. The frame
+    itself if a column does not convert (text columns holding other objects)."""
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except pa.ArrowException:
+        return frame
 
 
 def check_unit_names(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, path: str) -> list:
@@ -126,9 +139,11 @@ def check_unit_names(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, path: 
     from chiso766.compute.units import folded_name_key, name_key
     from chiso766.ingest.errors import IngestError, Problem
 
-    new = frame[["unit_id", "unit", "level"]].drop_duplicates("unit_id")
     stored = con.execute("SELECT unit_id, name, level FROM units").df()
-    if stored.empty or new.empty:
+    if stored.empty:
+        return []
+    new = frame[["unit_id", "unit", "level"]].drop_duplicates("unit_id")
+    if new.empty:
         return []
     new = new[~new["unit_id"].isin(set(stored["unit_id"]))]
     if new.empty:

@@ -1,9 +1,10 @@
 """The store's tables, and the check that a DuckDB file is a chiso766 store.
 
 ``measures`` holds the current value of every (snapshot, unit, scope, code, kind);
-``measure_history`` every value the store ever held, each with the source that brought it
-(append-only). A store written before the history existed gets it on its next write, seeded
-from its current values.
+``measure_history`` every value a later load replaced, each with the source that brought it
+and when (append-only): together, every value the store ever held
+(:data:`chiso766.store.history.ALL_VALUES`). A store written before the history existed gets
+it on its next write.
 """
 
 from __future__ import annotations
@@ -99,16 +100,11 @@ def has_history(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
-    """Create what is missing (inside the caller's transaction); seed the history once;
+    """Create what is missing (inside the caller's transaction), the history included;
     move units still under the former identifiers (diacritics folded) to today's."""
     con.execute(SCHEMA)
-    if not has_history(con):
+    if not has_history(con):  # empty: the current values are read from measures
         con.execute(HISTORY)
-        cols = ", ".join(f"m.{c}" for c in MEASURE_COLUMNS)
-        con.execute(
-            f"INSERT INTO measure_history SELECT {cols}, s.ingested_at FROM measures m "
-            "LEFT JOIN sources s USING (source_id)"
-        )
     unkey_measures(con)
     migrate_unit_ids(con)
 

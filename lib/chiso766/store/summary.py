@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from chiso766.store.history import ALL_VALUES
 from chiso766.store.schema import has_history, tables_of
 
 
@@ -82,8 +83,8 @@ def _history(con: duckdb.DuckDBPyConnection) -> dict:
     if not has_history(con):
         return {"recorded": int(current), "current": int(current), "keys_changed": 0}
     recorded, changed = con.execute(
-        "SELECT (SELECT count(*) FROM measure_history), count(*) FROM (SELECT 1 FROM "
-        "measure_history GROUP BY snapshot, unit_id, scope, code, kind "
+        f"WITH v AS {ALL_VALUES} SELECT (SELECT count(*) FROM v), count(*) FROM (SELECT 1 "
+        "FROM v GROUP BY snapshot, unit_id, scope, code, kind "
         "HAVING count(DISTINCT coalesce(CAST(value AS VARCHAR), 'null')) > 1)"
     ).fetchone()
     return {"recorded": int(recorded), "current": int(current), "keys_changed": int(changed)}
