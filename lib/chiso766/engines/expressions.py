@@ -8,6 +8,12 @@ Inputs: ``dossiers`` (the columns of ``dossier_records``), ``procedures``
 ``is_workday`` 0/1, ``wd_before`` = working days strictly before the day; see
 :meth:`chiso766.compute.workdays.Calendar.frame`).
 
+The working-day ordinals of a dossier's days (:data:`ORDINALS`) are looked up in ``cal`` by
+joins, unless ``dossiers`` already has them as columns: the store computes them once, when
+records are loaded (:func:`chiso766.store_dossiers.refresh_workdays`), and the engines hand
+them over only while they were computed with the very calendar in use — else the joins run.
+Month tables are grouped by an integer month number; their keys are attached afterwards.
+
 Rules (``METHODOLOGY.md``, "Dossier-level rules"), for a window [start, end]:
 
 * Population of 2.1, 3.3, 3.6, 4.1–4.3, 5.4: dossiers received in the window (the portal's
@@ -93,34 +99,32 @@ class Rules:
 DEFAULT_RULES = Rules()
 
 
-def _lookup(t: ir.Table, cal: ir.Table, day: str, prefix: str) -> ir.Table:
-    """Add ``<prefix>_before`` and ``<prefix>_upto`` (working days before / up to the day in
-    column ``day``), by a left join with the calendar."""
-    c = cal.select(
-        **{
-            f"{prefix}_cal_day": cal.day,
-            f"{prefix}_before": cal.wd_before,
-            f"{prefix}_upto": cal.wd_before + cal.is_workday,
-        }
-    )
-    joined = t.left_join(c, t[day] == c[f"{prefix}_cal_day"])
-    return joined.drop(f"{prefix}_cal_day")
+def _lookup(t: ir.Table, cal: ir.Table, day: str, name: str, upto: bool = True) -> ir.Table:
+    """Add column ``name``: the working days up to (``upto``) or strictly before the day in
+    column ``day``, by a left join with the calendar (a day outside it gives null)."""
+    key = f"{name}_cal_day"
+    value = cal.wd_before + cal.is_workday if upto else cal.wd_before
+    c = cal.select(**{key: cal.day, name: value.cast("int32")})
+    return t.left_join(c, t[day] == c[key]).drop(key)
+
+
+def end_of_processing(d: ir.Table) -> ir.DateValue:
+    """The day processing ended: the earliest of the end and the result-return dates."""
+    return ibis.least(d.finished_at, d.returned_at).date()
+
+
+def _month_key(day: ir.DateValue) -> ir.IntegerValue:
+    """A month as one integer (year × 12 + month): cheaper to join and group on than a date."""
+    return day.year().cast("int32") * 12 + day.month().cast("int32")
 
 
 def _dated(dossiers: ir.Table, procedures: ir.Table) -> ir.Table:
     """Dossiers with day columns, the end of processing, and their procedure's rules."""
     d = dossiers
-    fin, ret = d.finished_at.date(), d.returned_at.date()
-    end_day = ibis.cases(
-        (fin.isnull(), ret),
-        (ret.isnull(), fin),
-        (ret < fin, ret),
-        else_=fin,
-    )
     t = d.mutate(
         r_day=d.received_at.date(),
         due_day=d.due_at.date(),
-        end_day=end_day,
+        end_day=end_of_processing(d),
         req_day=d.supplement_requested_at.date(),
     )
     p = procedures.select(
@@ -132,47 +136,59 @@ def _dated(dossiers: ir.Table, procedures: ir.Table) -> ir.Table:
     return t.mutate(paper_result=t.paper_result.fill_null(False))
 
 
+# the working-day ordinals of a dossier: column → (day column, up to the day or before it)
+ORDINALS: dict[str, tuple[str, bool]] = {
+    "r_upto": ("r_day", True),
+    "due_before": ("due_day", False),
+    "end_upto": ("end_day", True),
+    "req_upto": ("req_day", True),
+}
+
+
 def _ordinals(t: ir.Table, cal: ir.Table) -> ir.Table:
-    """Working-day ordinals of the receipt, appointment, end and request days. Looked up
-    before any join with the windows, so an engine's estimate of the row count stays right
-    (DuckDB then builds its hash tables on the small calendar, not on the dossiers)."""
-    for day, prefix in (("r_day", "r"), ("due_day", "due"), ("end_day", "end"), ("req_day", "req")):
-        t = _lookup(t, cal, day, prefix)
+    """Working-day ordinals of the receipt, appointment, end and request days (those the
+    dossiers do not carry already). Looked up before any join with the windows, so an
+    engine's estimate of the row count stays right (DuckDB then builds its hash tables on the
+    small calendar, not on the dossiers)."""
+    for name, (day, upto) in ORDINALS.items():
+        if name not in t.columns:
+            t = _lookup(t, cal, day, name, upto)
     return t
 
 
 def _judged(t: ir.Table) -> ir.Table:
-    """Per-dossier judgement inside its window (``ws``, ``we``, ``we_upto`` present)."""
-    fin = t.end_day.notnull() & (t.end_day <= t.we)
-    req_end = (t.supplement_requests == 1) & ~fin & t.req_day.notnull() & (t.req_day <= t.we)
+    """Per-dossier judgement inside its window (``ws``, ``we``, ``we_upto`` present). Each step
+    names what it works out, and the next refers to it rather than repeating it."""
+    t = t.mutate(fin=t.end_day.notnull() & (t.end_day <= t.we))
     t = t.mutate(
-        fin=fin,
-        req_end=req_end,
-        eff_upto=ibis.cases((fin, t.end_upto), (req_end, t.req_upto), else_=t.we_upto),
+        req_end=(t.supplement_requests == 1) & ~t.fin & t.req_day.notnull() & (t.req_day <= t.we)
     )
-    citizen = ibis.cases((t.req_end, 0), else_=t.citizen_days.fill_null(0))
-    due_upto = ibis.cases(
-        (t.due_day.notnull(), t.due_before + 1),
-        (t.legal_days.notnull(), t.r_upto + t.legal_days),
-        else_=ibis.null("int64"),
+    t = t.mutate(
+        eff_upto=ibis.cases((t.fin, t.end_upto), (t.req_end, t.req_upto), else_=t.we_upto),
+        citizen=ibis.cases((t.req_end, 0), else_=t.citizen_days.fill_null(0)),
+        due_upto=ibis.cases(
+            (t.due_day.notnull(), t.due_before + 1),
+            (t.legal_days.notnull(), t.r_upto + t.legal_days),
+            else_=ibis.null("int64"),
+        ).cast("int64"),
     )
-    t = t.mutate(elapsed=(t.eff_upto - citizen).cast("int64"), due_upto=due_upto.cast("int64"))
-    late_by_time = t.due_upto.notnull() & (t.elapsed > t.due_upto)
-    multi = t.supplement_requests >= 2
+    t = t.mutate(elapsed=(t.eff_upto - t.citizen).cast("int64")).drop("citizen")
+    t = t.mutate(late_by_time=t.due_upto.notnull() & (t.elapsed > t.due_upto))
     proc_days = t.eff_upto - t.r_upto - t.citizen_days.fill_null(0)
-    return t.mutate(
-        multi=multi,
-        on_time=~(late_by_time | multi),
-        days_over=ibis.cases((late_by_time, t.elapsed - t.due_upto), else_=0).cast("int64"),
+    t = t.mutate(
+        multi=t.supplement_requests >= 2,
+        days_over=ibis.cases((t.late_by_time, t.elapsed - t.due_upto), else_=0).cast("int64"),
         proc_days=ibis.cases((t.fin, ibis.greatest(proc_days, 0)), else_=0).cast("int64"),
         online_ok=(t.channel == "online") & (~t.paper_result | t.e_result),
         res_fin=t.fin & t.status.isin(list(RESULT_STATUSES)),
     )
+    return t.mutate(on_time=~(t.late_by_time | t.multi)).drop("late_by_time")
 
 
 def _windows(cal: ir.Table, window: Window | ir.Table) -> ir.Table:
     """The windows as a table (``wkey``, ``ws``, ``we``, ``we_upto``): one row for a single
-    window, else the table of month windows given, with the ordinal of each last day."""
+    window, else the table of month windows given, with the ordinal of each last day and the
+    month's number ``wk``."""
     if isinstance(window, Window):
         w = cal.filter(cal.day == ibis.literal(window.end, "date"))
         return w.select(
@@ -182,8 +198,14 @@ def _windows(cal: ir.Table, window: Window | ir.Table) -> ir.Table:
             we_upto=(w.wd_before + w.is_workday).cast("int64"),
         )
     c = cal.select(c_day=cal.day, we_upto=(cal.wd_before + cal.is_workday).cast("int64"))
-    w = window.join(c, window.we == c.c_day)
-    return w.select("wkey", "ws", "we", "we_upto")
+    w = _months(window).join(c, window.we == c.c_day)
+    return w.select("wkey", "ws", "we", "we_upto", wk=_month_key(w.ws))
+
+
+def _months(window: ir.Table) -> ir.Table:
+    """The windows of a table that start on a month's first day (a dossier belongs to the
+    window of the month it was received, or finished in, found by the month's number)."""
+    return window.filter(window.ws.day() == 1)
 
 
 def received(
@@ -194,7 +216,8 @@ def received(
 ) -> ir.Table:
     """One row per dossier received in the window (or, given a table of month windows —
     ``wkey``, ``ws``, ``we`` — in each month), judged: ``on_time``, ``days_over``, ``multi``,
-    ``req_end``, ``fin``, ``online_ok``, ``res_fin``, ``proc_days``, with ``wkey``."""
+    ``req_end``, ``fin``, ``online_ok``, ``res_fin``, ``proc_days``, with ``wkey`` (and the
+    month's number ``wk`` for a table of months)."""
     t = _dated(dossiers, procedures)
     wins = _windows(cal, window)
     if isinstance(window, Window):
@@ -202,25 +225,28 @@ def received(
         t = _ordinals(t.filter((t.r_day >= start) & (t.r_day <= end)), cal)
         t = t.cross_join(wins)
     else:
-        t = _ordinals(t, cal).mutate(m_start=t.r_day.truncate("M").cast("date"))
-        t = t.join(wins, t.m_start == wins.ws).drop("m_start")
+        t = _ordinals(t, cal)
+        t = t.mutate(rk=_month_key(t.r_day))
+        t = t.join(wins, t.rk == wins.wk).drop("rk")
     return _judged(t)
 
 
 def carried(dossiers: ir.Table, window: Window | ir.Table) -> ir.Table:
-    """Dossiers received before the window and finished in it (they count for 1.4 only)."""
+    """Dossiers received before the window and finished in it (they count for 1.4 only), with
+    ``wkey`` (and ``wk`` for a table of months)."""
     d = dossiers
-    fin, ret = d.finished_at.date(), d.returned_at.date()
-    end_day = ibis.cases((fin.isnull(), ret), (ret.isnull(), fin), (ret < fin, ret), else_=fin)
-    t = d.mutate(r_day=d.received_at.date(), end_day=end_day)
+    t = d.mutate(r_day=d.received_at.date(), end_day=end_of_processing(d))
     if isinstance(window, Window):
         start, end = ibis.literal(window.start, "date"), ibis.literal(window.end, "date")
         t = t.filter((t.end_day >= start) & (t.end_day <= end) & (t.r_day < start))
         return t.mutate(wkey=ibis.literal(window.key))
-    t = t.mutate(m_start=t.end_day.truncate("M").cast("date"))
-    w = window.select(c_wkey=window.wkey, c_ws=window.ws)
-    t = t.join(w, t.m_start == w.c_ws).drop("m_start")
-    return t.filter(t.r_day < t.c_ws).rename(wkey="c_wkey").drop("c_ws")
+    t = t.mutate(ek=_month_key(t.end_day))
+    t = t.filter(t.ek > _month_key(t.r_day))  # finished in a later month: few, before the join
+    m = _months(window)
+    w = m.select(c_wkey=m.wkey, c_ws=m.ws, c_wk=_month_key(m.ws))
+    t = t.join(w, t.ek == w.c_wk).drop("ek")
+    t = t.filter(t.r_day < t.c_ws)
+    return t.rename(wkey="c_wkey", wk="c_wk").drop("c_ws")
 
 
 def _sum(flag: ir.BooleanValue) -> ir.IntegerScalar:
@@ -236,7 +262,8 @@ def dossier_counts(
 ) -> ir.Table:
     """Numerators and denominators per ``by`` (and ``wkey``): the columns of
     :data:`COUNT_COLUMNS`. Pool them by summing — the province is never an average."""
-    keys = [*by, "wkey"]
+    months = not isinstance(window, Window)
+    keys = [*by, "wk"] if months else list(by)  # the month's number, not its key string
     r = received(dossiers, procedures, cal, window)
     agg = r.group_by(keys).aggregate(
         n_received=r.count(),
@@ -263,12 +290,22 @@ def dossier_counts(
     counts = {
         c: j[c].fill_null(0).cast("int64") for c in COUNT_COLUMNS if c not in ("n_sync", "n_synced")
     }
-    return j.select(
+    out = j.select(
         **filled,
         **counts,
         n_sync=(j.r_sync.fill_null(0) + j.c_sync.fill_null(0)).cast("int64"),
         n_synced=(j.r_synced.fill_null(0) + j.c_synced.fill_null(0)).cast("int64"),
     )
+    if not months:
+        return out.mutate(wkey=ibis.literal(window.key)).select(
+            *by, "wkey", *counts, "n_sync", "n_synced"
+        )
+    # the months' keys, attached to the few rows counted (a view: a join ends Ibis's chain)
+    m = _months(window)
+    names = m.select(m_wk=_month_key(m.ws), wkey=m.wkey)
+    out = out.view()
+    out = out.join(names, out.wk == names.m_wk)
+    return out.select(*by, "wkey", *counts, "n_sync", "n_synced")
 
 
 # ---- what costs points -----------------------------------------------------------------------
@@ -401,8 +438,9 @@ def decision_rows(
     d = d.filter(d.in_pub | d.in_upd)
     d = d.mutate(pd_day=ibis.cases((d.published_at.notnull(), d.published_at), else_=d.we))
     d = d.mutate(dd_day=ibis.cases((d.dd.notnull(), d.dd), else_=d.we))
-    for col, prefix in (("effective_date", "e"), ("dd_day", "d"), ("pd_day", "p")):
-        d = _lookup(d, cal, col, prefix)
+    d = _lookup(d, cal, "effective_date", "e_before", upto=False)
+    d = _lookup(d, cal, "dd_day", "d_upto")
+    d = _lookup(d, cal, "pd_day", "p_upto")
     # working days strictly between the decision and the effect; the lenient reading counts
     # the decision's own day too (D ≤ E − n working days), the strict one does not
     gap = d.e_before - d.d_upto
