@@ -12,7 +12,7 @@ The working-day ordinals of a dossier's days (:data:`ORDINALS`) are looked up in
 joins, unless ``dossiers`` already has them as columns: the store computes them once, when
 records are loaded (:func:`chiso766.store_dossiers.refresh_workdays`), and the engines hand
 them over only while they were computed with the very calendar in use — else the joins run.
-Month tables are grouped by an integer month number; their keys are attached afterwards.
+A table of windows is grouped by each window's first day; its keys are attached afterwards.
 
 Rules (``METHODOLOGY.md``, "Dossier-level rules"), for a window [start, end]:
 
@@ -113,11 +113,6 @@ def end_of_processing(d: ir.Table) -> ir.DateValue:
     return ibis.least(d.finished_at, d.returned_at).date()
 
 
-def _month_key(day: ir.DateValue) -> ir.IntegerValue:
-    """A month as one integer (year × 12 + month): cheaper to join and group on than a date."""
-    return day.year().cast("int32") * 12 + day.month().cast("int32")
-
-
 def _dated(dossiers: ir.Table, procedures: ir.Table) -> ir.Table:
     """Dossiers with day columns, the end of processing, and their procedure's rules."""
     d = dossiers
@@ -187,8 +182,7 @@ def _judged(t: ir.Table) -> ir.Table:
 
 def _windows(cal: ir.Table, window: Window | ir.Table) -> ir.Table:
     """The windows as a table (``wkey``, ``ws``, ``we``, ``we_upto``): one row for a single
-    window, else the table of month windows given, with the ordinal of each last day and the
-    month's number ``wk``."""
+    window, else the table of windows given, with the ordinal of each last day."""
     if isinstance(window, Window):
         w = cal.filter(cal.day == ibis.literal(window.end, "date"))
         return w.select(
@@ -198,14 +192,17 @@ def _windows(cal: ir.Table, window: Window | ir.Table) -> ir.Table:
             we_upto=(w.wd_before + w.is_workday).cast("int64"),
         )
     c = cal.select(c_day=cal.day, we_upto=(cal.wd_before + cal.is_workday).cast("int64"))
-    w = _months(window).join(c, window.we == c.c_day)
-    return w.select("wkey", "ws", "we", "we_upto", wk=_month_key(w.ws))
+    w = window.join(c, window.we == c.c_day)
+    return w.select("wkey", "ws", "we", "we_upto")
 
 
-def _months(window: ir.Table) -> ir.Table:
-    """The windows of a table that start on a month's first day (a dossier belongs to the
-    window of the month it was received, or finished in, found by the month's number)."""
-    return window.filter(window.ws.day() == 1)
+def _window_days(cal: ir.Table, window: ir.Table) -> ir.Table:
+    """Every day of every window of a table (``w_day``, ``ws``, ``we``, ``we_upto``): a dossier
+    finds its window by an equality join on a day — cheaper than working out its month."""
+    wins = _windows(cal, window)
+    c = cal.select(w_day=cal.day)
+    days = wins.join(c, (c.w_day >= wins.ws) & (c.w_day <= wins.we))
+    return days.select("w_day", "ws", "we", "we_upto")
 
 
 def received(
@@ -214,39 +211,34 @@ def received(
     cal: ir.Table,
     window: Window | ir.Table,
 ) -> ir.Table:
-    """One row per dossier received in the window (or, given a table of month windows —
-    ``wkey``, ``ws``, ``we`` — in each month), judged: ``on_time``, ``days_over``, ``multi``,
-    ``req_end``, ``fin``, ``online_ok``, ``res_fin``, ``proc_days``, with ``wkey`` (and the
-    month's number ``wk`` for a table of months)."""
+    """One row per dossier received in the window (or, given a table of windows that do not
+    overlap — ``wkey``, ``ws``, ``we``, months say — in each window), judged: ``on_time``,
+    ``days_over``, ``multi``, ``req_end``, ``fin``, ``online_ok``, ``res_fin``, ``proc_days``,
+    with ``ws``, ``we`` (and ``wkey`` for a single window)."""
     t = _dated(dossiers, procedures)
-    wins = _windows(cal, window)
     if isinstance(window, Window):
         start, end = ibis.literal(window.start, "date"), ibis.literal(window.end, "date")
         t = _ordinals(t.filter((t.r_day >= start) & (t.r_day <= end)), cal)
-        t = t.cross_join(wins)
+        t = t.cross_join(_windows(cal, window))
     else:
+        days = _window_days(cal, window)
         t = _ordinals(t, cal)
-        t = t.mutate(rk=_month_key(t.r_day))
-        t = t.join(wins, t.rk == wins.wk).drop("rk")
+        t = t.join(days, t.r_day == days.w_day).drop("w_day")
     return _judged(t)
 
 
-def carried(dossiers: ir.Table, window: Window | ir.Table) -> ir.Table:
+def carried(dossiers: ir.Table, cal: ir.Table, window: Window | ir.Table) -> ir.Table:
     """Dossiers received before the window and finished in it (they count for 1.4 only), with
-    ``wkey`` (and ``wk`` for a table of months)."""
+    ``wkey`` for a single window, the window's ``ws`` for a table of windows."""
     d = dossiers
     t = d.mutate(r_day=d.received_at.date(), end_day=end_of_processing(d))
     if isinstance(window, Window):
         start, end = ibis.literal(window.start, "date"), ibis.literal(window.end, "date")
         t = t.filter((t.end_day >= start) & (t.end_day <= end) & (t.r_day < start))
         return t.mutate(wkey=ibis.literal(window.key))
-    t = t.mutate(ek=_month_key(t.end_day))
-    t = t.filter(t.ek > _month_key(t.r_day))  # finished in a later month: few, before the join
-    m = _months(window)
-    w = m.select(c_wkey=m.wkey, c_ws=m.ws, c_wk=_month_key(m.ws))
-    t = t.join(w, t.ek == w.c_wk).drop("ek")
-    t = t.filter(t.r_day < t.c_ws)
-    return t.rename(wkey="c_wkey", wk="c_wk").drop("c_ws")
+    days = _window_days(cal, window).select(c_day="w_day", ws="ws")
+    t = t.join(days, (t.end_day == days.c_day) & (t.r_day < days.ws))
+    return t.drop("c_day")
 
 
 def _sum(flag: ir.BooleanValue) -> ir.IntegerScalar:
@@ -263,7 +255,7 @@ def dossier_counts(
     """Numerators and denominators per ``by`` (and ``wkey``): the columns of
     :data:`COUNT_COLUMNS`. Pool them by summing — the province is never an average."""
     months = not isinstance(window, Window)
-    keys = [*by, "wk"] if months else list(by)  # the month's number, not its key string
+    keys = [*by, "ws"] if months else list(by)  # a window's first day, not its key string
     r = received(dossiers, procedures, cal, window)
     agg = r.group_by(keys).aggregate(
         n_received=r.count(),
@@ -282,7 +274,7 @@ def dossier_counts(
         r_sync=r.count(),
         r_synced=_sum(r.synced),
     )
-    c = carried(dossiers, window)
+    c = carried(dossiers, cal, window)
     extra = c.group_by(keys).aggregate(c_sync=c.count(), c_synced=_sum(c.synced))
     extra = extra.rename(**{f"x_{k}": k for k in keys})
     j = agg.outer_join(extra, [agg[k] == extra[f"x_{k}"] for k in keys])
@@ -301,10 +293,9 @@ def dossier_counts(
             *by, "wkey", *counts, "n_sync", "n_synced"
         )
     # the months' keys, attached to the few rows counted (a view: a join ends Ibis's chain)
-    m = _months(window)
-    names = m.select(m_wk=_month_key(m.ws), wkey=m.wkey)
+    names = window.select(n_ws=window.ws, wkey=window.wkey)
     out = out.view()
-    out = out.join(names, out.wk == names.m_wk)
+    out = out.join(names, out.ws == names.n_ws)
     return out.select(*by, "wkey", *counts, "n_sync", "n_synced")
 
 
@@ -395,7 +386,7 @@ def dossier_costs(
         part(~r.synced, "1.4", "not_synced"),
         part(r.rating == "unsatisfied", "5.4", "unsatisfied"),
     ]
-    c = carried(dossiers, window)
+    c = carried(dossiers, cal, window)
     c = c.filter(~c.synced)
     parts.append(_cost_rows(c, "1.4", ibis.literal("not_synced"), none))
     out = ibis.union(*parts)
