@@ -161,8 +161,7 @@ def write_all(
         )
         _upsert(con, read.kind, _frame_for(read).assign(file_id=file_id))
         out.append(Loaded(read.path, read.kind, "ingested", len(read.frame)))
-    if any(o.status == "ingested" for o in out):
-        refresh_workdays(con)
+    refresh_workdays(con)  # new records' ordinals; all of them if the calendar changed
     return out
 
 
