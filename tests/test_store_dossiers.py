@@ -210,3 +210,18 @@ def test_an_older_store_without_ordinals_still_works_and_migrates(tmp_path):
         with DA.open_engine(st) as eng:
             assert eng.stored_ordinals
         pd.testing.assert_frame_equal(DA.compute(st, "2026-03").table, expected)
+
+
+def test_a_load_without_a_calendar_for_its_years_still_stores(tmp_path, monkeypatch):
+    from chiso766.compute.workdays import CalendarError
+    from chiso766.ingest import calendar as C
+
+    def no_calendar(days):
+        raise CalendarError("no working-day calendar for 2026")
+
+    monkeypatch.setattr(C, "calendar_for", no_calendar)
+    with Store(tmp_path / "s.duckdb") as st:
+        assert [d.status for d in load(st, "ho-so.csv")] == ["ingested"]
+        assert SD.counts(st)[DOSSIERS] == 6
+        monkeypatch.undo()
+        assert not SD.workdays_valid(st.con, calendar_of(st))  # looked up until the next load

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from chiso766.compute.workdays import CalendarError
 from chiso766.ingest.dossier_inputs import ExportRead
 from chiso766.ingest.dossier_schema import DECISIONS, DOSSIERS, PROCEDURES
 from chiso766.store import Store, now_local
@@ -161,7 +162,10 @@ def write_all(
         )
         _upsert(con, read.kind, _frame_for(read).assign(file_id=file_id))
         out.append(Loaded(read.path, read.kind, "ingested", len(read.frame)))
-    refresh_workdays(con)  # new records' ordinals; all of them if the calendar changed
+    try:  # new records' ordinals; all of them if the calendar changed
+        refresh_workdays(con)
+    except CalendarError:  # no calendar for some year: the engines look the days up instead
+        pass
     return out
 
 
