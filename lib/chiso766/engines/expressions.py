@@ -175,7 +175,8 @@ def _judged(t: ir.Table) -> ir.Table:
         days_over=ibis.cases((t.late_by_time, t.elapsed - t.due_upto), else_=0).cast("int64"),
         proc_days=ibis.cases((t.fin, ibis.greatest(proc_days, 0)), else_=0).cast("int64"),
         online_ok=(t.channel == "online") & (~t.paper_result | t.e_result),
-        res_fin=t.fin & t.status.isin(list(RESULT_STATUSES)),
+        # finished with a result; the status is read only for dossiers finished (cheaper)
+        res_fin=ibis.cases((t.fin, t.status.isin(list(RESULT_STATUSES))), else_=False),
     )
     return t.mutate(on_time=~(t.late_by_time | t.multi)).drop("late_by_time")
 
