@@ -246,25 +246,24 @@ def refresh_workdays(con: duckdb.DuckDBPyConnection, calendar: pd.DataFrame | No
         todo = con.execute("SELECT count(*) FROM dossier_records WHERE r_upto IS NULL")
         if todo.fetchall()[0][0] == 0:
             return "unchanged"
-    cal = pd.DataFrame(
-        {
-            "day": pd.to_datetime(calendar["day"]).dt.date,
-            "wd_before": calendar["wd_before"].astype("int32"),
-            "wd_upto": (calendar["wd_before"] + calendar["is_workday"]).astype("int32"),
-        }
-    )
-    con.register("workdays_calendar_in", cal)
-    try:
-        sets = ", ".join(
-            f"{col} = (SELECT {'wd_upto' if upto else 'wd_before'} FROM workdays_calendar_in "
-            f"WHERE day = {day})"
-            for col, (day, upto) in WORKDAY_COLUMNS.items()
-        )
-        where = "" if full else " WHERE r_upto IS NULL"
-        con.execute(f"UPDATE dossier_records SET {sets}{where}")
-    finally:
-        con.unregister("workdays_calendar_in")
     first, last, digest = calendar_stamp(calendar)
+    if len(calendar) != (last - first).days + 1:
+        raise ValueError("a calendar frame has one row per day, without gaps")
+    before = [int(v) for v in calendar["wd_before"]]
+    upto = [int(b + w) for b, w in zip(calendar["wd_before"], calendar["is_workday"], strict=True)]
+
+    def lookup(day: str, counted_upto: bool) -> str:
+        # the ordinals as a list literal indexed by the day's offset: a DuckDB UPDATE runs on
+        # one thread, and a list is read faster than a join with the calendar there
+        values = upto if counted_upto else before
+        return (
+            f"CASE WHEN {day} BETWEEN DATE '{first}' AND DATE '{last}' THEN "
+            f"CAST({values} AS INTEGER[])[CAST({day} - DATE '{first}' AS INTEGER) + 1] END"
+        )
+
+    sets = ", ".join(f"{col} = {lookup(*how)}" for col, how in WORKDAY_COLUMNS.items())
+    where = "" if full else " WHERE r_upto IS NULL"
+    con.execute(f"UPDATE dossier_records SET {sets}{where}")
     con.execute("DELETE FROM dossier_workdays")
     con.execute(
         "INSERT INTO dossier_workdays VALUES (?, ?, ?, ?)", [first, last, digest, now_local()]
