@@ -261,8 +261,8 @@ def dossier_counts(
 ) -> ir.Table:
     """Numerators and denominators per ``by`` (and ``wkey``): the columns of
     :data:`COUNT_COLUMNS`. Pool them by summing — the province is never an average."""
-    months = not isinstance(window, Window)
-    keys = [*by, "ws"] if months else list(by)  # a window's first day, not its key string
+    table = not isinstance(window, Window)
+    keys = [*by, "ws"] if table else list(by)  # a window's first day, not its key string
     r = received(dossiers, procedures, cal, window)
     agg = r.group_by(keys).aggregate(
         n_received=r.count(),
@@ -295,11 +295,11 @@ def dossier_counts(
         n_sync=(j.r_sync.fill_null(0) + j.c_sync.fill_null(0)).cast("int64"),
         n_synced=(j.r_synced.fill_null(0) + j.c_synced.fill_null(0)).cast("int64"),
     )
-    if not months:
+    if not table:
         return out.mutate(wkey=ibis.literal(window.key)).select(
             *by, "wkey", *counts, "n_sync", "n_synced"
         )
-    # the months' keys, attached to the few rows counted (a view: a join ends Ibis's chain)
+    # the windows' keys, attached to the few rows counted (a view: a join ends Ibis's chain)
     names = window.select(n_ws=window.ws, wkey=window.wkey)
     out = out.view()
     out = out.join(names, out.ws == names.n_ws)
