@@ -152,33 +152,33 @@ def _ordinals(t: ir.Table, cal: ir.Table) -> ir.Table:
 
 
 def _judged(t: ir.Table) -> ir.Table:
-    """Per-dossier judgement inside its window (``ws``, ``we``, ``we_upto`` present). Each step
-    names what it works out, and the next refers to it rather than repeating it."""
-    t = t.mutate(fin=t.end_day.notnull() & (t.end_day <= t.we))
+    """Per-dossier judgement inside its window (``ws``, ``we``, ``we_upto`` present)."""
+    fin = t.end_day.notnull() & (t.end_day <= t.we)
+    req_end = (t.supplement_requests == 1) & ~fin & t.req_day.notnull() & (t.req_day <= t.we)
     t = t.mutate(
-        req_end=(t.supplement_requests == 1) & ~t.fin & t.req_day.notnull() & (t.req_day <= t.we)
+        fin=fin,
+        req_end=req_end,
+        eff_upto=ibis.cases((fin, t.end_upto), (req_end, t.req_upto), else_=t.we_upto),
     )
-    t = t.mutate(
-        eff_upto=ibis.cases((t.fin, t.end_upto), (t.req_end, t.req_upto), else_=t.we_upto),
-        citizen=ibis.cases((t.req_end, 0), else_=t.citizen_days.fill_null(0)),
-        due_upto=ibis.cases(
-            (t.due_day.notnull(), t.due_before + 1),
-            (t.legal_days.notnull(), t.r_upto + t.legal_days),
-            else_=ibis.null("int64"),
-        ).cast("int64"),
+    citizen = ibis.cases((t.req_end, 0), else_=t.citizen_days.fill_null(0))
+    due_upto = ibis.cases(
+        (t.due_day.notnull(), t.due_before + 1),
+        (t.legal_days.notnull(), t.r_upto + t.legal_days),
+        else_=ibis.null("int64"),
     )
-    t = t.mutate(elapsed=(t.eff_upto - t.citizen).cast("int64")).drop("citizen")
-    t = t.mutate(late_by_time=t.due_upto.notnull() & (t.elapsed > t.due_upto))
+    t = t.mutate(elapsed=(t.eff_upto - citizen).cast("int64"), due_upto=due_upto.cast("int64"))
+    late_by_time = t.due_upto.notnull() & (t.elapsed > t.due_upto)
+    multi = t.supplement_requests >= 2
     proc_days = t.eff_upto - t.r_upto - t.citizen_days.fill_null(0)
-    t = t.mutate(
-        multi=t.supplement_requests >= 2,
-        days_over=ibis.cases((t.late_by_time, t.elapsed - t.due_upto), else_=0).cast("int64"),
+    return t.mutate(
+        multi=multi,
+        on_time=~(late_by_time | multi),
+        days_over=ibis.cases((late_by_time, t.elapsed - t.due_upto), else_=0).cast("int64"),
         proc_days=ibis.cases((t.fin, ibis.greatest(proc_days, 0)), else_=0).cast("int64"),
         online_ok=(t.channel == "online") & (~t.paper_result | t.e_result),
         # finished with a result; the status is read only for dossiers finished (cheaper)
         res_fin=ibis.cases((t.fin, t.status.isin(list(RESULT_STATUSES))), else_=False),
     )
-    return t.mutate(on_time=~(t.late_by_time | t.multi)).drop("late_by_time")
 
 
 def _windows(cal: ir.Table, window: Window | ir.Table) -> ir.Table:
