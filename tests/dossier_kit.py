@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pandas as pd
 
 from chiso766.engines.backends import duckdb_engine
@@ -17,7 +18,7 @@ from chiso766.engines.expressions import (
 )
 from chiso766.ingest.calendar import load_calendar
 from chiso766.ingest.dossier_schema import DECISIONS, DOSSIERS, PROCEDURES
-from chiso766.store_dossiers import COLUMNS
+from chiso766.store_dossiers import COLUMNS, ensure_schema_con, refresh_workdays
 
 UNIT = ("department:so-tu-phap", "Sở Tư pháp", "department")
 TS_COLUMNS = ("received_at", "due_at", "finished_at", "returned_at", "supplement_requested_at")
@@ -120,15 +121,32 @@ def decisions_frame(rows: list[dict]):
     return pa.Table.from_pandas(frame, schema=pa.schema(fields), preserve_index=False)
 
 
+# how the dossiers reach the expressions: "looked up" (frames: the expressions look their days
+# up in the calendar) or "stored" (a store's table with the working-day ordinals computed at
+# load); tests/test_expressions.py runs every case both ways
+WAYS = ("looked up", "stored")
+WAY = {"now": "looked up"}
+
+
 def engine(rows: list[dict], procedures=None, decisions=()):
-    return duckdb_engine(
-        calendar=load_calendar().frame(),
-        frames={
-            DOSSIERS: dossiers_frame(rows),
-            PROCEDURES: procedures if procedures is not None else procedures_frame(),
-            DECISIONS: decisions_frame(list(decisions)),
-        },
-    )
+    calendar = load_calendar().frame()
+    frames = {
+        DOSSIERS: dossiers_frame(rows),
+        PROCEDURES: procedures if procedures is not None else procedures_frame(),
+        DECISIONS: decisions_frame(list(decisions)),
+    }
+    if WAY["now"] == "looked up":
+        return duckdb_engine(calendar=calendar, frames=frames)
+    con = duckdb.connect()
+    ensure_schema_con(con)
+    cols = ", ".join(COLUMNS[DOSSIERS])
+    con.register("kit_rows", frames.pop(DOSSIERS))
+    con.execute(f"INSERT INTO dossier_records ({cols}) SELECT {cols} FROM kit_rows")
+    con.unregister("kit_rows")
+    refresh_workdays(con, calendar)
+    eng = duckdb_engine(con, calendar=calendar, frames=frames)
+    assert eng.stored_ordinals
+    return eng
 
 
 MARCH = Window("2026-03", dt.date(2026, 3, 1), dt.date(2026, 3, 31))

@@ -52,6 +52,36 @@ def test_duckdb_over_parquet_equals_duckdb_over_the_store(small_store, tmp_path)
     pd.testing.assert_frame_equal(sorted_costs(ra.costs), sorted_costs(rb.costs))
 
 
+def test_stored_ordinals_used_only_with_their_calendar(small_store, tmp_path):
+    import datetime as dt
+
+    from test_store_dossiers import with_day_off
+
+    cal = DA.calendar_frame(small_store)
+    window = DA.window_for("2026-03")
+    paths = SD.export_parquet(small_store, tmp_path / "pq")
+    stored = backends.duckdb_engine(small_store.con, calendar=cal)
+    assert stored.stored_ordinals
+    over_files = backends.duckdb_engine(calendar=cal, parquet=paths)
+    assert not over_files.stored_ordinals
+    same = DA.compute_with(stored, small_store, window).table
+    pd.testing.assert_frame_equal(same, DA.compute_with(over_files, small_store, window).table)
+    # a holiday file changed: 4 March became a day off
+    changed = with_day_off(cal, dt.date(2026, 3, 4))
+    looked_up = backends.duckdb_engine(small_store.con, calendar=changed)
+    assert not looked_up.stored_ordinals
+    expected = DA.compute_with(
+        backends.duckdb_engine(calendar=changed, parquet=paths), small_store, window
+    ).table
+    got = DA.compute_with(looked_up, small_store, window).table
+    pd.testing.assert_frame_equal(got, expected)
+    assert not got.equals(same)  # the day off changes the numbers
+    SD.refresh_workdays(small_store.con, changed)
+    recomputed = backends.duckdb_engine(small_store.con, calendar=changed)
+    assert recomputed.stored_ordinals
+    pd.testing.assert_frame_equal(DA.compute_with(recomputed, small_store, window).table, expected)
+
+
 def test_months_in_one_pass(small_store):
     cal = DA.calendar_frame(small_store)
     eng = backends.duckdb_engine(small_store.con, calendar=cal)

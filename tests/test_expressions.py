@@ -1,4 +1,6 @@
-"""The dossier rules, one hand-built case each, run through the Ibis expressions on DuckDB."""
+"""The dossier rules, one hand-built case each, run through the Ibis expressions on DuckDB —
+each case twice: the days looked up in the calendar, and the working-day ordinals the store
+computed at load."""
 
 from __future__ import annotations
 
@@ -6,10 +8,18 @@ import datetime as dt
 
 import pytest
 
+import dossier_kit
 from chiso766.engines.expressions import Rules, Window, month_windows
 from dossier_kit import MARCH, costs, counts, decision, decision_totals, dossier, judged_decisions
 
 FEBRUARY = Window("2026-02", dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+
+
+@pytest.fixture(autouse=True, params=dossier_kit.WAYS)
+def _way(request):
+    dossier_kit.WAY["now"] = request.param
+    yield
+    dossier_kit.WAY["now"] = "looked up"
 
 
 def late(rows, window=MARCH, **kw):

@@ -92,3 +92,136 @@ def test_parquet_copies_for_spark(tmp_path):
     schema = pq.read_schema(paths[DOSSIERS])
     assert str(schema.field("received_at").type) == "timestamp[us]"
     assert pq.read_table(paths[DECISIONS]).num_rows == 3
+
+
+# ---- working-day ordinals ----------------------------------------------------------------------
+
+
+def calendar_of(st: Store) -> pd.DataFrame:
+    from chiso766.dossier_analytics import calendar_frame
+
+    return calendar_frame(st)
+
+
+def with_day_off(calendar: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    """The calendar with one more day off (a holiday file changed)."""
+    cal = calendar.copy()
+    cal.loc[cal["day"] == day, "is_workday"] = 0
+    cal["wd_before"] = (cal["is_workday"].cumsum() - cal["is_workday"]).astype("int32")
+    return cal
+
+
+def test_a_load_computes_the_working_day_ordinals(tmp_path):
+    from chiso766.ingest.calendar import calendar_for
+
+    with Store(tmp_path / "s.duckdb") as st:
+        load(st, "ho-so.csv", "thu-tuc.csv")
+        assert SD.workdays_valid(st.con, calendar_of(st))
+        rows = st.con.execute(
+            "SELECT received_at, due_at, least(finished_at, returned_at), "
+            "supplement_requested_at, r_upto, due_before, end_upto, req_upto "
+            "FROM dossier_records"
+        ).fetchall()
+        cal = calendar_for(SD.date_span(st))
+        for received, due, end, req, r_upto, due_before, end_upto, req_upto in rows:
+            assert r_upto == cal.upto(received.date())
+            assert due_before == (None if due is None else cal.before(due.date()))
+            assert end_upto == (None if end is None else cal.upto(end.date()))
+            assert req_upto == (None if req is None else cal.upto(req.date()))
+        # the ordinals are derived, not records: exports leave them out
+        assert "r_upto" not in SD.read_table(st, DOSSIERS).columns
+
+
+def test_ordinals_are_valid_only_for_the_calendar_they_were_computed_with(tmp_path):
+    with Store(tmp_path / "s.duckdb") as st:
+        load(st, "ho-so.csv")
+        cal = calendar_of(st)
+        assert SD.workdays_valid(st.con, cal)
+        # a later year appended changes no earlier ordinal
+        from chiso766.ingest.calendar import calendar_for
+
+        last = cal["day"].iloc[-1]
+        longer = calendar_for([*SD.date_span(st), dt.date(last.year + 1, 6, 1)]).frame()
+        assert len(longer) > len(cal)
+        assert SD.workdays_valid(st.con, longer)
+        changed = with_day_off(cal, dt.date(2026, 3, 4))
+        assert not SD.workdays_valid(st.con, changed)
+        assert not SD.workdays_valid(st.con, cal.iloc[1:])  # another first day
+        assert SD.refresh_workdays(st.con, changed) == "recomputed"
+        assert SD.workdays_valid(st.con, changed)
+        assert not SD.workdays_valid(st.con, cal)
+        assert SD.refresh_workdays(st.con, changed) == "unchanged"
+
+
+def test_the_next_load_recomputes_ordinals_of_a_changed_calendar(tmp_path, monkeypatch):
+    from chiso766.ingest import calendar as C
+
+    with Store(tmp_path / "s.duckdb") as st:
+        load(st, "ho-so.csv")
+        before = st.con.execute("SELECT sum(r_upto) FROM dossier_records").fetchone()[0]
+        real = C.calendar_for
+
+        class Changed:
+            def __init__(self, days):
+                self.cal = real(days)
+
+            def frame(self):
+                return with_day_off(self.cal.frame(), dt.date(2026, 2, 2))
+
+        monkeypatch.setattr(C, "calendar_for", Changed)
+        load(st, "thu-tuc.csv")
+        after = st.con.execute("SELECT sum(r_upto) FROM dossier_records").fetchone()[0]
+        assert after == before - 6  # every dossier was received after 2 February
+        assert SD.workdays_valid(st.con, Changed(SD.date_span(st)).frame())
+
+
+def test_records_written_without_ordinals_are_not_trusted(tmp_path):
+    with Store(tmp_path / "s.duckdb") as st:
+        load(st, "ho-so.csv")
+        cols = SD.COLUMNS[DOSSIERS]
+        st.con.execute(
+            f"INSERT INTO dossier_records ({', '.join(cols)}) SELECT 'X-' || dossier_id, "
+            f"{', '.join(cols[1:])} FROM dossier_records LIMIT 1"
+        )
+        assert not SD.workdays_valid(st.con, calendar_of(st))
+        assert SD.refresh_workdays(st.con, calendar_of(st)) == "added"
+        assert SD.workdays_valid(st.con, calendar_of(st))
+
+
+def test_an_older_store_without_ordinals_still_works_and_migrates(tmp_path):
+    from chiso766 import dossier_analytics as DA
+
+    path = tmp_path / "s.duckdb"
+    with Store(path) as st:
+        load(st, "ho-so.csv", "thu-tuc.csv", "quyet-dinh.csv")
+        expected = DA.compute(st, "2026-03").table
+        # the store as it was before the ordinals were kept
+        for col in SD.WORKDAY_COLUMNS:
+            st.con.execute(f"ALTER TABLE dossier_records DROP COLUMN {col}")
+        st.con.execute("DROP TABLE dossier_workdays")
+    with Store(path, read_only=True) as st:
+        assert not SD.workdays_valid(st.con, calendar_of(st))
+        with DA.open_engine(st) as eng:
+            assert not eng.stored_ordinals
+        pd.testing.assert_frame_equal(DA.compute(st, "2026-03").table, expected)
+    with Store(path) as st:
+        assert load(st, "ho-so.csv")[0].status == "unchanged"  # a load migrates all the same
+        assert SD.workdays_valid(st.con, calendar_of(st))
+        with DA.open_engine(st) as eng:
+            assert eng.stored_ordinals
+        pd.testing.assert_frame_equal(DA.compute(st, "2026-03").table, expected)
+
+
+def test_a_load_without_a_calendar_for_its_years_still_stores(tmp_path, monkeypatch):
+    from chiso766.compute.workdays import CalendarError
+    from chiso766.ingest import calendar as C
+
+    def no_calendar(days):
+        raise CalendarError("no working-day calendar for 2026")
+
+    monkeypatch.setattr(C, "calendar_for", no_calendar)
+    with Store(tmp_path / "s.duckdb") as st:
+        assert [d.status for d in load(st, "ho-so.csv")] == ["ingested"]
+        assert SD.counts(st)[DOSSIERS] == 6
+        monkeypatch.undo()
+        assert not SD.workdays_valid(st.con, calendar_of(st))  # looked up until the next load

@@ -5,17 +5,27 @@ used only through its DuckDB connection). Loads are atomic — every file of a b
 and a file already loaded (same SHA-256) changes nothing. A record loaded again (same dossier
 code, procedure code, or decision pair) replaces the earlier one: a newer export wins.
 Personal data is kept here unmasked, and only here.
+
+Each dossier also keeps the working-day ordinals of its receipt, appointment, end and
+supplement-request days (:data:`WORKDAY_COLUMNS`), computed when records are loaded
+(:func:`refresh_workdays`) with the calendar covering the records, whose stamp is kept in
+``dossier_workdays``. The engines use them only while the calendar in use agrees with that
+stamp (:func:`workdays_valid`); otherwise — a holiday file changed, an older store, records
+written by other means — they look the days up in the calendar again, and the next load
+recomputes them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
+from chiso766.compute.workdays import CalendarError
 from chiso766.ingest.dossier_inputs import ExportRead
 from chiso766.ingest.dossier_schema import DECISIONS, DOSSIERS, PROCEDURES
 from chiso766.store import Store, now_local
@@ -41,7 +51,10 @@ CREATE TABLE IF NOT EXISTS dossier_records (
     finished_at TIMESTAMP, returned_at TIMESTAMP, status VARCHAR, supplement_requests INTEGER,
     supplement_requested_at TIMESTAMP, citizen_days INTEGER, e_result BOOLEAN,
     digitised BOOLEAN, reused BOOLEAN, fee BOOLEAN, paid_online BOOLEAN, synced BOOLEAN,
-    rating VARCHAR, applicant_name VARCHAR, phone VARCHAR, id_number VARCHAR, file_id VARCHAR);
+    rating VARCHAR, applicant_name VARCHAR, phone VARCHAR, id_number VARCHAR, file_id VARCHAR,
+    r_upto INTEGER, due_before INTEGER, end_upto INTEGER, req_upto INTEGER);
+CREATE TABLE IF NOT EXISTS dossier_workdays (
+    first_day DATE, last_day DATE, digest VARCHAR, computed_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS dossier_procedures (
     procedure_code VARCHAR PRIMARY KEY, procedure_name VARCHAR, level VARCHAR,
     legal_days INTEGER, online_level VARCHAR, has_fee BOOLEAN, paper_result BOOLEAN,
@@ -69,6 +82,16 @@ COLUMNS = {
 }
 
 
+# working-day ordinals kept with each dossier (the names :data:`chiso766.engines.expressions.
+# ORDINALS` gives them): column → (its day, counted up to the day (else strictly before it))
+WORKDAY_COLUMNS = {
+    "r_upto": ("CAST(received_at AS DATE)", True),
+    "due_before": ("CAST(due_at AS DATE)", False),
+    "end_upto": ("CAST(least(finished_at, returned_at) AS DATE)", True),  # the earliest
+    "req_upto": ("CAST(supplement_requested_at AS DATE)", True),
+}
+
+
 @dataclass(frozen=True)
 class Loaded:
     """What one file did to the store."""
@@ -86,6 +109,9 @@ def ensure_schema(store: Store) -> None:
 
 def ensure_schema_con(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA)
+    # stores made before the ordinals were kept: add the columns (empty until computed)
+    for col in WORKDAY_COLUMNS:
+        con.execute(f"ALTER TABLE dossier_records ADD COLUMN IF NOT EXISTS {col} INTEGER")
 
 
 def has_tables(store: Store) -> bool:
@@ -136,6 +162,10 @@ def write_all(
         )
         _upsert(con, read.kind, _frame_for(read).assign(file_id=file_id))
         out.append(Loaded(read.path, read.kind, "ingested", len(read.frame)))
+    try:  # new records' ordinals; all of them if the calendar changed
+        refresh_workdays(con)
+    except CalendarError:  # no calendar for some year: the engines look the days up instead
+        pass
     return out
 
 
@@ -150,6 +180,95 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFrame) -> N
         con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming_dossier_rows")
     finally:
         con.unregister("incoming_dossier_rows")
+
+
+# ---- working-day ordinals ----------------------------------------------------------------------
+
+
+def calendar_stamp(calendar: pd.DataFrame) -> tuple[dt.date, dt.date, str]:
+    """(first day, last day, digest of which days are worked) of a calendar frame
+    (:meth:`chiso766.compute.workdays.Calendar.frame`): the ordinals depend on nothing else."""
+    days = pd.to_datetime(calendar["day"]).dt.date
+    flags = "".join("1" if w else "0" for w in calendar["is_workday"])
+    return days.iloc[0], days.iloc[-1], hashlib.sha256(flags.encode()).hexdigest()
+
+
+def _agrees(calendar: pd.DataFrame, stamp: tuple[dt.date, dt.date, str]) -> bool:
+    """Whether ``calendar`` gives the ordinals the stamped one gave, up to its last day (it
+    may go on further: a later year appended changes no earlier ordinal)."""
+    first, last, digest = stamp
+    days = pd.to_datetime(calendar["day"]).dt.date
+    if len(days) == 0 or days.iloc[0] != first or days.iloc[-1] < last:
+        return False
+    n = (last - first).days + 1
+    return calendar_stamp(calendar.iloc[:n])[2] == digest
+
+
+def _stamp(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date, str] | None:
+    rows = con.execute("SELECT first_day, last_day, digest FROM dossier_workdays").fetchall()
+    return tuple(rows[0]) if len(rows) == 1 else None
+
+
+def has_workday_columns(con: duckdb.DuckDBPyConnection) -> bool:
+    cols = {r[0] for r in con.execute("DESCRIBE dossier_records").fetchall()}
+    return set(WORKDAY_COLUMNS) <= cols
+
+
+def workdays_valid(con: duckdb.DuckDBPyConnection, calendar: pd.DataFrame) -> bool:
+    """Whether the stored ordinals are those ``calendar`` gives, for every dossier: the
+    columns are there, were computed with a calendar that agrees with it, and no record was
+    written without them."""
+    try:
+        if not has_workday_columns(con):
+            return False
+        stamp = _stamp(con)
+    except duckdb.CatalogException:
+        return False
+    if stamp is None or not _agrees(calendar, stamp):
+        return False
+    missing = con.execute("SELECT count(*) FROM dossier_records WHERE r_upto IS NULL").fetchall()
+    return missing[0][0] == 0
+
+
+def refresh_workdays(con: duckdb.DuckDBPyConnection, calendar: pd.DataFrame | None = None) -> str:
+    """Compute the dossiers' working-day ordinals with ``calendar`` (default: the calendar
+    covering every date of the records): only for records without them while the calendar
+    agrees with the one they were computed with, else for all. Returns "unchanged", "added"
+    or "recomputed"."""
+    ensure_schema_con(con)
+    if calendar is None:
+        from chiso766.ingest.calendar import calendar_for
+
+        calendar = calendar_for(_date_span(con) or ()).frame()
+    stamp = _stamp(con)
+    full = stamp is None or not _agrees(calendar, stamp)
+    if not full:
+        todo = con.execute("SELECT count(*) FROM dossier_records WHERE r_upto IS NULL")
+        if todo.fetchall()[0][0] == 0:
+            return "unchanged"
+    first, last, digest = calendar_stamp(calendar)
+    if len(calendar) != (last - first).days + 1:
+        raise ValueError("a calendar frame has one row per day, without gaps")
+    before = [int(v) for v in calendar["wd_before"]]
+    upto = [int(b + w) for b, w in zip(calendar["wd_before"], calendar["is_workday"], strict=True)]
+
+    def lookup(day: str, counted_upto: bool) -> str:
+        # the ordinals as a list literal indexed by the day's offset: a DuckDB UPDATE runs on
+        # one thread, and a list is read faster than a join with the calendar there
+        values = upto if counted_upto else before
+        return (
+            f"CASE WHEN {day} BETWEEN DATE '{first}' AND DATE '{last}' THEN "
+            f"CAST({values} AS INTEGER[])[CAST({day} - DATE '{first}' AS INTEGER) + 1] END"
+        )
+
+    sets = ", ".join(f"{col} = {lookup(*how)}" for col, how in WORKDAY_COLUMNS.items())
+    where = "" if full else " WHERE r_upto IS NULL"
+    con.execute(f"UPDATE dossier_records SET {sets}{where}")
+    con.execute("DELETE FROM dossier_workdays")
+    con.execute(
+        "INSERT INTO dossier_workdays VALUES (?, ?, ?, ?)", [first, last, digest, now_local()]
+    )
+    return "recomputed" if full else "added"
 
 
 def counts(store: Store) -> dict[str, int]:
@@ -175,7 +294,11 @@ def date_span(store: Store) -> tuple[dt.date, dt.date] | None:
     """First and last day the records mention (receipt, due, end, request, decision dates)."""
     if not has_tables(store):
         return None
-    row = store.con.execute(
+    return _date_span(store.con)
+
+
+def _date_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date] | None:
+    row = con.execute(
         """SELECT min(d), max(d) FROM (
              SELECT CAST(received_at AS DATE) d FROM dossier_records UNION ALL
              SELECT CAST(due_at AS DATE) FROM dossier_records UNION ALL
@@ -204,15 +327,18 @@ def has_data_between(store: Store, start: dt.date, end: dt.date) -> bool:
 
 
 def read_table(store: Store, kind: str) -> pd.DataFrame:
-    """A whole dossier table as a frame (for exports and tests; engines read the tables)."""
+    """A whole dossier table as a frame (for exports and tests; engines read the tables): the
+    records' columns and ``file_id``, not the working-day ordinals computed from them."""
     if not has_tables(store):
         return pd.DataFrame(columns=COLUMNS[kind])
-    return store.con.execute(f"SELECT * FROM {TABLES[kind]}").df()
+    cols = ", ".join([*COLUMNS[kind], "file_id"])
+    return store.con.execute(f"SELECT {cols} FROM {TABLES[kind]}").df()
 
 
 def export_parquet(store: Store, folder, kinds: Sequence[str] = (DOSSIERS, PROCEDURES, DECISIONS)):
     """Write the dossier tables as Parquet files (timestamps in microseconds) into ``folder``;
-    return {kind: path}. Used to hand the same records to Spark."""
+    return {kind: path}. Used to hand the same records to Spark (without the working-day
+    ordinals: an engine reading the files looks the days up in its calendar)."""
     from pathlib import Path
 
     folder = Path(folder)
@@ -220,6 +346,7 @@ def export_parquet(store: Store, folder, kinds: Sequence[str] = (DOSSIERS, PROCE
     out = {}
     for kind in kinds:
         path = folder / f"{TABLES[kind]}.parquet"
-        store.con.execute(f"COPY {TABLES[kind]} TO '{path}' (FORMAT parquet)")
+        cols = ", ".join([*COLUMNS[kind], "file_id"])
+        store.con.execute(f"COPY (SELECT {cols} FROM {TABLES[kind]}) TO '{path}' (FORMAT parquet)")
         out[kind] = path
     return out

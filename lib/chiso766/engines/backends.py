@@ -5,18 +5,25 @@ the working-day calendar, and executes expressions into pandas frames. DuckDB re
 (through a cursor of its connection, so Ibis's session settings do not leak into the store) or
 Parquet files; Spark (``pyspark``, local mode by default, a cluster URL in production) reads
 Parquet. Both sessions run in UTC over naive local timestamps, so no value shifts.
+
+The store keeps each dossier's working-day ordinals (:data:`chiso766.store_dossiers.
+WORKDAY_COLUMNS`); DuckDB over the store hands them to the expressions only while they were
+computed with the calendar given (:func:`chiso766.store_dossiers.workdays_valid`), else the
+dossiers without them, and the expressions look the days up. Over Parquet files or frames,
+ordinal columns are always left out: nothing says which calendar they came from.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from chiso766.engines.expressions import ORDINALS
 from chiso766.i18n import _
 from chiso766.ingest.dossier_schema import DECISIONS, DOSSIERS, PROCEDURES
 
@@ -33,15 +40,25 @@ class EngineError(RuntimeError):
     """An engine that cannot start (no Java for Spark, …)."""
 
 
+# the working-day ordinals a store keeps with its dossiers
+ORDINAL_COLUMNS = tuple(ORDINALS)
+
+
 @dataclass
 class Engine:
-    """An Ibis backend with the four input tables registered."""
+    """An Ibis backend with the four input tables registered (under ``names``)."""
 
     name: str
     backend: ibis.BaseBackend
+    names: dict[str, str] = field(default_factory=lambda: dict(TABLE_NAMES))
 
     def table(self, kind: str) -> ir.Table:
-        return self.backend.table(TABLE_NAMES[kind])
+        return self.backend.table(self.names[kind])
+
+    @property
+    def stored_ordinals(self) -> bool:
+        """Whether the dossiers come with working-day ordinals (else they are looked up)."""
+        return set(ORDINAL_COLUMNS) <= set(self.table(DOSSIERS).columns)
 
     def execute(self, expr: ir.Expr) -> pd.DataFrame:
         out = self.backend.execute(expr)
@@ -53,7 +70,7 @@ class Engine:
             session = self.backend._session
             session.createDataFrame(frame).createOrReplaceTempView(name)
         else:
-            self.backend.con.register(name, frame)
+            _small_table(self.backend.con, name, frame)
         return self.backend.table(name)
 
 
@@ -66,7 +83,8 @@ def duckdb_engine(
     threads: int | None = None,
 ) -> Engine:
     """DuckDB over a connection (the store's: tables ``dossier_records`` … are read as they
-    are), or in memory over Parquet files / frames given per kind."""
+    are, the dossiers' working-day ordinals only if valid for ``calendar``), or in memory over
+    Parquet files / frames given per kind."""
     import duckdb
 
     base = con if con is not None else duckdb.connect()
@@ -74,6 +92,7 @@ def duckdb_engine(
     if threads:
         cur.execute(f"SET threads = {int(threads)}")
     backend = ibis.duckdb.from_connection(cur)
+    names = dict(TABLE_NAMES)
     for kind, path in (parquet or {}).items():
         cur.execute(
             f"CREATE OR REPLACE TEMP VIEW {TABLE_NAMES[kind]} AS "
@@ -81,8 +100,50 @@ def duckdb_engine(
         )
     for kind, frame in (frames or {}).items():
         cur.register(TABLE_NAMES[kind], frame)
-    cur.register(TABLE_NAMES["calendar"], calendar)
-    return Engine("duckdb", backend)
+    _small_table(cur, TABLE_NAMES["calendar"], calendar)
+    given = DOSSIERS in (parquet or {}) or DOSSIERS in (frames or {})
+    if given or (con is not None and not _valid_ordinals(cur, calendar)):
+        names[DOSSIERS] = _without_ordinals(cur, TABLE_NAMES[DOSSIERS])
+    return Engine("duckdb", backend, names)
+
+
+def _small_table(cur, name: str, frame: pd.DataFrame) -> None:
+    """A small frame (calendar, windows) copied into a temporary table of the connection:
+    DuckDB then knows its columns' ranges and joins on them faster than on a frame's view."""
+    cur.register(f"{name}_frame", frame)
+    try:
+        cur.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_frame")
+    finally:
+        cur.unregister(f"{name}_frame")
+
+
+def _valid_ordinals(cur, calendar: pd.DataFrame) -> bool:
+    import duckdb
+
+    from chiso766.store_dossiers import workdays_valid
+
+    try:
+        return workdays_valid(cur, calendar)
+    except duckdb.CatalogException:  # a connection without the dossier tables
+        return False
+
+
+def _without_ordinals(cur, name: str) -> str:
+    """The dossiers' relation ``name``, or a view of it without the ordinal columns."""
+    import duckdb
+
+    try:
+        cols = {r[0] for r in cur.execute(f"DESCRIBE {name}").fetchall()}
+    except duckdb.CatalogException:
+        return name
+    drop = [c for c in ORDINAL_COLUMNS if c in cols]
+    if not drop:
+        return name
+    view = f"{name}_looked_up"
+    cur.execute(
+        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * EXCLUDE ({', '.join(drop)}) FROM {name}"
+    )
+    return view
 
 
 _SPARK = None
@@ -139,7 +200,10 @@ def spark_engine(
         warnings.simplefilter("ignore", FutureWarning)
         backend = ibis.pyspark.connect(session)
     for kind, path in parquet.items():
-        session.read.parquet(str(path)).createOrReplaceTempView(TABLE_NAMES[kind])
+        frame = session.read.parquet(str(path))
+        if kind == DOSSIERS:  # no ordinals from files: the expressions look the days up
+            frame = frame.drop(*ORDINAL_COLUMNS)
+        frame.createOrReplaceTempView(TABLE_NAMES[kind])
     cal = session.createDataFrame(calendar)
     cal.createOrReplaceTempView(TABLE_NAMES["calendar"])
     return Engine("spark", backend)

@@ -8,6 +8,12 @@ Inputs: ``dossiers`` (the columns of ``dossier_records``), ``procedures``
 ``is_workday`` 0/1, ``wd_before`` = working days strictly before the day; see
 :meth:`chiso766.compute.workdays.Calendar.frame`).
 
+The working-day ordinals of a dossier's days (:data:`ORDINALS`) are looked up in ``cal`` by
+joins, unless ``dossiers`` already has them as columns: the store computes them once, when
+records are loaded (:func:`chiso766.store_dossiers.refresh_workdays`), and the engines hand
+them over only while they were computed with the very calendar in use — else the joins run.
+A table of windows is grouped by each window's first day; its keys are attached afterwards.
+
 Rules (``METHODOLOGY.md``, "Dossier-level rules"), for a window [start, end]:
 
 * Population of 2.1, 3.3, 3.6, 4.1–4.3, 5.4: dossiers received in the window (the portal's
@@ -93,34 +99,27 @@ class Rules:
 DEFAULT_RULES = Rules()
 
 
-def _lookup(t: ir.Table, cal: ir.Table, day: str, prefix: str) -> ir.Table:
-    """Add ``<prefix>_before`` and ``<prefix>_upto`` (working days before / up to the day in
-    column ``day``), by a left join with the calendar."""
-    c = cal.select(
-        **{
-            f"{prefix}_cal_day": cal.day,
-            f"{prefix}_before": cal.wd_before,
-            f"{prefix}_upto": cal.wd_before + cal.is_workday,
-        }
-    )
-    joined = t.left_join(c, t[day] == c[f"{prefix}_cal_day"])
-    return joined.drop(f"{prefix}_cal_day")
+def _lookup(t: ir.Table, cal: ir.Table, day: str, name: str, upto: bool = True) -> ir.Table:
+    """Add column ``name``: the working days up to (``upto``) or strictly before the day in
+    column ``day``, by a left join with the calendar (a day outside it gives null)."""
+    key = f"{name}_cal_day"
+    value = cal.wd_before + cal.is_workday if upto else cal.wd_before
+    c = cal.select(**{key: cal.day, name: value.cast("int32")})
+    return t.left_join(c, t[day] == c[key]).drop(key)
+
+
+def end_of_processing(d: ir.Table) -> ir.DateValue:
+    """The day processing ended: the earliest of the end and the result-return dates."""
+    return ibis.least(d.finished_at, d.returned_at).date()
 
 
 def _dated(dossiers: ir.Table, procedures: ir.Table) -> ir.Table:
     """Dossiers with day columns, the end of processing, and their procedure's rules."""
     d = dossiers
-    fin, ret = d.finished_at.date(), d.returned_at.date()
-    end_day = ibis.cases(
-        (fin.isnull(), ret),
-        (ret.isnull(), fin),
-        (ret < fin, ret),
-        else_=fin,
-    )
     t = d.mutate(
         r_day=d.received_at.date(),
         due_day=d.due_at.date(),
-        end_day=end_day,
+        end_day=end_of_processing(d),
         req_day=d.supplement_requested_at.date(),
     )
     p = procedures.select(
@@ -132,12 +131,23 @@ def _dated(dossiers: ir.Table, procedures: ir.Table) -> ir.Table:
     return t.mutate(paper_result=t.paper_result.fill_null(False))
 
 
+# the working-day ordinals of a dossier: column → (day column, up to the day or before it)
+ORDINALS: dict[str, tuple[str, bool]] = {
+    "r_upto": ("r_day", True),
+    "due_before": ("due_day", False),
+    "end_upto": ("end_day", True),
+    "req_upto": ("req_day", True),
+}
+
+
 def _ordinals(t: ir.Table, cal: ir.Table) -> ir.Table:
-    """Working-day ordinals of the receipt, appointment, end and request days. Looked up
-    before any join with the windows, so an engine's estimate of the row count stays right
-    (DuckDB then builds its hash tables on the small calendar, not on the dossiers)."""
-    for day, prefix in (("r_day", "r"), ("due_day", "due"), ("end_day", "end"), ("req_day", "req")):
-        t = _lookup(t, cal, day, prefix)
+    """Working-day ordinals of the receipt, appointment, end and request days (those the
+    dossiers do not carry already). Looked up before any join with the windows, so an
+    engine's estimate of the row count stays right (DuckDB then builds its hash tables on the
+    small calendar, not on the dossiers)."""
+    for name, (day, upto) in ORDINALS.items():
+        if name not in t.columns:
+            t = _lookup(t, cal, day, name, upto)
     return t
 
 
@@ -166,13 +176,14 @@ def _judged(t: ir.Table) -> ir.Table:
         days_over=ibis.cases((late_by_time, t.elapsed - t.due_upto), else_=0).cast("int64"),
         proc_days=ibis.cases((t.fin, ibis.greatest(proc_days, 0)), else_=0).cast("int64"),
         online_ok=(t.channel == "online") & (~t.paper_result | t.e_result),
-        res_fin=t.fin & t.status.isin(list(RESULT_STATUSES)),
+        # finished with a result; the status is read only for dossiers finished (cheaper)
+        res_fin=ibis.cases((t.fin, t.status.isin(list(RESULT_STATUSES))), else_=False),
     )
 
 
 def _windows(cal: ir.Table, window: Window | ir.Table) -> ir.Table:
     """The windows as a table (``wkey``, ``ws``, ``we``, ``we_upto``): one row for a single
-    window, else the table of month windows given, with the ordinal of each last day."""
+    window, else the table of windows given, with the ordinal of each last day."""
     if isinstance(window, Window):
         w = cal.filter(cal.day == ibis.literal(window.end, "date"))
         return w.select(
@@ -186,45 +197,59 @@ def _windows(cal: ir.Table, window: Window | ir.Table) -> ir.Table:
     return w.select("wkey", "ws", "we", "we_upto")
 
 
+def _window_days(cal: ir.Table, window: ir.Table) -> ir.Table:
+    """Every day of every window of a table (``w_day``, ``ws``, ``we``, ``we_upto``): a dossier
+    finds its window by an equality join on a day — cheaper than working out its month."""
+    wins = _windows(cal, window)
+    c = cal.select(w_day=cal.day)
+    days = wins.join(c, (c.w_day >= wins.ws) & (c.w_day <= wins.we))
+    return days.select("w_day", "ws", "we", "we_upto")
+
+
 def received(
     dossiers: ir.Table,
     procedures: ir.Table,
     cal: ir.Table,
     window: Window | ir.Table,
 ) -> ir.Table:
-    """One row per dossier received in the window (or, given a table of month windows —
-    ``wkey``, ``ws``, ``we`` — in each month), judged: ``on_time``, ``days_over``, ``multi``,
-    ``req_end``, ``fin``, ``online_ok``, ``res_fin``, ``proc_days``, with ``wkey``."""
+    """One row per dossier received in the window (or, given a table of windows that do not
+    overlap — ``wkey``, ``ws``, ``we``, months say — in each window), judged: ``on_time``,
+    ``days_over``, ``multi``, ``req_end``, ``fin``, ``online_ok``, ``res_fin``, ``proc_days``,
+    with ``ws``, ``we`` (and ``wkey`` for a single window)."""
     t = _dated(dossiers, procedures)
-    wins = _windows(cal, window)
     if isinstance(window, Window):
         start, end = ibis.literal(window.start, "date"), ibis.literal(window.end, "date")
         t = _ordinals(t.filter((t.r_day >= start) & (t.r_day <= end)), cal)
-        t = t.cross_join(wins)
+        t = t.cross_join(_windows(cal, window))
     else:
-        t = _ordinals(t, cal).mutate(m_start=t.r_day.truncate("M").cast("date"))
-        t = t.join(wins, t.m_start == wins.ws).drop("m_start")
+        days = _window_days(cal, window)
+        t = _ordinals(t, cal)
+        t = t.join(days, t.r_day == days.w_day).drop("w_day")
     return _judged(t)
 
 
-def carried(dossiers: ir.Table, window: Window | ir.Table) -> ir.Table:
-    """Dossiers received before the window and finished in it (they count for 1.4 only)."""
+def carried(dossiers: ir.Table, cal: ir.Table, window: Window | ir.Table) -> ir.Table:
+    """Dossiers received before the window and finished in it (they count for 1.4 only), with
+    ``wkey`` for a single window, the window's ``ws`` for a table of windows."""
     d = dossiers
-    fin, ret = d.finished_at.date(), d.returned_at.date()
-    end_day = ibis.cases((fin.isnull(), ret), (ret.isnull(), fin), (ret < fin, ret), else_=fin)
-    t = d.mutate(r_day=d.received_at.date(), end_day=end_day)
+    t = d.mutate(r_day=d.received_at.date(), end_day=end_of_processing(d))
     if isinstance(window, Window):
         start, end = ibis.literal(window.start, "date"), ibis.literal(window.end, "date")
         t = t.filter((t.end_day >= start) & (t.end_day <= end) & (t.r_day < start))
         return t.mutate(wkey=ibis.literal(window.key))
-    t = t.mutate(m_start=t.end_day.truncate("M").cast("date"))
-    w = window.select(c_wkey=window.wkey, c_ws=window.ws)
-    t = t.join(w, t.m_start == w.c_ws).drop("m_start")
-    return t.filter(t.r_day < t.c_ws).rename(wkey="c_wkey").drop("c_ws")
+    days = _window_days(cal, window).select(c_day="w_day", ws="ws")
+    t = t.join(days, (t.end_day == days.c_day) & (t.r_day < days.ws))
+    return t.drop("c_day")
 
 
 def _sum(flag: ir.BooleanValue) -> ir.IntegerScalar:
     return flag.cast("int64").sum()
+
+
+@ibis.udf.agg.builtin(name="count_if")
+def _count_if(flag: bool) -> int:
+    """How many rows ``flag`` is true in (DuckDB's and Spark SQL's ``count_if``: 0, not null,
+    for none; cheaper than summing the flags cast to integers)."""
 
 
 def dossier_counts(
@@ -236,39 +261,49 @@ def dossier_counts(
 ) -> ir.Table:
     """Numerators and denominators per ``by`` (and ``wkey``): the columns of
     :data:`COUNT_COLUMNS`. Pool them by summing — the province is never an average."""
-    keys = [*by, "wkey"]
+    table = not isinstance(window, Window)
+    keys = [*by, "ws"] if table else list(by)  # a window's first day, not its key string
     r = received(dossiers, procedures, cal, window)
     agg = r.group_by(keys).aggregate(
         n_received=r.count(),
-        n_on_time=_sum(r.on_time),
-        n_online=_sum(r.online_ok),
-        n_fee=_sum(r.fee),
-        n_paid=_sum(r.fee & r.paid_online),
-        n_result=_sum(r.res_fin),
-        n_e_result=_sum(r.res_fin & r.e_result),
-        n_digitised=_sum(r.digitised),
-        n_reused=_sum(r.reused),
-        n_rated=_sum(r.rating.notnull()),
-        n_satisfied=_sum(r.rating == "satisfied"),
-        n_finished=_sum(r.fin),
+        n_on_time=_count_if(r.on_time),
+        n_online=_count_if(r.online_ok),
+        n_fee=_count_if(r.fee),
+        n_paid=_count_if(r.fee & r.paid_online),
+        n_result=_count_if(r.res_fin),
+        n_e_result=_count_if(r.res_fin & r.e_result),
+        n_digitised=_count_if(r.digitised),
+        n_reused=_count_if(r.reused),
+        n_rated=_count_if(r.rating.notnull()),
+        n_satisfied=_count_if(r.rating == "satisfied"),
+        n_finished=_count_if(r.fin),
         sum_days=r.proc_days.sum(),
         r_sync=r.count(),
-        r_synced=_sum(r.synced),
+        r_synced=_count_if(r.synced),
     )
-    c = carried(dossiers, window)
-    extra = c.group_by(keys).aggregate(c_sync=c.count(), c_synced=_sum(c.synced))
+    c = carried(dossiers, cal, window)
+    extra = c.group_by(keys).aggregate(c_sync=c.count(), c_synced=_count_if(c.synced))
     extra = extra.rename(**{f"x_{k}": k for k in keys})
     j = agg.outer_join(extra, [agg[k] == extra[f"x_{k}"] for k in keys])
     filled = {k: ibis.coalesce(j[k], j[f"x_{k}"]) for k in keys}
     counts = {
         c: j[c].fill_null(0).cast("int64") for c in COUNT_COLUMNS if c not in ("n_sync", "n_synced")
     }
-    return j.select(
+    out = j.select(
         **filled,
         **counts,
         n_sync=(j.r_sync.fill_null(0) + j.c_sync.fill_null(0)).cast("int64"),
         n_synced=(j.r_synced.fill_null(0) + j.c_synced.fill_null(0)).cast("int64"),
     )
+    if not table:
+        return out.mutate(wkey=ibis.literal(window.key)).select(
+            *by, "wkey", *counts, "n_sync", "n_synced"
+        )
+    # the windows' keys, attached to the few rows counted (a view: a join ends Ibis's chain)
+    names = window.select(n_ws=window.ws, wkey=window.wkey)
+    out = out.view()
+    out = out.join(names, out.ws == names.n_ws)
+    return out.select(*by, "wkey", *counts, "n_sync", "n_synced")
 
 
 # ---- what costs points -----------------------------------------------------------------------
@@ -358,7 +393,7 @@ def dossier_costs(
         part(~r.synced, "1.4", "not_synced"),
         part(r.rating == "unsatisfied", "5.4", "unsatisfied"),
     ]
-    c = carried(dossiers, window)
+    c = carried(dossiers, cal, window)
     c = c.filter(~c.synced)
     parts.append(_cost_rows(c, "1.4", ibis.literal("not_synced"), none))
     out = ibis.union(*parts)
@@ -401,8 +436,9 @@ def decision_rows(
     d = d.filter(d.in_pub | d.in_upd)
     d = d.mutate(pd_day=ibis.cases((d.published_at.notnull(), d.published_at), else_=d.we))
     d = d.mutate(dd_day=ibis.cases((d.dd.notnull(), d.dd), else_=d.we))
-    for col, prefix in (("effective_date", "e"), ("dd_day", "d"), ("pd_day", "p")):
-        d = _lookup(d, cal, col, prefix)
+    d = _lookup(d, cal, "effective_date", "e_before", upto=False)
+    d = _lookup(d, cal, "dd_day", "d_upto")
+    d = _lookup(d, cal, "pd_day", "p_upto")
     # working days strictly between the decision and the effect; the lenient reading counts
     # the decision's own day too (D ≤ E − n working days), the strict one does not
     gap = d.e_before - d.d_upto
