@@ -147,3 +147,35 @@ def test_the_cache_folder_follows_the_environment(monkeypatch, tmp_path) -> None
     assert sql_cache.cache_dir() == tmp_path / "chiso766" / "sql"
     monkeypatch.setenv(sql_cache.ENV_CACHE, str(tmp_path / "mine"))
     assert sql_cache.cache_dir() == tmp_path / "mine" / "sql"
+
+
+def test_stored_ordinals_and_looked_up_days_are_cached_apart_and_both_right(
+    demo_dossier_store: Path, cache: Path
+) -> None:
+    """A store whose dossiers carry working-day ordinals for the calendar in use reads them;
+    with another calendar (a holiday file changed) the days are looked up — another query,
+    under another key, with that calendar's numbers."""
+    import datetime as dt
+
+    from chiso766.engines.backends import duckdb_engine
+    from chiso766.ingest.dossier_schema import DOSSIERS
+
+    with Store(demo_dossier_store, read_only=True) as st:
+        window = DA.window_for("2026-10")
+        cal = DA.calendar_frame(st, (window.start, window.end))
+        changed = cal.copy()
+        changed.loc[changed["day"] == dt.date(2026, 10, 5), "is_workday"] = 0
+        changed["wd_before"] = (changed["is_workday"].cumsum() - changed["is_workday"]).astype(
+            cal["wd_before"].dtype
+        )
+        results = []
+        for calendar, relation in ((cal, "dossier_records"), (changed, "dossier_records_looked_up")):
+            queries = DA.duck_queries(st, calendar)
+            assert queries.names[DOSSIERS] == relation
+            got = DA.compute_with(queries, st, window, keep=20)
+            want = DA.compute_with(duckdb_engine(st.con, calendar=calendar), st, window, keep=20)
+            assert_same(got, want)
+            results.append(got)
+    assert len(list(cache.glob("*.json"))) == 8  # four queries for each kind of input
+    on_time = [r.table.set_index(["unit_id", "indicator"])["numerator"] for r in results]
+    assert not on_time[0].equals(on_time[1])  # a day less to work: other dossiers late

@@ -24,7 +24,13 @@ from chiso766.compute.periods import DAY, Period, PeriodError, parse_period
 from chiso766.compute.reconcile import COLUMNS as RECONCILE_COLUMNS
 from chiso766.compute.reconcile import reconcile
 from chiso766.compute.units import PROVINCE
-from chiso766.engines.backends import TABLE_NAMES, Engine, duckdb_engine, spark_engine
+from chiso766.engines.backends import (
+    Engine,
+    duckdb_engine,
+    duckdb_on,
+    prepare_duckdb,
+    spark_engine,
+)
 from chiso766.engines.expressions import (
     DEFAULT_RULES,
     Rules,
@@ -143,8 +149,8 @@ def duck_queries(store: Store, calendar: pd.DataFrame, threads: int | None = Non
     cur = store.con.cursor()
     if threads:
         cur.execute(f"SET threads = {int(threads)}")
-    cur.register(TABLE_NAMES["calendar"], calendar)
-    return DuckQueries(cur, lambda: duckdb_engine(store.con, calendar=calendar, threads=threads))
+    names = prepare_duckdb(cur, calendar=calendar, store=True)
+    return DuckQueries(cur, names, lambda: duckdb_on(cur, names))
 
 
 _CACHE: dict[tuple, DossierResult] = {}

@@ -91,7 +91,27 @@ def duckdb_engine(
     cur = base.cursor()
     if threads:
         cur.execute(f"SET threads = {int(threads)}")
-    backend = ibis.duckdb.from_connection(cur)
+    names = prepare_duckdb(cur, calendar=calendar, parquet=parquet, frames=frames,
+                           store=con is not None)  # fmt: skip
+    return duckdb_on(cur, names)
+
+
+def duckdb_on(cur, names: dict[str, str]) -> Engine:
+    """The Ibis engine over a cursor :func:`prepare_duckdb` prepared."""
+    return Engine("duckdb", ibis.duckdb.from_connection(cur), names)
+
+
+def prepare_duckdb(
+    cur,
+    *,
+    calendar: pd.DataFrame,
+    parquet: dict[str, Path] | None = None,
+    frames: dict[str, pd.DataFrame] | None = None,
+    store: bool = True,
+) -> dict[str, str]:
+    """Register the inputs on a DuckDB cursor, without Ibis: Parquet files and frames given per
+    kind, the calendar as a temporary table; over a ``store``, the dossiers' ordinals are kept
+    only if valid for ``calendar``. Returns the relation each kind is read from."""
     names = dict(TABLE_NAMES)
     for kind, path in (parquet or {}).items():
         cur.execute(
@@ -102,9 +122,9 @@ def duckdb_engine(
         cur.register(TABLE_NAMES[kind], frame)
     _small_table(cur, TABLE_NAMES["calendar"], calendar)
     given = DOSSIERS in (parquet or {}) or DOSSIERS in (frames or {})
-    if given or (con is not None and not _valid_ordinals(cur, calendar)):
+    if given or (store and not _valid_ordinals(cur, calendar)):
         names[DOSSIERS] = _without_ordinals(cur, TABLE_NAMES[DOSSIERS])
-    return Engine("duckdb", backend, names)
+    return names
 
 
 def _small_table(cur, name: str, frame: pd.DataFrame) -> None:

@@ -165,13 +165,14 @@ def to_frame(table: Any, schema: dict[str, str]) -> pd.DataFrame:
 
 
 class DuckQueries:
-    """Run dossier queries on a DuckDB cursor where the input tables are registered
-    (``dossier_records``, ``dossier_procedures``, ``dossier_decisions``,
-    ``workday_calendar``), through the cache. ``backend`` makes the Ibis tables the
-    expressions are built on; it is called only when a query is not in the cache."""
+    """Run dossier queries on a DuckDB cursor where the inputs are registered (``names``: the
+    relation each kind is read from, as :func:`chiso766.engines.backends.prepare_duckdb`
+    returns them), through the cache. ``backend`` makes the Ibis engine the expressions are
+    built on, over the same cursor; it is called only when a query is not in the cache."""
 
-    def __init__(self, cursor: Any, backend: Callable[[], Any]) -> None:
+    def __init__(self, cursor: Any, names: dict[str, str], backend: Callable[[], Any]) -> None:
         self.cursor = cursor
+        self.names = dict(names)
         self._backend = backend
         self._engine: Any = None
         self._inputs: dict[str, list[tuple[str, str]]] | None = None
@@ -184,16 +185,15 @@ class DuckQueries:
         return self._engine
 
     def inputs(self) -> dict[str, list[tuple[str, str]]]:
-        """The input tables' columns and types, as DuckDB sees them."""
+        """Each input's relation and its columns and types, as DuckDB sees them (the
+        dossiers with or without their stored working-day ordinals)."""
         if self._inputs is None:
-            from chiso766.engines.backends import TABLE_NAMES
-
             self._inputs = {
-                table: [
+                f"{kind}={rel}": [
                     (str(r[0]), str(r[1]))
-                    for r in self.cursor.execute(f"DESCRIBE SELECT * FROM {table}").fetchall()
+                    for r in self.cursor.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()
                 ]
-                for table in sorted(TABLE_NAMES.values())
+                for kind, rel in sorted(self.names.items())
             }
         return self._inputs
 
