@@ -169,7 +169,8 @@ def test_stored_ordinals_and_looked_up_days_are_cached_apart_and_both_right(
             cal["wd_before"].dtype
         )
         results = []
-        for calendar, relation in ((cal, "dossier_records"), (changed, "dossier_records_looked_up")):
+        cases = ((cal, "dossier_records"), (changed, "dossier_records_looked_up"))
+        for calendar, relation in cases:
             queries = DA.duck_queries(st, calendar)
             assert queries.names[DOSSIERS] == relation
             got = DA.compute_with(queries, st, window, keep=20)
