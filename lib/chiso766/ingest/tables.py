@@ -40,6 +40,7 @@ from chiso766.ingest.headers import (
     known_header_forms,
     split_header,
 )
+from chiso766.ingest.nogc import without_collector
 from chiso766.ingest.schema import MAXIMUM, check_measures
 from chiso766.ingest.text import note_problem, text_problem
 from chiso766.ingest.values import BadValue, parse_number
@@ -149,6 +150,7 @@ def _choose_catalogue(headers: list[str], methodology: str, snapshot: str | None
     return load_catalogue(version_for_date(day))
 
 
+@without_collector
 def read_table(
     path: str | Path,
     *,
