@@ -449,7 +449,8 @@ class _UnitsLayout(_Layout):
             {
                 c: numbers[c] if c in numbers else pd.Series(text[c], dtype=object, copy=False)
                 for c in measures.COLUMNS
-            }
+            },
+            copy=False,  # a block per column: no 1,6 million-row blocks stacked
         )  # text as objects, as conform leaves it (no inference of string columns)
         maxima = [self._maximum(sc, cd) for sc, cd, _k in targets]
         return pd.DataFrame(
@@ -462,7 +463,8 @@ class _UnitsLayout(_Layout):
                     np.array([h.text for _c, h, _n in columns], dtype=object)[which], dtype=object
                 ),
                 MAXIMUM: np.array([np.nan if m is None else m for m in maxima])[which],
-            }
+            },
+            copy=False,
         )
 
     # ---- the rows: names, levels, identities ---------------------------------------------
