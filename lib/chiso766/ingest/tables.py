@@ -459,9 +459,7 @@ class _UnitsLayout(_Layout):
                 "value": value,
                 "denominator": denominator,
                 "_row": self.ns[at],
-                "_column": pd.Series(
-                    np.array([h.text for _c, h, _n in columns], dtype=object)[which], dtype=object
-                ),
+                "_column": pd.array([h.text for _c, h, _n in columns], dtype="str").take(which),
                 MAXIMUM: np.array([np.nan if m is None else m for m in maxima])[which],
             },
             copy=False,
