@@ -78,9 +78,6 @@ class Store:
             if problem:
                 raise StoreError(problem)
             self.con.execute("SET python_enable_replacements = false")
-            if not read_only:  # a load's rows held until COMMIT and written then, once: a
-                # 1,6 million-value load wrote to the file while inserting, twice as slow
-                self.con.execute("SET enable_optimistic_write = false")
             if not schema.tables_of(self.con):
                 if read_only:
                     raise StoreError(_(MSG_NO_STORE).format(path=self.path))
