@@ -212,3 +212,25 @@ def test_vectorised_name_keys_take_columns_and_place_tones_one_way():
     folded = names.map(fold_words)
     assert name_keys(names, folded) == ["xã-hòa-an", "xã-hòa-an", "phường-thúy", "ubnd"]
     assert name_keys(pd.Series([], dtype=object), pd.Series([], dtype=object)) == []
+
+
+def test_a_column_normalised_at_once_is_each_text_normalised():
+    import pandas as pd
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from chiso766.compute.nfc_column import nfc_texts
+
+    spaced = st.tuples(
+        _vietnamese_names(), st.sampled_from(["", " ", "\u00a0", "\t\n", "  \u3000", "\u2003"])
+    ).map(lambda p: p[1] + p[0].replace(" ", p[1] or " ") + p[1])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(spaced | st.text(max_size=20), min_size=1, max_size=8))
+    def check(texts):
+        column = pd.Series(texts, dtype=object, index=range(10, 10 + len(texts)))
+        out = nfc_texts(column)
+        assert out.tolist() == [nfc(t) for t in texts]
+        assert list(out.index) == list(column.index)
+
+    check()

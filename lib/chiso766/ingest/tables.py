@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from chiso766.compute import measures
+from chiso766.compute.nfc_column import nfc_texts
 from chiso766.compute.periods import PeriodError, parse_period, today_vn
 from chiso766.compute.textnorm import fold_words, nfc
 from chiso766.compute.units import (
@@ -102,6 +103,13 @@ def _blank(row: list) -> bool:
             continue
         return False
     return True
+
+
+def _cell_texts(cells: pd.Series) -> pd.Series:
+    """:func:`_cell_text` of each cell: a column of text (a CSV's) at once."""
+    if len(cells) and pd.api.types.infer_dtype(cells, skipna=False) == "string":
+        return nfc_texts(cells)
+    return cells.map(_cell_text)
 
 
 def _cell_text(value) -> str:
@@ -369,7 +377,7 @@ class _UnitsLayout(_Layout):
         self.cells = _columns([r for _, r in data_rows], width)
         name_col, level_col, note_col = self.col("unit"), self.col("level"), self.col("note")
         header = self.headers[name_col].text
-        names = self.cells[name_col].map(_cell_text)
+        names = _cell_texts(self.cells[name_col])
         ok = self._names(names, header)
         levels = self._levels(names, level_col, ok)
         ok &= levels.notna().to_numpy()
