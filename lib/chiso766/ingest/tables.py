@@ -441,7 +441,8 @@ class _UnitsLayout(_Layout):
             **{k: v.to_numpy(dtype=object)[at] for k, v in per_row.items()},
         }
         arrow = {
-            **{k: pd.array(v, dtype="str").take(which) for k, v in per_column.items()},
+            **{k: pd.array(v, dtype="str").take(which)
+               for k, v in per_column.items() if k != "code"},  # nor is the code
             **{k: pd.array(v.to_numpy(dtype=object), dtype="str").take(at)
                for k, v in per_row.items() if k != "unit"},  # the name is not checked
         }  # fmt: skip
