@@ -12,11 +12,13 @@ date, a second dated total, a published change. Measured, median of ``-n`` runs 
   one-cell functions (``parse_number``, ``unit_id``, ``parse_level``, the text checks) for
   each cell, one dict per value;
 - ``read_table``: the reader as it is (``lib/chiso766/ingest/tables.py``, whole columns at once
-  through ``lib/chiso766/ingest/columns.py``), checks and pandera validation included;
+  through ``lib/chiso766/ingest/columns.py``; names normalised and keyed by Arrow kernels,
+  ``lib/chiso766/compute/nfc_column.py`` and ``tone_keys.py``; the cycle collector paused),
+  checks and pandera validation included;
 - ``ingest``: ``chiso766 ingest`` in this process (read, validate, store into a fresh DuckDB
   file in one transaction), the command an analyst runs. The store reads the load from Arrow
   and writes each value once (``measures``; the history receives only the values a later
-  load replaces).
+  load replaces); a repeated key is looked for by counting distinct key hashes.
 
 Both readers' values are compared (same units, same values) before any figure is printed.
 Figures only: nothing is asserted.

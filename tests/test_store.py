@@ -416,3 +416,22 @@ def test_a_frame_arrow_cannot_hold_is_stored_as_it_is():
     odd = pd.DataFrame({"code": ["a", 1.5, None]}, dtype=object)  # text and a number
     assert as_arrow(odd) is odd
     assert as_arrow(pd.DataFrame({"code": ["a", None]}, dtype=object)).num_rows == 2
+
+
+def test_a_repeated_key_is_found_whatever_its_nulls_and_a_unique_one_is_not():
+    import duckdb
+
+    from chiso766.store.loads import _twice
+
+    con = duckdb.connect()
+    key = ["snapshot", "unit_id", "scope", "code", "kind"]
+    unique = pd.DataFrame(
+        [["s", "u1", "total", "", "points"], ["s", "u1", "total", None, "points"],
+         ["s", "u2", "total", "", "points"], ["s", "u1", "group", "", "points"]],
+        columns=key,
+    )  # fmt: skip
+    con.register("incoming", unique)
+    assert _twice(con, "incoming") is None
+    con.unregister("incoming")
+    con.register("incoming", pd.concat([unique, unique.iloc[[1]]], ignore_index=True))
+    assert _twice(con, "incoming") == ("s", "u1", "total", None, "points")

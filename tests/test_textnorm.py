@@ -150,3 +150,87 @@ def test_a_name_s_key_skips_its_leading_ubnd_as_name_key_does():
     names = ["UBND xã Hoà An", "Ủy ban nhân dân phường Quy Nhơn", "Sở Tư pháp", "Xã Hòa An"]
     folded = [fold_words(n) for n in names]
     assert name_keys(names, folded) == [name_key(n) for n in names]
+
+
+def _vietnamese_names():
+    """Hypothesis names: 'UBND'/'Ủy ban nhân dân' or not, syllables with any tone on any
+    vowel (old and new placements), any case, separators, digits, NFC or NFD."""
+    from hypothesis import strategies as st
+
+    tones = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]
+    onsets = ["", "b", "đ", "h", "ng", "qu", "gi", "th", "tr", "x", "Đ", "Q"]
+    vowels = ["a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "oa", "uy", "oai", "ươ"]
+    codas = ["", "n", "ng", "nh", "c", "ch", "t", "m", "p"]
+
+    @st.composite
+    def syllable(draw):
+        vowel = draw(st.sampled_from(vowels))
+        at = draw(st.integers(0, len(vowel) - 1))
+        vowel = vowel[: at + 1] + draw(st.sampled_from(tones)) + vowel[at + 1 :]
+        word = draw(st.sampled_from(onsets)) + vowel + draw(st.sampled_from(codas))
+        return draw(st.sampled_from([word, word.upper(), word.capitalize()]))
+
+    word = syllable() | st.integers(0, 999).map(str) | st.sampled_from(["", "-", "_", "(", "&"])
+    sep = st.sampled_from([" ", " ", " ", ", ", " - ", "/", "  ", "'"])
+
+    @st.composite
+    def name(draw):
+        words = draw(st.lists(word, max_size=6))
+        text = "".join(w + draw(sep) for w in words)
+        text = draw(st.sampled_from(["", "UBND ", "Ủy ban nhân dân ", "ubnd-"])) + text
+        form = draw(st.sampled_from(["NFC", "NFD"]))
+        return unicodedata.normalize(form, text)
+
+    return name() | st.text(max_size=30)
+
+
+def test_vectorised_name_keys_are_the_one_by_one_keys():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from chiso766.compute.textnorm import tone_key_nfc
+    from chiso766.compute.tone_keys import tone_keys
+    from chiso766.compute.units import name_key, name_keys
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(_vietnamese_names(), max_size=8))
+    def check(raw):
+        names = [nfc(n) for n in raw]
+        folded = [fold_words(n) for n in names]
+        assert name_keys(names, folded) == [name_key(n) for n in raw]
+        assert tone_keys(names) == [tone_key_nfc(n) for n in names]
+
+    check()
+
+
+def test_vectorised_name_keys_take_columns_and_place_tones_one_way():
+    import pandas as pd
+
+    from chiso766.compute.units import name_keys
+
+    names = pd.Series(["UBND xã Hoà An", "Xã Hòa An", "Ủy ban nhân dân phường Thuý", "UBND"])
+    folded = names.map(fold_words)
+    assert name_keys(names, folded) == ["xã-hòa-an", "xã-hòa-an", "phường-thúy", "ubnd"]
+    assert name_keys(pd.Series([], dtype=object), pd.Series([], dtype=object)) == []
+
+
+def test_a_column_normalised_at_once_is_each_text_normalised():
+    import pandas as pd
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from chiso766.compute.nfc_column import nfc_texts
+
+    spaced = st.tuples(
+        _vietnamese_names(), st.sampled_from(["", " ", "\u00a0", "\t\n", "  \u3000", "\u2003"])
+    ).map(lambda p: p[1] + p[0].replace(" ", p[1] or " ") + p[1])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(spaced | st.text(max_size=20), min_size=1, max_size=8))
+    def check(texts):
+        column = pd.Series(texts, dtype=object, index=range(10, 10 + len(texts)))
+        out = nfc_texts(column)
+        assert out.tolist() == [nfc(t) for t in texts]
+        assert list(out.index) == list(column.index)
+
+    check()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from chiso766.compute.textnorm import fold_words, nfc, slug, tone_key, tone_key_nfc
+import pyarrow.compute as pc
+
+from chiso766.compute.textnorm import fold_words, nfc, slug, tone_key
 from chiso766.i18n import _
 
 PROVINCE, DEPARTMENT, DISTRICT, COMMUNE = "province", "department", "district", "commune"
@@ -148,14 +150,20 @@ def _without_ubnd(name: str) -> str:
     return text
 
 
-def name_keys(names: Iterable[str], folded: Iterable[str]) -> list[str]:
+def name_keys(names: Sequence[str], folded: Sequence[str]) -> list[str]:
     """:func:`name_key` of many names at once: ``names`` NFC-normalised, ``folded`` their
-    :func:`~chiso766.compute.textnorm.fold_words` (a table's unit column)."""
-    out = []
-    for name, key in zip(names, folded, strict=True):
-        words = 1 if key.startswith("ubnd ") else 4 if key.startswith("uy ban nhan dan ") else 0
-        out.append(tone_key_nfc(" ".join(name.split(" ")[words:]) if words else name))
-    return out
+    :func:`~chiso766.compute.textnorm.fold_words` (a table's unit column); whole columns at
+    once (:func:`~chiso766.compute.tone_keys.tone_keys`)."""
+    from chiso766.compute.tone_keys import as_strings, tone_keys, without_words
+
+    if len(names) != len(folded):
+        raise ValueError("names and folded differ in length")
+    texts, keys = as_strings(names), as_strings(folded)
+    for prefix in _ID_PREFIXES:  # the words of a leading 'UBND' / 'Ủy ban nhân dân'
+        texts = pc.if_else(
+            pc.starts_with(keys, prefix), without_words(texts, len(prefix.split())), texts
+        )
+    return tone_keys(texts)
 
 
 def name_key(name: str) -> str:

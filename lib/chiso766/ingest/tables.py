@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from chiso766.compute import measures
+from chiso766.compute.nfc_column import nfc_texts
 from chiso766.compute.periods import PeriodError, parse_period, today_vn
 from chiso766.compute.textnorm import fold_words, nfc
 from chiso766.compute.units import (
@@ -40,6 +41,7 @@ from chiso766.ingest.headers import (
     known_header_forms,
     split_header,
 )
+from chiso766.ingest.nogc import without_collector
 from chiso766.ingest.schema import MAXIMUM, check_measures
 from chiso766.ingest.text import note_problem, text_problem
 from chiso766.ingest.values import BadValue, parse_number
@@ -103,6 +105,13 @@ def _blank(row: list) -> bool:
     return True
 
 
+def _cell_texts(cells: pd.Series) -> pd.Series:
+    """:func:`_cell_text` of each cell: a column of text (a CSV's) at once."""
+    if len(cells) and pd.api.types.infer_dtype(cells, skipna=False) == "string":
+        return nfc_texts(cells)
+    return cells.map(_cell_text)
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
@@ -149,6 +158,7 @@ def _choose_catalogue(headers: list[str], methodology: str, snapshot: str | None
     return load_catalogue(version_for_date(day))
 
 
+@without_collector
 def read_table(
     path: str | Path,
     *,
@@ -367,7 +377,7 @@ class _UnitsLayout(_Layout):
         self.cells = _columns([r for _, r in data_rows], width)
         name_col, level_col, note_col = self.col("unit"), self.col("level"), self.col("note")
         header = self.headers[name_col].text
-        names = self.cells[name_col].map(_cell_text)
+        names = _cell_texts(self.cells[name_col])
         ok = self._names(names, header)
         levels = self._levels(names, level_col, ok)
         ok &= levels.notna().to_numpy()
@@ -431,7 +441,8 @@ class _UnitsLayout(_Layout):
             **{k: v.to_numpy(dtype=object)[at] for k, v in per_row.items()},
         }
         arrow = {
-            **{k: pd.array(v, dtype="str").take(which) for k, v in per_column.items()},
+            **{k: pd.array(v, dtype="str").take(which)
+               for k, v in per_column.items() if k != "code"},  # nor is the code
             **{k: pd.array(v.to_numpy(dtype=object), dtype="str").take(at)
                for k, v in per_row.items() if k != "unit"},  # the name is not checked
         }  # fmt: skip
@@ -447,7 +458,8 @@ class _UnitsLayout(_Layout):
             {
                 c: numbers[c] if c in numbers else pd.Series(text[c], dtype=object, copy=False)
                 for c in measures.COLUMNS
-            }
+            },
+            copy=False,  # a block per column: no 1,6 million-row blocks stacked
         )  # text as objects, as conform leaves it (no inference of string columns)
         maxima = [self._maximum(sc, cd) for sc, cd, _k in targets]
         return pd.DataFrame(
@@ -456,11 +468,10 @@ class _UnitsLayout(_Layout):
                 "value": value,
                 "denominator": denominator,
                 "_row": self.ns[at],
-                "_column": pd.Series(
-                    np.array([h.text for _c, h, _n in columns], dtype=object)[which], dtype=object
-                ),
+                "_column": pd.array([h.text for _c, h, _n in columns], dtype="str").take(which),
                 MAXIMUM: np.array([np.nan if m is None else m for m in maxima])[which],
-            }
+            },
+            copy=False,
         )
 
     # ---- the rows: names, levels, identities ---------------------------------------------

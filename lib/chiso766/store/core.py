@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from chiso766.i18n import N_, _
+from chiso766.ingest.nogc import without_collector
 from chiso766.store import history, loads, queries, schema
 from chiso766.store.connect import StoreError, connect
 from chiso766.store.history import Change
@@ -110,6 +111,7 @@ class Store:
         """
         return self.ingest_many([Load(frame, source, snapshot_info, unit_codes)])[0]
 
+    @without_collector
     def ingest_many(self, batch: list[Load], within=None) -> list[IngestResult]:
         """Store several sources in one transaction: all of them, or (on any error) none.
         ``within(con)``, if given, writes more (the dossier exports of the same call) inside

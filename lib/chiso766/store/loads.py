@@ -97,10 +97,7 @@ def write(con: duckdb.DuckDBPyConnection, load, ready: Prepared, now):  # noqa: 
     rows = frame.assign(source_id=source_id, seq=np.arange(len(frame), dtype=np.int32))
     con.register("incoming", as_arrow(rows[[*MEASURE_COLUMNS, "unit"]]))
     try:
-        twice = con.execute(
-            "SELECT snapshot, unit_id, scope, code, kind FROM incoming "
-            "GROUP BY ALL HAVING count(*) > 1 LIMIT 1"
-        ).fetchone()
+        twice = _twice(con, "incoming")
         if twice:
             raise StoreError(_(MSG_TWICE).format(path=source.path, key=" / ".join(map(str, twice))))
         changes = history.changes_against(con, "incoming")
@@ -117,6 +114,21 @@ def write(con: duckdb.DuckDBPyConnection, load, ready: Prepared, now):  # noqa: 
     return IngestResult(
         source_id, "ingested", len(frame), ready.snapshots, tuple(changes), tuple(notes)
     )
+
+
+def _twice(con: duckdb.DuckDBPyConnection, incoming: str) -> tuple | None:
+    """A key (snapshot, unit, scope, code, kind) the relation ``incoming`` holds twice, or
+    None. Counting the keys' distinct hashes tells at once that none repeats; only when two
+    hashes meet (a repeated key, or two keys of one hash) are the keys themselves grouped."""
+    key = "snapshot, unit_id, scope, code, kind"
+    rows, hashes = con.execute(
+        f"SELECT count(*), count(DISTINCT hash({key})) FROM {incoming}"
+    ).fetchone()
+    if rows == hashes:
+        return None
+    return con.execute(
+        f"SELECT {key} FROM {incoming} GROUP BY ALL HAVING count(*) > 1 LIMIT 1"
+    ).fetchone()
 
 
 def as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
@@ -174,7 +186,7 @@ def _upsert_units(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, source_id
         code_of = dict(pairs.itertuples(index=False, name=None))
     units = units.assign(code=units["unit_id"].map(code_of), src=source_id)
     units["code"] = units["code"].astype(object).where(units["code"].notna(), None)
-    con.register("incoming_units", units)
+    con.register("incoming_units", as_arrow(units))
     try:
         con.execute(
             "INSERT INTO units SELECT unit_id, unit, level, code, src, src FROM incoming_units "
