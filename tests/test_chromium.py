@@ -163,3 +163,35 @@ def test_the_browser_runs_without_a_network_where_allowed() -> None:
     prefix = chromium.network_isolation()
     if shutil.which("unshare") and subprocess.run(["unshare", "--net", "true"]).returncode == 0:
         assert prefix[-2:] == ("--net", "--")
+
+
+PARTS = """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><style>
+@page {{ size: A4; margin: 15mm; @bottom-center {{ content: counter(page) "/" counter(pages); }} }}
+body {{ font-family: "Noto Sans", sans-serif; }} section.appendix {{ break-before: page; }}
+</style></head><body><main><h1>Thông báo</h1><p>Nội dung chính.</p>{parts}</main></body></html>"""
+
+
+@pytest.mark.slow
+@needs_chromium
+@pytest.mark.parametrize("tabs", [1, 2])
+def test_parts_print_as_documents_of_their_own_in_order_with_one_tab_or_two(tmp_path, tabs):
+    """The page without its appendices, then each appendix from its own page 1 — the same
+    document whether one tab prints every piece or two share them (largest first)."""
+    rows = "".join(f"<p>Dòng {i}</p>" for i in range(120))  # Phụ lục II: several pages
+    parts = (
+        '<section class="appendix"><h2>Phụ lục I</h2><p>Ngắn.</p></section>'
+        f'<section class="appendix"><h2>Phụ lục II</h2>{rows}</section>'
+        '<section class="appendix"><h2>Phụ lục III</h2><p>Cũng ngắn.</p></section>'
+    )
+    html = tmp_path / "doc.html"
+    html.write_text(PARTS.format(parts=parts), encoding="utf-8")
+    with chromium.Browser() as browser:
+        count = browser.print_parts(html, tmp_path / "doc.pdf", "section.appendix", tabs=tabs)
+    assert count == 3
+    pages = pdf_text(tmp_path / "doc.pdf").split("\f")
+    starts = [next(i for i, p in enumerate(pages) if name in p)
+              for name in ("Thông báo", "Phụ lục I\n", "Phụ lục II", "Phụ lục III")]  # fmt: skip
+    assert starts == sorted(starts) and starts[0] == 0
+    assert "Phụ lục" not in pages[0]  # the main page holds no appendix
+    assert starts[3] - starts[2] >= 2  # Phụ lục II runs over pages of its own …
+    assert "1/" in pages[starts[2]] and "1/1" in pages[starts[3]]  # … each numbered from 1

@@ -24,7 +24,7 @@ import signal
 import subprocess
 import threading
 import time
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -371,36 +371,97 @@ class Browser:
         pdf.write_bytes(data)
         return pdf
 
-    def print_parts(self, html: Path | str, pdf: Path | str, selector: str) -> int:
+    def print_parts(
+        self, html: Path | str, pdf: Path | str, selector: str, *, tabs: int = 1
+    ) -> int:
         """Print a page whose parts (elements matching ``selector``, e.g. an announcement's
         appendices) are documents of their own: the page without them first, then each part
         alone — so each starts on a new page numbered from 1 (Chromium cannot restart the page
         counter) — merged into ``pdf`` with poppler's ``pdfunite``. Returns the parts' count;
-        a page without parts is printed as :meth:`print_pdf` does."""
+        a page without parts is printed as :meth:`print_pdf` does.
+
+        ``tabs`` > 1: the page is opened in that many tabs, which take the pieces largest first
+        (a report alone: the machine's other core prints beside the first)."""
         html, pdf = Path(html).resolve(), Path(pdf)
-        target = self.call("Target.createTarget", {"url": html.as_uri()})["targetId"]
-        pieces: list[bytes] = []
-        try:
+        opened: list[str] = []
+        lock = threading.Lock()
+
+        def open_tab() -> str:
+            target = self.call("Target.createTarget", {"url": html.as_uri()})["targetId"]
+            with lock:
+                opened.append(target)
             session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
                 "sessionId"
             ]
             self._wait_ready(session, html)
-            count = self._show_part(session, selector, -1)
-            for k in range(-1, count):
-                if k >= 0:
-                    self._show_part(session, selector, k)
-                result = self.call("Page.printToPDF", dict(PRINT_OPTIONS), session=session)
-                pieces.append(base64.b64decode(result["data"]))
+            return session
+
+        try:
+            with ThreadPoolExecutor(max_workers=max(1, tabs)) as pool:
+                others = [pool.submit(open_tab) for _ in range(max(0, tabs - 1))]
+                first = open_tab()
+                sizes = self._part_sizes(first, selector)  # [rest of the page, part 0, …]
+                order = sorted(range(-1, len(sizes) - 1), key=lambda k: -sizes[k + 1])
+                if len(order) == 1:
+                    for tab in others:
+                        tab.cancel()
+                    others = []
+                todo = list(order)
+                pieces: dict[int, bytes] = {}
+
+                def print_from(session: str) -> None:
+                    while True:
+                        with lock:
+                            if not todo:
+                                return
+                            k = todo.pop(0)
+                        self._show_part(session, selector, k)
+                        result = self.call("Page.printToPDF", dict(PRINT_OPTIONS), session=session)
+                        pieces[k] = base64.b64decode(result["data"])
+
+                def print_when_open(tab: Future) -> None:
+                    try:
+                        session = tab.result()
+                    except RenderError as exc:  # the first tab prints it all
+                        log.info("a second tab for %s did not open: %s", html.name, exc)
+                        return
+                    print_from(session)
+
+                work = [pool.submit(print_when_open, tab) for tab in others]
+                print_from(first)
+                for done in work:
+                    done.result()
         finally:
-            with suppress(RenderError):
-                self.call("Target.closeTarget", {"targetId": target}, timeout=10)
-        if not all(p.startswith(b"%PDF-") for p in pieces):
+            for target in opened:
+                with suppress(RenderError):
+                    self.call("Target.closeTarget", {"targetId": target}, timeout=10)
+        ordered = [pieces[k] for k in sorted(pieces)]
+        if not all(p.startswith(b"%PDF-") for p in ordered):
             raise RenderError("Chromium returned something that is not a PDF", stage="pdf")
-        if len(pieces) == 1:
-            pdf.write_bytes(pieces[0])
+        if len(ordered) == 1:
+            pdf.write_bytes(ordered[0])
             return 0
-        _merge_pdfs(pieces, pdf)
-        return len(pieces) - 1
+        _merge_pdfs(ordered, pdf)
+        return len(ordered) - 1
+
+    def _part_sizes(self, session: str, selector: str) -> list[int]:
+        """How much markup the page holds without its parts, then each part (a print's cost
+        grows with it)."""
+        script = (
+            "(function(sel){const main = document.querySelector('main');"
+            "const parts = [...main.querySelectorAll(sel)];"
+            "const all = main.innerHTML.length;"
+            "const each = parts.map(p => p.outerHTML.length);"
+            "return [all - each.reduce((a, b) => a + b, 0), ...each];"
+            f"}})({json.dumps(selector)})"
+        )
+        answer = self.call(
+            "Runtime.evaluate", {"expression": script, "returnByValue": True}, session=session
+        )
+        value = answer.get("result", {}).get("value")
+        if not isinstance(value, list) or not value:
+            raise RenderError("could not lay out the page's parts for printing", stage="pdf")
+        return [int(v) for v in value]
 
     def _show_part(self, session: str, selector: str, k: int) -> int:
         """Show the page without its parts (``k`` = -1) or part ``k`` alone; the parts' count."""

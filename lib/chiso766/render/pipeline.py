@@ -173,6 +173,7 @@ class _Worker:
         from chiso766.render.kernels import WarmKernel
 
         self.kernel = InlineKernel(cwd) if inline else WarmKernel(cwd)
+        self.inline = inline  # a report alone: its PDF may use the other core too
         self.started = False
 
     def ensure(self) -> None:
@@ -234,7 +235,8 @@ def _render_one(
                 raise RenderError("no browser for the PDF", stage="pdf")
             printer = browser.result()
             if document is not None:  # appendices printed as parts, each numbered from 1
-                printer.print_parts(html, staging / f"{job.stem}.pdf", "section.appendix")
+                printer.print_parts(html, staging / f"{job.stem}.pdf", "section.appendix",
+                                    tabs=2 if worker.inline else 1)  # fmt: skip
             else:
                 printer.print_pdf(html, staging / f"{job.stem}.pdf")
             t = lap("pdf", t)
