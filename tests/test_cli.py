@@ -163,6 +163,35 @@ def test_a_store_error_a_command_did_not_catch_is_said_plainly(tmp_path, capsys)
     assert "unexpected" not in err and "Traceback" not in err
 
 
+def test_the_console_script_leaves_quickly_with_every_line_written_and_its_status(tmp_path):
+    """``python -m chiso766.cli`` (what the console script runs) ends without tearing the
+    interpreter down, yet exit handlers ran and nothing it printed is lost."""
+    import subprocess
+    import sys
+
+    from chiso766.cli import exit_status
+
+    ok = subprocess.run([sys.executable, "-m", "chiso766.cli", "--version"],
+                        capture_output=True, text=True)  # fmt: skip
+    assert ok.returncode == 0 and ok.stdout.startswith("chiso766 ")
+    bad = subprocess.run(
+        [sys.executable, "-m", "chiso766.cli", "render", "2025-W15", "--store",
+         str(tmp_path / "none.duckdb")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert bad.returncode == 1 and bad.stderr.strip() and "Traceback" not in bad.stderr
+    code = (
+        "import atexit, sys\n"
+        "from chiso766.cli import leave\n"
+        "atexit.register(lambda: print('handler ran', file=sys.stderr))\n"
+        "sys.stdout.write('x' * 200000)\n"  # buffered, not yet written
+        "leave(3)\n"
+    )
+    left = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert left.returncode == 3 and len(left.stdout) == 200000 and "handler ran" in left.stderr
+    assert (exit_status(None), exit_status(2), exit_status("lỗi")) == (0, 2, 1)
+
+
 # ---- issue 12: a store that explains itself, Vietnamese first -----------------------------------
 def test_status_is_a_readable_summary(seed_store):
     res = run("status", "--store", seed_store)

@@ -9,7 +9,7 @@ so their help is in that language too."""
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 from chiso766.cli.crash import DEBUG_FLAG, handle_unexpected, wants_debug
 
@@ -61,6 +61,47 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(handle_unexpected(exc, args, debug)) from None
 
 
+def console() -> NoReturn:
+    """The console script (and ``python -m chiso766.cli``): :func:`main`, then the process
+    ends without tearing the interpreter down — once a report's libraries are loaded, freeing
+    ~1 700 modules one by one takes ~0,4 s and changes nothing. Exit handlers run first
+    (threads joined, temporary folders removed, logs flushed), then the standard streams are
+    flushed."""
+    try:
+        main()
+        code: int = 0
+    except SystemExit as exc:
+        code = exit_status(exc.code)
+    leave(code)
+
+
+def exit_status(code: object) -> int:
+    """The process status of ``SystemExit(code)``, as the interpreter would make it (a text
+    is printed and gives 1)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def leave(code: int) -> NoReturn:
+    """Run the exit handlers, flush the standard streams, end the process with ``code``."""
+    import atexit
+    import os
+
+    try:
+        atexit._run_exitfuncs()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+
+
 def __getattr__(name: str) -> Any:
     if name == "app":  # the Typer app, for tests (typer.testing.CliRunner)
         from chiso766.cli.commands import app
@@ -69,4 +110,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-__all__ = ["app", "main"]
+__all__ = ["app", "console", "main"]

@@ -1,5 +1,5 @@
 """`python -m chiso766.cli`: the chiso766 command."""
 
-from chiso766.cli import main
+from chiso766.cli import console
 
-main()
+console()

@@ -127,8 +127,10 @@ def _shell():
 
 def _register_engine() -> None:
     """Register :data:`ENGINE` with papermill (once per process)."""
-    from chiso766.render.kernels import jupyter_imports
+    from chiso766.render.kernels import _engines, imported, jupyter_imports
 
+    if imported("papermill.engines") and ENGINE in _engines():
+        return
     with jupyter_imports():
         from papermill.engines import Engine, papermill_engines
 
@@ -212,12 +214,9 @@ class InlineKernel:
         """Execute ``notebook`` with ``parameters`` into ``output``; returns the notebook
         node. Raises :class:`RenderError` naming the failing cell. ``timeout`` is not
         enforced: a report alone has no other to wait for."""
-        from chiso766.render.kernels import jupyter_imports
-
-        _register_engine()
-        with jupyter_imports():
-            import papermill
-            from papermill.exceptions import PapermillExecutionError
+        _register_engine()  # papermill imported, under the import lock if it was not
+        import papermill
+        from papermill.exceptions import PapermillExecutionError
 
         try:
             with _RUNNING, _kept_process_state():

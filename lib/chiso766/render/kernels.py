@@ -61,8 +61,15 @@ def jupyter_imports() -> Iterator[None]:
         yield
 
 
+def imported(*names: str) -> bool:
+    """Whether these modules are imported already (then no lock is needed to use them)."""
+    return all(name in sys.modules for name in names)
+
+
 def _register_engine() -> None:
     """Register :data:`ENGINE` with papermill (once per process)."""
+    if imported("papermill.engines") and ENGINE in _engines():
+        return
     with jupyter_imports():
         from papermill.clientwrap import PapermillNotebookClient
         from papermill.engines import NBClientEngine, papermill_engines
@@ -104,6 +111,10 @@ def _register_engine() -> None:
                 return client.execute()
 
         papermill_engines.register(ENGINE, WarmEngine)
+
+
+def _engines() -> dict:
+    return sys.modules["papermill.engines"].papermill_engines._engines
 
 
 class KernelDied(RenderError):
@@ -201,10 +212,12 @@ class WarmKernel:
         failing cell marked by papermill); returns the notebook node. Raises
         :class:`RenderError` (a failing cell) or :class:`KernelDied`."""
         _register_engine()
-        with jupyter_imports():
-            import papermill
-            from nbclient.exceptions import DeadKernelError
-            from papermill.exceptions import PapermillExecutionError
+        if not imported("papermill", "nbclient.exceptions"):
+            with jupyter_imports():
+                import nbclient.exceptions  # noqa: F401
+        import papermill
+        from nbclient.exceptions import DeadKernelError
+        from papermill.exceptions import PapermillExecutionError
 
         if not self.alive():
             self.restart()
