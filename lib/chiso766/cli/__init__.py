@@ -87,10 +87,14 @@ def exit_status(code: object) -> int:
 
 
 def leave(code: int) -> NoReturn:
-    """Run the exit handlers, flush the standard streams, end the process with ``code``."""
+    """Run the exit handlers, flush the standard streams, end the process with ``code`` (a
+    process being profiled, traced or measured for coverage exits the usual way, so its tool
+    writes what it gathered)."""
     import atexit
     import os
 
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        raise SystemExit(code)
     try:
         atexit._run_exitfuncs()
     finally:

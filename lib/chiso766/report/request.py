@@ -267,6 +267,14 @@ class Resolver:
     def __init__(self, store: Any, today: dt.date | None = None) -> None:
         self.store = store
         self.today = today or _today_vn()
+        # what every request of a period shares (a batch of scorecards asks it ~120 times)
+        self._memo: dict[tuple, Any] = {}
+
+    def _once(self, key: tuple, make: Any) -> Any:
+        """``make()``, made once per key for this resolver (errors are not remembered)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     # --- what the store holds (read once) --------------------------------------------------
     @cached_property
@@ -333,7 +341,10 @@ class Resolver:
         period = parse_period(request.period)
         selection = None
         try:
-            selection = select_snapshots(self.snapshots, period, request.compare or None)
+            selection = self._once(
+                ("selection", period.key, request.compare),
+                lambda: select_snapshots(self.snapshots, period, request.compare or None),
+            )
         except (SelectionError, PeriodError) as exc:
             problems.append(str(exc))
         if selection is not None and request.compare:
@@ -350,7 +361,10 @@ class Resolver:
             raise RequestError(problems, request.describe())
         province_id, province_name = None, ""
         try:
-            province_id, province_name = self._province(selection.current, request.province)
+            province_id, province_name = self._once(
+                ("province", selection.current, request.province),
+                lambda: self._province(selection.current, request.province),
+            )
         except LookupError as exc:
             problems.append(str(exc))
         unit_id, unit_name, level = "", "", ""
@@ -490,6 +504,10 @@ class Resolver:
         flagged = bool(len(row)) and bool(row["provisional"].fillna(False).iloc[0])
         return flagged or period.end >= self.today
 
+    def _meta(self, keys: set[str]) -> list:
+        """The metadata of these snapshots, as the input hash holds it."""
+        return _meta_records(self.all_snapshots, keys)
+
     def _input_hash(
         self, request: ReportRequest, selection: Selection, level: str, provisional: bool
     ) -> str:
@@ -498,12 +516,18 @@ class Resolver:
         from chiso766.report.trend import trend_snapshots
 
         period = selection.period
-        inside = [
-            k
-            for k in self.all_snapshots["snapshot"]
-            if _safe_contains(period, k) or k in selection.keys
-        ]
-        trend = trend_snapshots(self.snapshots, selection.current, period.kind)
+        inside = self._once(
+            ("inside", period.key, tuple(selection.keys)),
+            lambda: [
+                k
+                for k in self.all_snapshots["snapshot"]
+                if _safe_contains(period, k) or k in selection.keys
+            ],
+        )
+        trend = self._once(
+            ("trend", selection.current, period.kind),
+            lambda: trend_snapshots(self.snapshots, selection.current, period.kind),
+        )
         parts: list[tuple[str, str]] = []
         if request.kind == PROVINCE_REPORT:
             levels = sorted({lv for (_s, lv) in self.partitions})
@@ -512,17 +536,23 @@ class Resolver:
         else:
             parts += [(s, lv) for s in set(inside) | set(trend) for lv in (level, PROVINCE)]
         keys = sorted(set(parts))
-        meta = self.all_snapshots[self.all_snapshots["snapshot"].isin({s for s, _ in keys})]
-        meta = meta.drop(columns=["source_id"], errors="ignore")  # who wrote it last: no matter
         payload = {
             "partitions": [[s, lv, self.partitions.get((s, lv), "")] for s, lv in keys],
-            "snapshots": json.loads(meta.astype(str).to_json(orient="records")),
+            "snapshots": self._once(
+                ("meta", *sorted({s for s, _ in keys})), lambda: self._meta({s for s, _ in keys})
+            ),
             "links": sorted(self.links.items()),
             "dossier_files": self.dossier_files,
             "provisional": provisional,
         }
         text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _meta_records(all_snapshots: pd.DataFrame, keys: set[str]) -> list:
+    meta = all_snapshots[all_snapshots["snapshot"].isin(keys)]
+    meta = meta.drop(columns=["source_id"], errors="ignore")  # who wrote it last: no matter
+    return json.loads(meta.astype(str).to_json(orient="records"))
 
 
 def _safe_contains(period: Period, key: str) -> bool:
