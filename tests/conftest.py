@@ -182,3 +182,17 @@ def demo_dossier_store(tmp_path_factory) -> Path:
         st.ingest(data.measures, Source("demo:merged", digest, "demo", data.methodology))
         store_demo_dossiers(st, data)
     return path
+
+
+def small_notebook(folder: Path, name: str, *sources: str) -> Path:
+    """A notebook in ``folder``: a ``parameters`` cell (``label = "x"``), then one code cell
+    per source."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('label = "x"')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, *(nbformat.v4.new_code_cell(s) for s in sources)]
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path

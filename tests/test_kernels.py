@@ -12,19 +12,13 @@ import pytest
 
 from chiso766.render.errors import RenderError
 from chiso766.render.kernels import KernelDied, WarmKernel
+from conftest import small_notebook
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("english_module")]
 MINI = Path(__file__).parent / "data" / "notebooks" / "mini_report.ipynb"
 
 
-def notebook(tmp_path: Path, name: str, *sources: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('label = "x"')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, *(nbformat.v4.new_code_cell(s) for s in sources)]
-    path = tmp_path / f"{name}.ipynb"
-    nbformat.write(nb, path)
-    return path
+notebook = small_notebook
 
 
 @pytest.fixture(scope="module")

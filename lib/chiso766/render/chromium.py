@@ -455,13 +455,17 @@ class Browser:
             "return [all - each.reduce((a, b) => a + b, 0), ...each];"
             f"}})({json.dumps(selector)})"
         )
-        answer = self.call(
-            "Runtime.evaluate", {"expression": script, "returnByValue": True}, session=session
-        )
-        value = answer.get("result", {}).get("value")
+        value = self._evaluate(session, script)
         if not isinstance(value, list) or not value:
             raise RenderError("could not lay out the page's parts for printing", stage="pdf")
         return [int(v) for v in value]
+
+    def _evaluate(self, session: str, script: str) -> Any:
+        """The value of a script run in the page of ``session``."""
+        answer = self.call(
+            "Runtime.evaluate", {"expression": script, "returnByValue": True}, session=session
+        )
+        return answer.get("result", {}).get("value")
 
     def _show_part(self, session: str, selector: str, k: int) -> int:
         """Show the page without its parts (``k`` = -1) or part ``k`` alone; the parts' count."""
@@ -476,10 +480,7 @@ class Browser:
             "document.querySelector('main').replaceWith(page);"
             f"return parts.length;}})({json.dumps(selector)}, {int(k)})"
         )
-        answer = self.call(
-            "Runtime.evaluate", {"expression": script, "returnByValue": True}, session=session
-        )
-        value = answer.get("result", {}).get("value")
+        value = self._evaluate(session, script)
         if not isinstance(value, int):
             raise RenderError("could not lay out the page's parts for printing", stage="pdf")
         return value
@@ -495,12 +496,7 @@ class Browser:
         )
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
-            answer = self.call(
-                "Runtime.evaluate",
-                {"expression": expression, "returnByValue": True},
-                session=session,
-            )
-            if answer.get("result", {}).get("value") is True:
+            if self._evaluate(session, expression) is True:
                 return
             time.sleep(0.02)
         raise RenderError(

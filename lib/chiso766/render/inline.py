@@ -22,14 +22,10 @@ from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
 
-from chiso766.i18n import _
-from chiso766.render.errors import RenderError
-
 log = logging.getLogger(__name__)
 
 ENGINE = "chiso766-inline"
 _RUNNING = threading.Lock()  # one notebook at a time: stdout and the shell are process-wide
-_REGISTER = threading.Lock()
 
 
 class _Outputs:
@@ -125,40 +121,41 @@ def _shell():
     return shell
 
 
+def _inline_engine() -> type:
+    """The papermill engine that runs each code cell by :func:`run_cell`."""
+    from chiso766.render.kernels import jupyter_imports
+
+    with jupyter_imports():
+        from papermill.engines import Engine
+
+    class InlineEngine(Engine):
+        """Each code cell run by :func:`run_cell` in this process, until one fails."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            _fresh_namespace()
+            count = 0
+            for index, cell in enumerate(nb_man.nb.cells):
+                if cell.cell_type != "code":
+                    continue
+                nb_man.cell_start(cell, index)
+                count += 1
+                try:
+                    failed = run_cell(cell, count)
+                    if failed:
+                        nb_man.cell_exception(cell, index)
+                        break
+                finally:
+                    nb_man.cell_complete(cell, index)
+
+    return InlineEngine
+
+
 def _register_engine() -> None:
     """Register :data:`ENGINE` with papermill (once per process)."""
-    from chiso766.render.kernels import _engines, imported, jupyter_imports
+    from chiso766.render.kernels import register_engine
 
-    if imported("papermill.engines") and ENGINE in _engines():
-        return
-    with jupyter_imports():
-        from papermill.engines import Engine, papermill_engines
-
-    with _REGISTER:
-        if ENGINE in papermill_engines._engines:
-            return
-
-        class InlineEngine(Engine):
-            """Each code cell run by :func:`run_cell` in this process, until one fails."""
-
-            @classmethod
-            def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
-                _fresh_namespace()
-                count = 0
-                for index, cell in enumerate(nb_man.nb.cells):
-                    if cell.cell_type != "code":
-                        continue
-                    nb_man.cell_start(cell, index)
-                    count += 1
-                    try:
-                        failed = run_cell(cell, count)
-                        if failed:
-                            nb_man.cell_exception(cell, index)
-                            break
-                    finally:
-                        nb_man.cell_complete(cell, index)
-
-        papermill_engines.register(ENGINE, InlineEngine)
+    register_engine(ENGINE, _inline_engine)
 
 
 def run_cell(cell: Any, count: int) -> bool:
@@ -233,12 +230,9 @@ class InlineKernel:
                     request_save_on_cell_execute=False,
                 )
         except PapermillExecutionError as exc:
-            raise RenderError(
-                _("{notebook} failed in cell {cell}: {error}").format(
-                    notebook=notebook.name, cell=exc.exec_count, error=f"{exc.ename}: {exc.evalue}"
-                ),
-                stage="execute",
-            ) from exc
+            from chiso766.render.kernels import failed_cell
+
+            raise failed_cell(notebook, exc) from exc
         finally:
             _fresh_namespace()  # the report's objects freed
             self.reports += 1

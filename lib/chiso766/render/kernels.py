@@ -66,51 +66,74 @@ def imported(*names: str) -> bool:
     return all(name in sys.modules for name in names)
 
 
-def _register_engine() -> None:
-    """Register :data:`ENGINE` with papermill (once per process)."""
-    if imported("papermill.engines") and ENGINE in _engines():
+def register_engine(name: str, make: Any) -> None:
+    """Register the papermill engine ``make()`` returns under ``name``, once per process
+    (``make`` imports papermill under :func:`jupyter_imports` itself; it runs only if the
+    engine is not registered yet)."""
+    if imported("papermill.engines") and name in _engines():
         return
+    with _REGISTER_LOCK:
+        if imported("papermill.engines") and name in _engines():
+            return
+        engine = make()
+        sys.modules["papermill.engines"].papermill_engines.register(name, engine)
+
+
+def failed_cell(notebook: Path, exc: Any) -> RenderError:
+    """The plain error for a papermill ``PapermillExecutionError``: the notebook, the cell,
+    the exception."""
+    return RenderError(
+        _("{notebook} failed in cell {cell}: {error}").format(
+            notebook=notebook.name, cell=exc.exec_count, error=f"{exc.ename}: {exc.evalue}"
+        ),
+        stage="execute",
+    )
+
+
+def _warm_engine() -> type:
+    """nbclient execution in a kernel that is already running (``km``, ``kc``)."""
     with jupyter_imports():
         from papermill.clientwrap import PapermillNotebookClient
-        from papermill.engines import NBClientEngine, papermill_engines
+        from papermill.engines import NBClientEngine
         from papermill.utils import merge_kwargs, remove_args
 
-    with _REGISTER_LOCK:
-        if ENGINE in papermill_engines._engines:
-            return
+    class WarmEngine(NBClientEngine):
+        """nbclient execution in a kernel that is already running (``km``, ``kc``)."""
 
-        class WarmEngine(NBClientEngine):
-            """nbclient execution in a kernel that is already running (``km``, ``kc``)."""
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
+            km, kc = kwargs.pop("km"), kwargs.pop("kc")
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            final = merge_kwargs(
+                kwargs,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=log,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
+            client = PapermillNotebookClient(nb_man, km=km, **final)
+            client.kc = kc
+            return client.execute()
 
-            @classmethod
-            def execute_managed_notebook(
-                cls,
-                nb_man,
-                kernel_name,
-                log_output=False,
-                stdout_file=None,
-                stderr_file=None,
-                start_timeout=60,
-                execution_timeout=None,
-                **kwargs,
-            ):
-                km, kc = kwargs.pop("km"), kwargs.pop("kc")
-                kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-                final = merge_kwargs(
-                    kwargs,
-                    timeout=execution_timeout,
-                    startup_timeout=start_timeout,
-                    kernel_name=kernel_name,
-                    log=log,
-                    log_output=log_output,
-                    stdout_file=stdout_file,
-                    stderr_file=stderr_file,
-                )
-                client = PapermillNotebookClient(nb_man, km=km, **final)
-                client.kc = kc
-                return client.execute()
+    return WarmEngine
 
-        papermill_engines.register(ENGINE, WarmEngine)
+
+def _register_engine() -> None:
+    """Register :data:`ENGINE` with papermill (once per process)."""
+    register_engine(ENGINE, _warm_engine)
 
 
 def _engines() -> dict:
@@ -240,12 +263,7 @@ class WarmKernel:
                 request_save_on_cell_execute=False,
             )
         except PapermillExecutionError as exc:
-            raise RenderError(
-                _("{notebook} failed in cell {cell}: {error}").format(
-                    notebook=notebook.name, cell=exc.exec_count, error=f"{exc.ename}: {exc.evalue}"
-                ),
-                stage="execute",
-            ) from exc
+            raise failed_cell(notebook, exc) from exc
         except (DeadKernelError, RuntimeError) as exc:
             if not self.alive() or isinstance(exc, DeadKernelError):
                 self.shutdown()
@@ -268,4 +286,11 @@ class WarmKernel:
         return nb
 
 
-__all__ = ["ENGINE", "KernelDied", "WarmKernel", "jupyter_imports"]
+__all__ = [
+    "ENGINE",
+    "KernelDied",
+    "WarmKernel",
+    "failed_cell",
+    "jupyter_imports",
+    "register_engine",
+]
