@@ -496,13 +496,21 @@ class Browser:
         )
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
-            if self._evaluate(session, expression) is True:
-                return
+            try:
+                if self._evaluate(session, expression) is True:
+                    return
+            except RenderError as exc:  # a document being replaced has no context for a moment
+                if not any(phrase in str(exc) for phrase in _BETWEEN_DOCUMENTS):
+                    raise
             time.sleep(0.02)
         raise RenderError(
             _("{name} did not load in {seconds:g} s").format(name=name, seconds=self.timeout),
             stage="pdf",
         )
+
+
+#: DevTools answers while a tab swaps documents (an error page replacing the file's, say).
+_BETWEEN_DOCUMENTS = ("Cannot find default execution context", "Execution context was destroyed")
 
 
 def _merge_pdfs(pieces: list[bytes], pdf: Path) -> None:
