@@ -195,3 +195,33 @@ def test_parts_print_as_documents_of_their_own_in_order_with_one_tab_or_two(tmp_
     assert "Phụ lục" not in pages[0]  # the main page holds no appendix
     assert starts[3] - starts[2] >= 2  # Phụ lục II runs over pages of its own …
     assert "1/" in pages[starts[2]] and "1/1" in pages[starts[3]]  # … each numbered from 1
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_pieces_to_merge_are_printed_untagged_and_a_single_document_keeps_its_tags(tmp_path):
+    """``pdfunite`` drops a piece's structure tree, so pieces are printed without one (half
+    the time); a page without parts is one print and stays a tagged PDF."""
+    parts = '<section class="appendix"><h2>Phụ lục I</h2><p>Ngắn.</p></section>'
+    merged, single = tmp_path / "merged.html", tmp_path / "single.html"
+    merged.write_text(PARTS.format(parts=parts), encoding="utf-8")
+    single.write_text(PARTS.format(parts=""), encoding="utf-8")
+    with chromium.Browser() as browser:
+        asked: list[dict] = []
+        call = browser.call
+
+        def spy(method, params=None, session=None, **kw):
+            if method == "Page.printToPDF":
+                asked.append(dict(params or {}))
+            return call(method, params, session=session, **kw)
+
+        browser.call = spy  # type: ignore[method-assign]
+        assert browser.print_parts(merged, tmp_path / "merged.pdf", "section.appendix") == 1
+        assert [a.get("generateTaggedPDF") for a in asked] == [False, False]
+        asked.clear()
+        assert browser.print_parts(single, tmp_path / "single.pdf", "section.appendix") == 0
+        assert [a.get("generateTaggedPDF") for a in asked] == [None]
+    info = subprocess.run(["pdfinfo", str(tmp_path / "single.pdf")], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    assert re.search(r"^Tagged:\s+yes", info, re.M), info
+    assert "Phụ lục I" in pdf_text(tmp_path / "merged.pdf")
