@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import Environment, StrictUndefined
+from jinja2 import Environment, StrictUndefined, Template
 
 from chiso766.formatting import register_filters
 
@@ -40,6 +40,12 @@ def _env() -> Environment:
     return register_filters(env)
 
 
+@cache
+def _compiled(source: str) -> Template:
+    """A template compiled once per process (a batch phrases the same sentences often)."""
+    return _env().from_string(source)
+
+
 def phrase(sentence: Sentence, path: str | None = None) -> str:
     """Render one sentence; '' for a branch whose template is empty (e.g. nothing to say)."""
     table = templates(path)
@@ -49,7 +55,7 @@ def phrase(sentence: Sentence, path: str | None = None) -> str:
         raise KeyError(f"no template for {sentence.kind}/{sentence.branch}") from None
     if not source:
         return ""
-    return _env().from_string(source).render(**sentence.data).strip()
+    return _compiled(source).render(**sentence.data).strip()
 
 
 @cache

@@ -88,23 +88,20 @@ class Svg:
 
     def rect(self, x: float, y: float, w: float, h: float, fill: str, **attrs: object) -> None:
         self.add(
-            Markup('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"{}/>').format(
-                _num(x), _num(y), _num(max(0.0, w)), _num(max(0.0, h)), fill, _attrs(attrs)
-            )
+            f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(max(0.0, w))}" '
+            f'height="{_num(max(0.0, h))}" fill="{escape(fill)}"{_attrs(attrs)}/>'
         )
 
     def line(self, x1: float, y1: float, x2: float, y2: float, stroke: str, **attrs: object):
         self.add(
-            Markup('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"{}/>').format(
-                _num(x1), _num(y1), _num(x2), _num(y2), stroke, _attrs(attrs)
-            )
+            f'<line x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(x2)}" y2="{_num(y2)}" '
+            f'stroke="{escape(stroke)}"{_attrs(attrs)}/>'
         )
 
     def circle(self, cx: float, cy: float, r: float, fill: str, **attrs: object) -> None:
         self.add(
-            Markup('<circle cx="{}" cy="{}" r="{}" fill="{}"{}/>').format(
-                _num(cx), _num(cy), _num(r), fill, _attrs(attrs)
-            )
+            f'<circle cx="{_num(cx)}" cy="{_num(cy)}" r="{_num(r)}" '
+            f'fill="{escape(fill)}"{_attrs(attrs)}/>'
         )
 
     def polyline(self, points: Sequence[tuple[float, float]], stroke: str, **attrs: object):
@@ -112,9 +109,8 @@ class Svg:
             return
         pts = " ".join(f"{_num(x)},{_num(y)}" for x, y in points)
         self.add(
-            Markup('<polyline points="{}" fill="none" stroke="{}"{}/>').format(
-                pts, stroke, _attrs(attrs)
-            )
+            f'<polyline points="{escape(pts)}" fill="none" stroke="{escape(stroke)}"'
+            f"{_attrs(attrs)}/>"
         )
 
     def text(
@@ -130,21 +126,11 @@ class Svg:
         baseline: str = "middle",
         **attrs: object,
     ) -> None:
+        bold = ' font-weight="bold"' if weight == "bold" else ""
         self.add(
-            Markup(
-                '<text x="{}" y="{}" font-size="{}" text-anchor="{}" dominant-baseline="{}" '
-                'fill="{}"{}{}>{}</text>'
-            ).format(
-                _num(x),
-                _num(y),
-                _num(size),
-                anchor,
-                baseline,
-                fill,
-                Markup(' font-weight="bold"') if weight == "bold" else Markup(""),
-                _attrs(attrs),
-                str(text),
-            )
+            f'<text x="{_num(x)}" y="{_num(y)}" font-size="{_num(size)}" '
+            f'text-anchor="{escape(anchor)}" dominant-baseline="{escape(baseline)}" '
+            f'fill="{escape(fill)}"{bold}{_attrs(attrs)}>{escape(str(text))}</text>'
         )
 
     def markup(self) -> Markup:
@@ -157,11 +143,10 @@ class Svg:
         return head + Markup("".join(self.parts)) + Markup("</svg>")
 
 
-def _attrs(attrs: dict[str, object]) -> Markup:
-    out = [
-        Markup(' {}="{}"').format(k.replace("_", "-"), v) for k, v in attrs.items() if v is not None
-    ]
-    return Markup("".join(out))
+def _attrs(attrs: dict[str, object]) -> str:
+    return "".join(
+        f' {escape(k.replace("_", "-"))}="{escape(v)}"' for k, v in attrs.items() if v is not None
+    )
 
 
 def polylines(points: Iterable[tuple[float, float | None]]) -> list[list[tuple[float, float]]]:

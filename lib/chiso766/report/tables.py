@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from chiso766.compute.textnorm import slug
 from chiso766.formatting import MISSING, fmt_number
@@ -137,22 +137,26 @@ def block_table_html(table: Table) -> str:
     cards = bool(classes & {"stack", "phone-cards"}) or table.wide  # a phone: each row a card
     if table.wide:
         css += " wide"
-    parts: list[str] = [Markup('<div class="table-wrap"><table class="{}">').format(css)]
+    parts: list[str] = [f'<div class="table-wrap"><table class="{escape(css)}">']
     if table.caption:
-        parts.append(Markup("<caption>{}</caption>").format(table.caption))
+        parts.append(f"<caption>{escape(table.caption)}</caption>")
     total = sum(table.widths) or 1.0
     if classes - PHONE_ONLY:  # a laid-out table: its columns' widths
         parts.append("<colgroup>")
-        parts += [
-            Markup('<col style="width:{}%">').format(f"{100 * w / total:.1f}") for w in table.widths
-        ]
+        parts += [f'<col style="width:{100 * w / total:.1f}%">' for w in table.widths]
         parts.append("</colgroup>")
     parts.append("<thead><tr>")
     parts += [
-        Markup('<th scope="col"{}>{}</th>').format(_cls(num), h)
+        f'<th scope="col"{_cls(num)}>{escape(h)}</th>'
         for h, num in zip(table.columns, table.numeric, strict=True)
     ]
     parts.append("</tr></thead><tbody>")
+    # each cell's opening tag, by column and by whether the value is missing (escaped once)
+    labels = [f' data-label="{escape(h)}"' if cards else "" for h in table.columns]
+    opening = [
+        (f"<td{_cls(num)}{label}>", f"<td{_cls(num, True)}{label}>")
+        for num, label in zip(table.numeric, labels, strict=True)
+    ]
     for i, row in enumerate(table.rows):
         holes = table.missing[i] if i < len(table.missing) else [False] * len(row)
         parts.append("<tr>")
@@ -160,21 +164,18 @@ def block_table_html(table: Table) -> str:
             if j == table.chip:
                 value = chip(text if not holes[j] else None)
             elif j in table.markup and not holes[j]:
-                value = Markup(text)  # trusted: made by the table's own formatter
+                value = text  # trusted: made by the table's own formatter
             else:
-                value = text
-            label = Markup(' data-label="{}"').format(table.columns[j]) if cards else ""
-            parts.append(
-                Markup("<td{}{}>{}</td>").format(_cls(table.numeric[j], holes[j]), label, value)
-            )
+                value = escape(text)
+            parts.append(f"{opening[j][bool(holes[j])]}{value}</td>")
         parts.append("</tr>")
     parts.append("</tbody></table></div>")
     return "".join(parts)
 
 
-def _cls(num: bool, na: bool = False) -> Markup:
+def _cls(num: bool, na: bool = False) -> str:
     css = " ".join(c for c, on in (("num", num), ("na", na)) if on)
-    return Markup(' class="{}"').format(css) if css else Markup("")
+    return f' class="{css}"' if css else ""
 
 
 def table_html(
