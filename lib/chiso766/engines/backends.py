@@ -63,6 +63,13 @@ class Engine:
         return set(ORDINAL_COLUMNS) <= set(self.table(DOSSIERS).columns)
 
     def execute(self, expr: ir.Expr) -> pd.DataFrame:
+        if self.name == "duckdb" and isinstance(expr, ir.Table):
+            # Ibis's own execute (its relation, then its conversion), one column at a time:
+            # less memory at once for a list of a million dossiers
+            from chiso766.engines.sql_cache import to_frame
+
+            table = self.backend._to_duckdb_relation(expr).to_arrow_table()
+            return to_frame(table, {str(k): str(v) for k, v in expr.schema().items()})
         out = self.backend.execute(expr)
         return out if isinstance(out, pd.DataFrame) else pd.DataFrame(out)
 

@@ -403,6 +403,13 @@ def dossier_costs(
     rows of each (unit, indicator) list, with the whole list's length (``total``) and how many
     of its dossiers are still in progress (``open``: late ones, for 2.1)."""
     r = received(dossiers, procedures, cal, window)
+    # only what the lists show or choose by: an engine that keeps the judged dossiers while
+    # the parts are cut from them (DuckDB's CTE) keeps less
+    shown = [c for c in COST_COLUMNS if c in r.columns]
+    flags = ["on_time", "multi", "fin", "req_end", "days_over", "online_ok", "res_fin"]
+    flags += ["fee", "paid_online", "e_result", "digitised", "reused", "synced"]
+    coded = [c for c in ("rating_code", "channel_code") if c in r.columns]
+    r = r.select(*dict.fromkeys([*shown, *flags, "rating", *coded]))
     none = ibis.null("int64")
 
     def part(flag, indicator: str, reason, days=None) -> ir.Table:
