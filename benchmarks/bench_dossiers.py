@@ -13,13 +13,13 @@ codes — built, compiled and executed as ``chiso766.dossier_analytics`` does; b
 runs, wall and CPU time: on a shared machine CPU time drifts less), and the same without the
 derived columns, the days looked up in the calendar (what a store gets whose ordinals do not
 match the calendar in use, or an older store until its next load); the "what costs points"
-lists of one month (expression → frame, then the
-Vietnamese reasons); the same unit × month table in plain pandas (numpy calendar lookups, a
-group-by; a child process) and the ratio; the same expressions on Spark local mode over the
-Parquet (a child process). Results of DuckDB, pandas and Spark are checked equal. Peak
-memory: max RSS of the main process (load, DuckDB stages) and of each child
-(``resource.getrusage``). Prints figures; asserts nothing (the aims — table ≤ 1 s on DuckDB,
-≥ 2× faster than pandas, peak ≤ 2 GB — are shown).
+lists of one month (expression → frame, then the Vietnamese reasons); the same unit × month
+table in plain pandas (numpy calendar lookups, a group-by; a child process) and the ratio; the
+same expressions on Spark local mode over the Parquet (a child process). Results of DuckDB,
+pandas and Spark are checked equal. Peak memory: max RSS of the main process (load, DuckDB
+stages; DuckDB's results reach pandas one column at a time, as ``chiso766.engines`` converts
+them) and of each child (``resource.getrusage``). Prints figures; asserts nothing (the aims —
+table ≤ 1 s on DuckDB, ≥ 2× faster than pandas, peak ≤ 2 GB — are shown).
 """
 
 from __future__ import annotations
