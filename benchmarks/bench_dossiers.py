@@ -16,10 +16,12 @@ match the calendar in use, or an older store until its next load); the "what cos
 lists of one month (expression → frame, then the Vietnamese reasons); the same unit × month
 table in plain pandas (numpy calendar lookups, a group-by; a child process) and the ratio; the
 same expressions on Spark local mode over the Parquet (a child process). Results of DuckDB,
-pandas and Spark are checked equal. Peak memory: max RSS of the main process (load, DuckDB
-stages; DuckDB's results reach pandas one column at a time, as ``chiso766.engines`` converts
-them) and of each child (``resource.getrusage``). Prints figures; asserts nothing (the aims —
-table ≤ 1 s on DuckDB, ≥ 2× faster than pandas, peak ≤ 2 GB — are shown).
+pandas and Spark are checked equal. Peak memory: max RSS of the main process after what a
+report run does (load, table, costs lists; DuckDB's results reach pandas one column at a time,
+as ``chiso766.engines`` converts them), then after the comparisons (which keep more of the
+store in DuckDB's buffers), and of each child (``resource.getrusage``). Prints figures;
+asserts nothing (the aims — table ≤ 1 s on DuckDB, ≥ 2× faster than pandas, peak ≤ 2 GB — are
+shown).
 """
 
 from __future__ import annotations
@@ -433,6 +435,31 @@ def main() -> None:
             f"{rss_mb():.0f} MB",
         )
     )
+    march = month_windows(YEAR)[2]
+    t0 = time.perf_counter()
+    table = DI.indicator_table(
+        eng.execute(dossier_counts(d, p, c, march)),
+        None,
+        duck[["unit_id"]].assign(unit=duck["unit_id"], level="commune"),
+        ("province:bench", "Tỉnh"),
+    )
+    skip = sorted(DI.target_met(table, load_catalogue("portal-2026")))
+    raw = eng.execute(dossier_costs(d, p, c, march, skip))
+    t_costs = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    costs = DI.finish_costs(raw, table)
+    t_finish = time.perf_counter() - t1
+    rows.append(
+        (
+            f"costs lists of one month ({len(costs):,} rows), DuckDB (with its table)",
+            f"{t_costs:.2f} s + reasons {t_finish:.2f} s",
+            f"{rss_mb():.0f} MB",
+        )
+    )
+    # peak so far: what a report run does (load, the table, the costs lists); the
+    # comparisons below keep more of the store in DuckDB's buffers
+    peak_report = rss_mb()
+    rows.append(("peak RSS so far (load, table, costs)", "", f"{peak_report:.0f} MB"))
     joined, t_joined, c_joined, _ = timed(looked, lin)
     same = normalise(joined).equals(normalise(duck))
     rows.append(
@@ -455,27 +482,6 @@ def main() -> None:
     pq.execute(dossier_counts(pq.table(DOSSIERS), pq.table(PROCEDURES), pq.table("calendar"), pm))
     rows.append(("same table, DuckDB over the Parquet", f"{time.perf_counter() - t0:.2f} s", ""))
 
-    march = month_windows(YEAR)[2]
-    t0 = time.perf_counter()
-    table = DI.indicator_table(
-        eng.execute(dossier_counts(d, p, c, march)),
-        None,
-        duck[["unit_id"]].assign(unit=duck["unit_id"], level="commune"),
-        ("province:bench", "Tỉnh"),
-    )
-    skip = sorted(DI.target_met(table, load_catalogue("portal-2026")))
-    raw = eng.execute(dossier_costs(d, p, c, march, skip))
-    t_costs = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    costs = DI.finish_costs(raw, table)
-    t_finish = time.perf_counter() - t1
-    rows.append(
-        (
-            f"costs lists of one month ({len(costs):,} rows), DuckDB (with its table)",
-            f"{t_costs:.2f} s + reasons {t_finish:.2f} s",
-            f"{rss_mb():.0f} MB",
-        )
-    )
     st.close()
 
     pdr = child(pandas_table, path)
@@ -509,7 +515,8 @@ def main() -> None:
         print(f"{name:<{width}}  {t:<48} {mem}")
     print(
         f"\naims: table ≤ 1 s on DuckDB ({t_table:.2f} s), ≥ 2× faster than pandas "
-        f"({ratio:.1f}×), peak ≤ 2 GB (main {rss_mb():.0f} MB, pandas {pdr['rss']:.0f} MB)"
+        f"({ratio:.1f}×), peak ≤ 2 GB (load, table, costs {peak_report:.0f} MB; main process "
+        f"{rss_mb():.0f} MB; pandas {pdr['rss']:.0f} MB)"
     )
     tmp.cleanup()
 
