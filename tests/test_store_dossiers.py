@@ -225,3 +225,86 @@ def test_a_load_without_a_calendar_for_its_years_still_stores(tmp_path, monkeypa
         assert SD.counts(st)[DOSSIERS] == 6
         monkeypatch.undo()
         assert not SD.workdays_valid(st.con, calendar_of(st))  # looked up until the next load
+
+
+def test_a_store_with_ordinals_but_not_days_and_codes_still_works_and_migrates(tmp_path):
+    from chiso766 import dossier_analytics as DA
+
+    path = tmp_path / "s.duckdb"
+    with Store(path) as st:
+        load(st, "ho-so.csv", "thu-tuc.csv", "quyet-dinh.csv")
+        expected = DA.compute(st, "2026-03")
+        records = SD.read_table(st, DOSSIERS)
+        files = st.con.execute("SELECT * FROM dossier_files ORDER BY file_id").fetchall()
+        # the store as it was when only the ordinals were kept
+        for col in SD.DERIVED_COLUMNS:
+            st.con.execute(f"ALTER TABLE dossier_records DROP COLUMN {col}")
+        st.con.execute("DROP TABLE dossier_units")
+        st.con.execute("ALTER TABLE dossier_workdays DROP COLUMN layout")
+    with Store(path, read_only=True) as st:
+        assert not SD.workdays_valid(st.con, calendar_of(st))
+        with DA.open_engine(st) as eng:
+            assert not eng.stored_ordinals
+        got = DA.compute(st, "2026-03")
+        pd.testing.assert_frame_equal(got.table, expected.table)
+        pd.testing.assert_frame_equal(got.costs, expected.costs)
+    with Store(path) as st:
+        assert load(st, "ho-so.csv")[0].status == "unchanged"  # a load migrates all the same
+        assert SD.workdays_valid(st.con, calendar_of(st))
+        with DA.open_engine(st) as eng:
+            assert eng.stored_ordinals
+        got = DA.compute(st, "2026-03")
+        pd.testing.assert_frame_equal(got.table, expected.table)
+        pd.testing.assert_frame_equal(got.costs, expected.costs)
+        # nothing lost: the records and the history of files are as they were
+        pd.testing.assert_frame_equal(SD.read_table(st, DOSSIERS), records)
+        assert st.con.execute("SELECT * FROM dossier_files ORDER BY file_id").fetchall() == files
+
+
+def test_days_and_codes_are_those_of_the_fields(tmp_path):
+    from chiso766.engines.expressions import CODES
+
+    with Store(tmp_path / "s.duckdb") as st:
+        load(st, "ho-so.csv")
+        rows = st.con.execute(
+            "SELECT received_at, due_at, least(finished_at, returned_at), "
+            "supplement_requested_at, r_day, due_day, end_day, req_day, channel, channel_code, "
+            "status, status_code, rating, rating_code FROM dossier_records"
+        ).fetchall()
+        for row in rows:
+            for ts, day in zip(row[:4], row[4:8], strict=True):
+                assert day == (None if ts is None else ts.date())
+            pairs = zip(row[8::2], row[9::2], strict=True)
+            for field, (value, code) in zip(CODES, pairs, strict=True):
+                assert code == (None if value is None else CODES[field].index(value) + 1)
+        # a value outside the vocabulary gets 0 (compares unequal to every known value)
+        cols = SD.COLUMNS[DOSSIERS]
+        picked = ", ".join("'fax'" if c == "channel" else c for c in cols[1:])
+        st.con.execute(
+            f"INSERT INTO dossier_records ({', '.join(cols)}) "
+            f"SELECT 'X-' || dossier_id, {picked} FROM dossier_records LIMIT 1"
+        )
+        assert SD.refresh_workdays(st.con, calendar_of(st)) == "added"
+        code = "SELECT channel_code FROM dossier_records WHERE dossier_id LIKE 'X-%'"
+        assert st.con.execute(code).fetchall() == [(0,)]
+
+
+def test_a_unit_keeps_its_code_and_a_new_unit_gets_the_next(tmp_path):
+    with Store(tmp_path / "s.duckdb") as st:
+        load(st, "ho-so.csv")
+        units = dict(st.con.execute("SELECT unit_id, unit_code FROM dossier_units").fetchall())
+        assert sorted(units.values()) == list(range(1, len(units) + 1))
+        cols = SD.COLUMNS[DOSSIERS]
+        picked = ", ".join("'commune:new'" if c == "unit_id" else c for c in cols[1:])
+        st.con.execute(
+            f"INSERT INTO dossier_records ({', '.join(cols)}) "
+            f"SELECT 'X-' || dossier_id, {picked} FROM dossier_records LIMIT 1"
+        )
+        assert SD.refresh_workdays(st.con, calendar_of(st)) == "added"
+        now = dict(st.con.execute("SELECT unit_id, unit_code FROM dossier_units").fetchall())
+        assert now == {**units, "commune:new": len(units) + 1}
+        pairs = st.con.execute(
+            "SELECT DISTINCT r.unit_id, r.unit_code, u.unit_code FROM dossier_records r "
+            "JOIN dossier_units u USING (unit_id)"
+        ).fetchall()
+        assert all(a == b for _, a, b in pairs) and len(pairs) == len(now)

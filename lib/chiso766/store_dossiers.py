@@ -12,7 +12,9 @@ supplement-request days (:data:`WORKDAY_COLUMNS`), computed when records are loa
 ``dossier_workdays``. The engines use them only while the calendar in use agrees with that
 stamp (:func:`workdays_valid`); otherwise — a holiday file changed, an older store, records
 written by other means — they look the days up in the calendar again, and the next load
-recomputes them.
+recomputes them. Computed with them, valid with them: each dossier's days and the codes of its
+channel, status, rating and unit (:data:`DERIVED_COLUMNS`; units numbered in
+``dossier_units``), which spare the queries casts, string comparisons and a group-by on names.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import duckdb
 import pandas as pd
 
 from chiso766.compute.workdays import CalendarError
+from chiso766.engines.expressions import CODES
 from chiso766.ingest.dossier_inputs import ExportRead
 from chiso766.ingest.dossier_schema import DECISIONS, DOSSIERS, PROCEDURES
 from chiso766.store import Store, now_local
@@ -55,6 +58,7 @@ CREATE TABLE IF NOT EXISTS dossier_records (
     r_upto INTEGER, due_before INTEGER, end_upto INTEGER, req_upto INTEGER);
 CREATE TABLE IF NOT EXISTS dossier_workdays (
     first_day DATE, last_day DATE, digest VARCHAR, computed_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS dossier_units (unit_code INTEGER, unit_id VARCHAR);
 CREATE TABLE IF NOT EXISTS dossier_procedures (
     procedure_code VARCHAR PRIMARY KEY, procedure_name VARCHAR, level VARCHAR,
     legal_days INTEGER, online_level VARCHAR, has_fee BOOLEAN, paper_result BOOLEAN,
@@ -92,6 +96,25 @@ WORKDAY_COLUMNS = {
 }
 
 
+def _code(field: str) -> str:
+    """SQL of a field's code (:data:`chiso766.engines.expressions.CODES`)."""
+    whens = " ".join(f"WHEN '{v}' THEN {i}" for i, v in enumerate(CODES[field], 1))
+    return f"CASE WHEN {field} IS NULL THEN NULL ELSE CASE {field} {whens} ELSE 0 END END"
+
+
+# what else a dossier's fields give, computed with the ordinals: column → (type, SQL)
+DERIVED_COLUMNS = {
+    "r_day": ("DATE", "CAST(received_at AS DATE)"),
+    "due_day": ("DATE", "CAST(due_at AS DATE)"),
+    "end_day": ("DATE", "CAST(least(finished_at, returned_at) AS DATE)"),
+    "req_day": ("DATE", "CAST(supplement_requested_at AS DATE)"),
+    **{f"{f}_code": ("TINYINT", _code(f)) for f in CODES},
+    "unit_code": ("INTEGER", "u.unit_code"),  # from dossier_units
+}
+#: what the derived columns depend on besides the calendar (kept with its stamp)
+LAYOUT = hashlib.sha256(repr(sorted(DERIVED_COLUMNS.items())).encode()).hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class Loaded:
     """What one file did to the store."""
@@ -109,9 +132,16 @@ def ensure_schema(store: Store) -> None:
 
 def ensure_schema_con(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA)
-    # stores made before the ordinals were kept: add the columns (empty until computed)
-    for col in WORKDAY_COLUMNS:
-        con.execute(f"ALTER TABLE dossier_records ADD COLUMN IF NOT EXISTS {col} INTEGER")
+    # stores made before the ordinals (then the days and codes) were kept: add the columns
+    # (empty until computed) and the layout of the stamp
+    added = dict.fromkeys(WORKDAY_COLUMNS, "INTEGER")
+    added |= {c: kind for c, (kind, _) in DERIVED_COLUMNS.items()}
+    have = {r[0] for r in con.execute("DESCRIBE dossier_records").fetchall()}
+    for col, kind in added.items():
+        if col not in have:
+            con.execute(f"ALTER TABLE dossier_records ADD COLUMN {col} {kind}")
+    if "layout" not in {r[0] for r in con.execute("DESCRIBE dossier_workdays").fetchall()}:
+        con.execute("ALTER TABLE dossier_workdays ADD COLUMN layout VARCHAR")
 
 
 def has_tables(store: Store) -> bool:
@@ -205,13 +235,19 @@ def _agrees(calendar: pd.DataFrame, stamp: tuple[dt.date, dt.date, str]) -> bool
 
 
 def _stamp(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date, str] | None:
-    rows = con.execute("SELECT first_day, last_day, digest FROM dossier_workdays").fetchall()
+    """The calendar stamp of the derived columns, if they have the current layout."""
+    cols = {r[0] for r in con.execute("DESCRIBE dossier_workdays").fetchall()}
+    if "layout" not in cols:  # a store older than the days and codes
+        return None
+    rows = con.execute(
+        "SELECT first_day, last_day, digest FROM dossier_workdays WHERE layout = ?", [LAYOUT]
+    ).fetchall()
     return tuple(rows[0]) if len(rows) == 1 else None
 
 
 def has_workday_columns(con: duckdb.DuckDBPyConnection) -> bool:
     cols = {r[0] for r in con.execute("DESCRIBE dossier_records").fetchall()}
-    return set(WORKDAY_COLUMNS) <= cols
+    return set(WORKDAY_COLUMNS) | set(DERIVED_COLUMNS) <= cols
 
 
 def workdays_valid(con: duckdb.DuckDBPyConnection, calendar: pd.DataFrame) -> bool:
@@ -261,14 +297,34 @@ def refresh_workdays(con: duckdb.DuckDBPyConnection, calendar: pd.DataFrame | No
             f"CAST({values} AS INTEGER[])[CAST({day} - DATE '{first}' AS INTEGER) + 1] END"
         )
 
-    sets = ", ".join(f"{col} = {lookup(*how)}" for col, how in WORKDAY_COLUMNS.items())
-    where = "" if full else " WHERE r_upto IS NULL"
-    con.execute(f"UPDATE dossier_records SET {sets}{where}")
+    where = "" if full else " AND r_upto IS NULL"
+    _number_units(con, where)
+    sets = [f"{col} = {lookup(*how)}" for col, how in WORKDAY_COLUMNS.items()]
+    sets += [f"{col} = {sql}" for col, (_, sql) in DERIVED_COLUMNS.items()]
+    con.execute(
+        f"UPDATE dossier_records SET {', '.join(sets)} FROM dossier_units u "
+        f"WHERE u.unit_id IS NOT DISTINCT FROM dossier_records.unit_id{where}"
+    )
     con.execute("DELETE FROM dossier_workdays")
     con.execute(
-        "INSERT INTO dossier_workdays VALUES (?, ?, ?, ?)", [first, last, digest, now_local()]
+        "INSERT INTO dossier_workdays (first_day, last_day, digest, computed_at, layout) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [first, last, digest, now_local(), LAYOUT],
     )
     return "recomputed" if full else "added"
+
+
+def _number_units(con: duckdb.DuckDBPyConnection, where: str) -> None:
+    """Give the units of the dossiers to compute (``where``) not numbered yet the next codes
+    (a unit keeps its code: the codes of dossiers already computed stay right)."""
+    con.execute(
+        f"""INSERT INTO dossier_units
+        SELECT (SELECT coalesce(max(unit_code), 0) FROM dossier_units)
+               + row_number() OVER (ORDER BY unit_id), unit_id
+        FROM (SELECT DISTINCT unit_id FROM dossier_records WHERE true{where}) n
+        WHERE NOT EXISTS (SELECT 1 FROM dossier_units u
+                          WHERE u.unit_id IS NOT DISTINCT FROM n.unit_id)"""
+    )
 
 
 def counts(store: Store) -> dict[str, int]:

@@ -7,10 +7,11 @@ Parquet files; Spark (``pyspark``, local mode by default, a cluster URL in produ
 Parquet. Both sessions run in UTC over naive local timestamps, so no value shifts.
 
 The store keeps each dossier's working-day ordinals (:data:`chiso766.store_dossiers.
-WORKDAY_COLUMNS`); DuckDB over the store hands them to the expressions only while they were
-computed with the calendar given (:func:`chiso766.store_dossiers.workdays_valid`), else the
-dossiers without them, and the expressions look the days up. Over Parquet files or frames,
-ordinal columns are always left out: nothing says which calendar they came from.
+WORKDAY_COLUMNS`) and its days and codes (:data:`chiso766.engines.expressions.STORED`); DuckDB
+over the store hands them to the expressions only while they were computed with the calendar
+given and the codes in use (:func:`chiso766.store_dossiers.workdays_valid`), else the dossiers
+without them, and the expressions work them out. Over Parquet files or frames, those columns
+are always left out: nothing says which calendar they came from.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from chiso766.engines.expressions import ORDINALS
+from chiso766.engines.expressions import ORDINALS, STORED
 from chiso766.i18n import _
 from chiso766.ingest.dossier_schema import DECISIONS, DOSSIERS, PROCEDURES
 
@@ -40,8 +41,9 @@ class EngineError(RuntimeError):
     """An engine that cannot start (no Java for Spark, …)."""
 
 
-# the working-day ordinals a store keeps with its dossiers
+# the working-day ordinals a store keeps with its dossiers; all the columns it derives
 ORDINAL_COLUMNS = tuple(ORDINALS)
+STORED_COLUMNS = STORED
 
 
 @dataclass
@@ -61,6 +63,13 @@ class Engine:
         return set(ORDINAL_COLUMNS) <= set(self.table(DOSSIERS).columns)
 
     def execute(self, expr: ir.Expr) -> pd.DataFrame:
+        if self.name == "duckdb" and isinstance(expr, ir.Table):
+            # Ibis's own execute (its relation, then its conversion), one column at a time:
+            # less memory at once for a list of a million dossiers
+            from chiso766.engines.sql_cache import to_frame
+
+            table = self.backend._to_duckdb_relation(expr).to_arrow_table()
+            return to_frame(table, {str(k): str(v) for k, v in expr.schema().items()})
         out = self.backend.execute(expr)
         return out if isinstance(out, pd.DataFrame) else pd.DataFrame(out)
 
@@ -149,14 +158,14 @@ def _valid_ordinals(cur, calendar: pd.DataFrame) -> bool:
 
 
 def _without_ordinals(cur, name: str) -> str:
-    """The dossiers' relation ``name``, or a view of it without the ordinal columns."""
+    """The dossiers' relation ``name``, or a view of it without the derived columns."""
     import duckdb
 
     try:
         cols = {r[0] for r in cur.execute(f"DESCRIBE {name}").fetchall()}
     except duckdb.CatalogException:
         return name
-    drop = [c for c in ORDINAL_COLUMNS if c in cols]
+    drop = [c for c in STORED_COLUMNS if c in cols]
     if not drop:
         return name
     view = f"{name}_looked_up"
@@ -222,7 +231,7 @@ def spark_engine(
     for kind, path in parquet.items():
         frame = session.read.parquet(str(path))
         if kind == DOSSIERS:  # no ordinals from files: the expressions look the days up
-            frame = frame.drop(*ORDINAL_COLUMNS)
+            frame = frame.drop(*STORED_COLUMNS)
         frame.createOrReplaceTempView(TABLE_NAMES[kind])
     cal = session.createDataFrame(calendar)
     cal.createOrReplaceTempView(TABLE_NAMES["calendar"])

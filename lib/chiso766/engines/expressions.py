@@ -12,6 +12,10 @@ The working-day ordinals of a dossier's days (:data:`ORDINALS`) are looked up in
 joins, unless ``dossiers`` already has them as columns: the store computes them once, when
 records are loaded (:func:`chiso766.store_dossiers.refresh_workdays`), and the engines hand
 them over only while they were computed with the very calendar in use — else the joins run.
+With them the store keeps what a dossier's own fields give (:data:`STORED`): its days
+(:data:`DAYS`), codes for the channel, status and rating (:data:`CODES`) and for its unit
+(``unit_code``, grouped on instead of the name); the expressions use each column the dossiers
+carry and work the rest out, so Parquet files and frames give the same results.
 A table of windows is grouped by each window's first day; its keys are attached afterwards.
 
 Rules (``METHODOLOGY.md``, "Dossier-level rules"), for a window [start, end]:
@@ -44,7 +48,7 @@ from dataclasses import dataclass
 import ibis
 import ibis.expr.types as ir
 
-from chiso766.ingest.dossier_schema import RESULT_STATUSES
+from chiso766.ingest.dossier_schema import ENUMS, RESULT_STATUSES
 
 # The indicators the records give, in output order: key → (number, catalogue code).
 DOSSIER_INDICATORS: dict[str, tuple[str, str | None]] = {
@@ -113,15 +117,41 @@ def end_of_processing(d: ir.Table) -> ir.DateValue:
     return ibis.least(d.finished_at, d.returned_at).date()
 
 
+# a dossier's days: column → the day it is, from the dossier's timestamps
+DAYS = {
+    "r_day": lambda d: d.received_at.date(),
+    "due_day": lambda d: d.due_at.date(),
+    "end_day": end_of_processing,
+    "req_day": lambda d: d.supplement_requested_at.date(),
+}
+# coded fields: a code column ``<field>_code`` holds 1 + the value's place here, 0 for another
+# value, null for null — a small integer compared instead of a string
+CODES: dict[str, tuple[str, ...]] = {f: tuple(ENUMS[f]) for f in ("channel", "status", "rating")}
+
+
+def _days(d: ir.Table, names: Sequence[str] = tuple(DAYS)) -> ir.Table:
+    """The dossiers with the day columns ``names`` (those they do not carry already)."""
+    todo = {n: DAYS[n](d) for n in names if n not in d.columns}
+    return d.mutate(**todo) if todo else d
+
+
+def _is(t: ir.Table, field: str, values: Sequence[str]) -> ir.BooleanValue:
+    """Whether ``field`` is one of ``values`` (null for null): on its code if carried."""
+    code = f"{field}_code"
+    if code in t.columns:
+        col, values = t[code], [CODES[field].index(v) + 1 for v in values]
+    else:
+        col = t[field]
+    return col == values[0] if len(values) == 1 else col.isin(list(values))
+
+
+def _rated(t: ir.Table) -> ir.BooleanValue:
+    return (t.rating_code if "rating_code" in t.columns else t.rating).notnull()
+
+
 def _dated(dossiers: ir.Table, procedures: ir.Table) -> ir.Table:
     """Dossiers with day columns, the end of processing, and their procedure's rules."""
-    d = dossiers
-    t = d.mutate(
-        r_day=d.received_at.date(),
-        due_day=d.due_at.date(),
-        end_day=end_of_processing(d),
-        req_day=d.supplement_requested_at.date(),
-    )
+    t = _days(dossiers)
     p = procedures.select(
         p_code=procedures.procedure_code,
         legal_days=procedures.legal_days,
@@ -138,6 +168,8 @@ ORDINALS: dict[str, tuple[str, bool]] = {
     "end_upto": ("end_day", True),
     "req_upto": ("req_day", True),
 }
+# every column a store may keep beside a dossier's fields (derived from them at load)
+STORED = (*ORDINALS, *DAYS, "unit_code", *(f"{f}_code" for f in CODES))
 
 
 def _ordinals(t: ir.Table, cal: ir.Table) -> ir.Table:
@@ -175,9 +207,9 @@ def _judged(t: ir.Table) -> ir.Table:
         on_time=~(late_by_time | multi),
         days_over=ibis.cases((late_by_time, t.elapsed - t.due_upto), else_=0).cast("int64"),
         proc_days=ibis.cases((t.fin, ibis.greatest(proc_days, 0)), else_=0).cast("int64"),
-        online_ok=(t.channel == "online") & (~t.paper_result | t.e_result),
+        online_ok=_is(t, "channel", ["online"]) & (~t.paper_result | t.e_result),
         # finished with a result; the status is read only for dossiers finished (cheaper)
-        res_fin=ibis.cases((t.fin, t.status.isin(list(RESULT_STATUSES))), else_=False),
+        res_fin=ibis.cases((t.fin, _is(t, "status", RESULT_STATUSES)), else_=False),
     )
 
 
@@ -231,8 +263,7 @@ def received(
 def carried(dossiers: ir.Table, cal: ir.Table, window: Window | ir.Table) -> ir.Table:
     """Dossiers received before the window and finished in it (they count for 1.4 only), with
     ``wkey`` for a single window, the window's ``ws`` for a table of windows."""
-    d = dossiers
-    t = d.mutate(r_day=d.received_at.date(), end_day=end_of_processing(d))
+    t = _days(dossiers, ("r_day", "end_day"))
     if isinstance(window, Window):
         start, end = ibis.literal(window.start, "date"), ibis.literal(window.end, "date")
         t = t.filter((t.end_day >= start) & (t.end_day <= end) & (t.r_day < start))
@@ -260,11 +291,16 @@ def dossier_counts(
     by: tuple[str, ...] = ("unit_id",),
 ) -> ir.Table:
     """Numerators and denominators per ``by`` (and ``wkey``): the columns of
-    :data:`COUNT_COLUMNS`. Pool them by summing — the province is never an average."""
+    :data:`COUNT_COLUMNS`. Pool them by summing — the province is never an average. Dossiers
+    with a ``unit_code`` are grouped by it, their ``unit_id`` taken from each group."""
     table = not isinstance(window, Window)
-    keys = [*by, "ws"] if table else list(by)  # a window's first day, not its key string
+    coded = "unit_code" in dossiers.columns and "unit_id" in by
+    group = ["unit_code" if coded and k == "unit_id" else k for k in by]
+    keys = [*group, "ws"] if table else group  # a window's first day, not its key string
+    out_keys = [*by, "ws"] if table else list(by)
     r = received(dossiers, procedures, cal, window)
     agg = r.group_by(keys).aggregate(
+        **({"unit_id": r.unit_id.arbitrary()} if coded else {}),
         n_received=r.count(),
         n_on_time=_count_if(r.on_time),
         n_online=_count_if(r.online_ok),
@@ -274,18 +310,22 @@ def dossier_counts(
         n_e_result=_count_if(r.res_fin & r.e_result),
         n_digitised=_count_if(r.digitised),
         n_reused=_count_if(r.reused),
-        n_rated=_count_if(r.rating.notnull()),
-        n_satisfied=_count_if(r.rating == "satisfied"),
+        n_rated=_count_if(_rated(r)),
+        n_satisfied=_count_if(_is(r, "rating", ["satisfied"])),
         n_finished=_count_if(r.fin),
         sum_days=r.proc_days.sum(),
         r_sync=r.count(),
         r_synced=_count_if(r.synced),
     )
     c = carried(dossiers, cal, window)
-    extra = c.group_by(keys).aggregate(c_sync=c.count(), c_synced=_count_if(c.synced))
-    extra = extra.rename(**{f"x_{k}": k for k in keys})
+    extra = c.group_by(keys).aggregate(
+        **({"unit_id": c.unit_id.arbitrary()} if coded else {}),
+        c_sync=c.count(),
+        c_synced=_count_if(c.synced),
+    )
+    extra = extra.rename(**{f"x_{k}": k for k in dict.fromkeys([*keys, *out_keys])})
     j = agg.outer_join(extra, [agg[k] == extra[f"x_{k}"] for k in keys])
-    filled = {k: ibis.coalesce(j[k], j[f"x_{k}"]) for k in keys}
+    filled = {k: ibis.coalesce(j[k], j[f"x_{k}"]) for k in out_keys}
     counts = {
         c: j[c].fill_null(0).cast("int64") for c in COUNT_COLUMNS if c not in ("n_sync", "n_synced")
     }
@@ -363,6 +403,13 @@ def dossier_costs(
     rows of each (unit, indicator) list, with the whole list's length (``total``) and how many
     of its dossiers are still in progress (``open``: late ones, for 2.1)."""
     r = received(dossiers, procedures, cal, window)
+    # only what the lists show or choose by: an engine that keeps the judged dossiers while
+    # the parts are cut from them (DuckDB's CTE) keeps less
+    shown = [c for c in COST_COLUMNS if c in r.columns]
+    flags = ["on_time", "multi", "fin", "req_end", "days_over", "online_ok", "res_fin"]
+    flags += ["fee", "paid_online", "e_result", "digitised", "reused", "synced"]
+    coded = [c for c in ("rating_code", "channel_code") if c in r.columns]
+    r = r.select(*dict.fromkeys([*shown, *flags, "rating", *coded]))
     none = ibis.null("int64")
 
     def part(flag, indicator: str, reason, days=None) -> ir.Table:
@@ -391,7 +438,7 @@ def dossier_costs(
         part(~r.digitised, "4.2", "not_digitised"),
         part(~r.reused, "4.3", "not_reused"),
         part(~r.synced, "1.4", "not_synced"),
-        part(r.rating == "unsatisfied", "5.4", "unsatisfied"),
+        part(_is(r, "rating", ["unsatisfied"]), "5.4", "unsatisfied"),
     ]
     c = carried(dossiers, cal, window)
     c = c.filter(~c.synced)

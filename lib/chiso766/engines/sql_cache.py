@@ -146,22 +146,27 @@ def save(key: str, query: Query) -> None:
 
 
 def to_frame(table: Any, schema: dict[str, str]) -> pd.DataFrame:
-    """An Arrow result → pandas, exactly as Ibis's DuckDB ``execute`` converts it."""
+    """An Arrow result → pandas, exactly as Ibis's DuckDB ``execute`` converts it (a column
+    with nulls through Python objects, then Ibis's conversion per column), one column at a
+    time: only one column's Python objects are alive at once (a costs list of a province's
+    month holds over a million rows)."""
     import ibis
     import pyarrow.types as pat
     from ibis.formats.pandas import PandasData
 
-    df = pd.DataFrame(
-        {
-            name: (
-                col.to_pylist()
-                if pat.is_nested(col.type) or pat.is_dictionary(col.type) or col.null_count
-                else col.to_pandas()
-            )
-            for name, col in zip(table.column_names, table.columns, strict=True)
-        }
-    )
-    return PandasData.convert_table(df, ibis.schema(schema))
+    types = ibis.schema(schema)
+    if tuple(types.names) != tuple(table.column_names):
+        raise ValueError("schema names don't match input data columns")
+    out = {}
+    for name, col in zip(table.column_names, table.columns, strict=True):
+        values = (
+            col.to_pylist()
+            if pat.is_nested(col.type) or pat.is_dictionary(col.type) or col.null_count
+            else col.to_pandas()
+        )
+        out[name] = PandasData.convert_column(pd.DataFrame({name: values})[name], types[name])
+        del values
+    return pd.DataFrame(out)
 
 
 class DuckQueries:
