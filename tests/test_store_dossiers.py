@@ -308,3 +308,36 @@ def test_a_unit_keeps_its_code_and_a_new_unit_gets_the_next(tmp_path):
             "JOIN dossier_units u USING (unit_id)"
         ).fetchall()
         assert all(a == b for _, a, b in pairs) and len(pairs) == len(now)
+
+
+def test_columns_computed_as_records_are_inserted_equal_a_recomputation(tmp_path, monkeypatch):
+    """A load computes a new dossier's ordinals, days and codes in its INSERT (the stored
+    ones agree with the calendar): the same values as recomputing every record."""
+    text = (DATA / "ho-so.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    newer = tmp_path / "ho-so-moi.csv"  # another file: a replaced dossier and new ones
+    moved = [line.replace("-0001,", "-9001,").replace("-0002,", "-9002,") for line in lines[1:]]
+    newer.write_text("\n".join([lines[0], lines[1], *moved]) + "\n", encoding="utf-8")
+    derived = ", ".join(["dossier_id", *SD.WORKDAY_COLUMNS, *SD.DERIVED_COLUMNS])
+    with Store(tmp_path / "s.duckdb") as st:
+        load(st, "ho-so.csv")
+        refreshed: list[str] = []
+        real = SD.refresh_workdays
+        monkeypatch.setattr(SD, "refresh_workdays", lambda *a: refreshed.append(real(*a)))
+        SD.save(st, [read_export(newer)], [sha256_of(newer)])
+        assert refreshed == ["unchanged"]  # the INSERT computed them: nothing left to do
+        assert SD.workdays_valid(st.con, calendar_of(st))
+        inserted = st.con.execute(f"SELECT {derived} FROM dossier_records ORDER BY 1").fetchall()
+        assert len(inserted) > 6 and all(None not in row[:2] for row in inserted)
+        st.con.execute("DELETE FROM dossier_workdays")  # no stamp: every record recomputed
+        assert real(st.con, calendar_of(st)) == "recomputed"
+        again = st.con.execute(f"SELECT {derived} FROM dossier_records ORDER BY 1").fetchall()
+    assert inserted == again
+
+
+def test_the_same_file_twice_in_one_load_is_stored_once(tmp_path):
+    with Store(tmp_path / "s.duckdb") as st:
+        done = load(st, "ho-so.csv", "ho-so.csv")
+        assert [d.status for d in done] == ["ingested", "unchanged"]
+        assert SD.counts(st)[DOSSIERS] == 6
+        assert SD.workdays_valid(st.con, calendar_of(st))

@@ -179,10 +179,11 @@ def write_all(
     """Write validated exports inside the caller's transaction (``chiso766 ingest`` stores
     them with the analyst tables and portal folders of the same call, all or nothing)."""
     ensure_schema_con(con)
+    known = [_known(con, sha) for sha in hashes]
+    calendar = _insert_calendar(con, [r for r, k in zip(reads, known, strict=True) if not k])
     out: list[Loaded] = []
     for read, sha in zip(reads, hashes, strict=True):
-        known = con.execute("SELECT 1 FROM dossier_files WHERE sha256 = ?", [sha]).fetchall()
-        if known:
+        if _known(con, sha):  # loaded before, or earlier in this call
             out.append(Loaded(read.path, read.kind, "unchanged", 0))
             continue
         file_id = sha[:16]
@@ -190,26 +191,100 @@ def write_all(
             "INSERT INTO dossier_files VALUES (?, ?, ?, ?, ?, ?)",
             [file_id, read.path, sha, read.kind, now_local(), len(read.frame)],
         )
-        _upsert(con, read.kind, _frame_for(read).assign(file_id=file_id))
+        frame = _frame_for(read).assign(file_id=file_id)
+        _upsert(con, read.kind, frame, calendar if read.kind == DOSSIERS else None)
         out.append(Loaded(read.path, read.kind, "ingested", len(read.frame)))
-    try:  # new records' ordinals; all of them if the calendar changed
+    if calendar is not None:
+        write_stamp(con, calendar)
+    try:  # records still without ordinals; all of them if the calendar changed
         refresh_workdays(con)
     except CalendarError:  # no calendar for some year: the engines look the days up instead
         pass
     return out
 
 
-def _upsert(con: duckdb.DuckDBPyConnection, kind: str, frame: pd.DataFrame) -> None:
+def _known(con: duckdb.DuckDBPyConnection, sha: str) -> bool:
+    return bool(con.execute("SELECT 1 FROM dossier_files WHERE sha256 = ?", [sha]).fetchall())
+
+
+def _insert_calendar(
+    con: duckdb.DuckDBPyConnection, reads: Sequence[ExportRead]
+) -> pd.DataFrame | None:
+    """The calendar with which new dossiers get their derived columns as they are inserted:
+    the one covering the stored and the new records' dates, when the stored records' columns
+    were computed with a calendar that agrees with it (or there are none); else None — the
+    columns are then computed for every record after the load (:func:`refresh_workdays`)."""
+    if not any(r.kind == DOSSIERS for r in reads):
+        return None
+    from chiso766.ingest.calendar import calendar_for
+
+    days: list[dt.date] = list(_date_span(con) or ())
+    for read in reads:
+        for col in _DATE_COLUMNS[read.kind]:
+            values = pd.to_datetime(read.frame[col]).dropna()
+            if len(values):
+                days += [values.min().date(), values.max().date()]
+    try:
+        calendar = calendar_for(days).frame()
+    except CalendarError:
+        return None
+    stamp = _stamp(con)
+    if stamp is not None and _agrees(calendar, stamp):
+        return calendar
+    empty = con.execute("SELECT count(*) FROM dossier_records").fetchall()[0][0] == 0
+    return calendar if empty else None
+
+
+#: the dates a record mentions (what the calendar must cover)
+_DATE_COLUMNS = {
+    DOSSIERS: ("received_at", "due_at", "finished_at", "returned_at", "supplement_requested_at"),
+    PROCEDURES: (),
+    DECISIONS: ("effective_date", "decision_date", "published_at"),
+}
+
+
+def _upsert(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    frame: pd.DataFrame,
+    calendar: pd.DataFrame | None = None,
+) -> None:
+    """Replace the records with the frame's keys by the frame's rows (dossiers with their
+    derived columns when a ``calendar`` is given)."""
     table = TABLES[kind]
     keys = KEYS[kind]
     con.register("incoming_dossier_rows", frame)
     try:
         on = " AND ".join(f"t.{k} = i.{k}" for k in keys)
         con.execute(f"DELETE FROM {table} t USING incoming_dossier_rows i WHERE {on}")
-        cols = ", ".join([*COLUMNS[kind], "file_id"])
-        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming_dossier_rows")
+        if calendar is not None:
+            insert_dossiers(con, "incoming_dossier_rows", calendar, extra=("file_id",))
+        else:
+            cols = ", ".join([*COLUMNS[kind], "file_id"])
+            con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming_dossier_rows")
     finally:
         con.unregister("incoming_dossier_rows")
+
+
+def insert_dossiers(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    calendar: pd.DataFrame,
+    *,
+    extra: Sequence[str] = (),
+) -> None:
+    """Insert the dossiers of ``source`` (a table, view or ``read_parquet(…)``, with the
+    columns of :data:`COLUMNS` and ``extra``) with their ordinals, days and codes computed
+    by ``calendar`` in the same statement — no later UPDATE (which DuckDB runs on one
+    thread). The caller keeps the stamp (:func:`write_stamp`)."""
+    _number_units(con, f"SELECT DISTINCT unit_id FROM {source}")
+    derived = _derived(calendar)
+    cols = [*COLUMNS[DOSSIERS], *extra]
+    con.execute(
+        f"INSERT INTO dossier_records ({', '.join([*cols, *derived])}) "
+        f"SELECT {', '.join(f'i.{c}' for c in cols)}, {', '.join(derived.values())} "
+        f"FROM {source} i LEFT JOIN dossier_units u ON u.unit_id IS NOT DISTINCT FROM i.unit_id"
+    )
 
 
 # ---- working-day ordinals ----------------------------------------------------------------------
@@ -282,46 +357,58 @@ def refresh_workdays(con: duckdb.DuckDBPyConnection, calendar: pd.DataFrame | No
         todo = con.execute("SELECT count(*) FROM dossier_records WHERE r_upto IS NULL")
         if todo.fetchall()[0][0] == 0:
             return "unchanged"
-    first, last, digest = calendar_stamp(calendar)
+    where = "" if full else " AND r_upto IS NULL"
+    _number_units(con, f"SELECT DISTINCT unit_id FROM dossier_records WHERE true{where}")
+    sets = ", ".join(f"{col} = {sql}" for col, sql in _derived(calendar).items())
+    con.execute(
+        f"UPDATE dossier_records SET {sets} FROM dossier_units u "
+        f"WHERE u.unit_id IS NOT DISTINCT FROM dossier_records.unit_id{where}"
+    )
+    write_stamp(con, calendar)
+    return "recomputed" if full else "added"
+
+
+def _derived(calendar: pd.DataFrame) -> dict[str, str]:
+    """Column → SQL of a dossier's ordinals (by ``calendar``), days and codes; the unit's
+    code is read from ``dossier_units`` joined as ``u``."""
+    first, last, _ = calendar_stamp(calendar)
     if len(calendar) != (last - first).days + 1:
         raise ValueError("a calendar frame has one row per day, without gaps")
     before = [int(v) for v in calendar["wd_before"]]
     upto = [int(b + w) for b, w in zip(calendar["wd_before"], calendar["is_workday"], strict=True)]
 
     def lookup(day: str, counted_upto: bool) -> str:
-        # the ordinals as a list literal indexed by the day's offset: a DuckDB UPDATE runs on
-        # one thread, and a list is read faster than a join with the calendar there
+        # the ordinals as a list literal indexed by the day's offset (faster than a join with
+        # the calendar, and an UPDATE runs on one thread)
         values = upto if counted_upto else before
         return (
             f"CASE WHEN {day} BETWEEN DATE '{first}' AND DATE '{last}' THEN "
             f"CAST({values} AS INTEGER[])[CAST({day} - DATE '{first}' AS INTEGER) + 1] END"
         )
 
-    where = "" if full else " AND r_upto IS NULL"
-    _number_units(con, where)
-    sets = [f"{col} = {lookup(*how)}" for col, how in WORKDAY_COLUMNS.items()]
-    sets += [f"{col} = {sql}" for col, (_, sql) in DERIVED_COLUMNS.items()]
-    con.execute(
-        f"UPDATE dossier_records SET {', '.join(sets)} FROM dossier_units u "
-        f"WHERE u.unit_id IS NOT DISTINCT FROM dossier_records.unit_id{where}"
-    )
+    out = {col: lookup(*how) for col, how in WORKDAY_COLUMNS.items()}
+    return out | {col: sql for col, (_, sql) in DERIVED_COLUMNS.items()}
+
+
+def write_stamp(con: duckdb.DuckDBPyConnection, calendar: pd.DataFrame) -> None:
+    """Keep which calendar (and layout) the stored derived columns were computed with."""
+    first, last, digest = calendar_stamp(calendar)
     con.execute("DELETE FROM dossier_workdays")
     con.execute(
         "INSERT INTO dossier_workdays (first_day, last_day, digest, computed_at, layout) "
         "VALUES (?, ?, ?, ?, ?)",
         [first, last, digest, now_local(), LAYOUT],
     )
-    return "recomputed" if full else "added"
 
 
-def _number_units(con: duckdb.DuckDBPyConnection, where: str) -> None:
-    """Give the units of the dossiers to compute (``where``) not numbered yet the next codes
-    (a unit keeps its code: the codes of dossiers already computed stay right)."""
+def _number_units(con: duckdb.DuckDBPyConnection, units: str) -> None:
+    """Give the units that ``units`` (a query of one column, unit_id) lists and that have no
+    number yet the next numbers (a unit keeps its number: stored codes stay right)."""
     con.execute(
         f"""INSERT INTO dossier_units
         SELECT (SELECT coalesce(max(unit_code), 0) FROM dossier_units)
                + row_number() OVER (ORDER BY unit_id), unit_id
-        FROM (SELECT DISTINCT unit_id FROM dossier_records WHERE true{where}) n
+        FROM ({units}) n
         WHERE NOT EXISTS (SELECT 1 FROM dossier_units u
                           WHERE u.unit_id IS NOT DISTINCT FROM n.unit_id)"""
     )
