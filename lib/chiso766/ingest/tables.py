@@ -562,11 +562,11 @@ class _UnitsLayout(_Layout):
             fallback = pd.Series(None, index=names.index, dtype=object)
             fallback[~has] = _levels_from_names(self.folded[~has])
         levels = pd.Series(
-            np.where(has, given.map(known).to_numpy(dtype=object), fallback.to_numpy(dtype=object)),
+            np.where(has, _spread(given, known.get), fallback.to_numpy(dtype=object)),
             index=names.index,
             dtype=object,
         )
-        found = levels.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        found = levels.notna().to_numpy(dtype=bool)  # a level is a word, or None
         for i in np.flatnonzero(ok & ~found):  # the one-cell function says why
             self._level_error(int(self.ns[i]), names.iloc[i], given.iloc[i], level_col)
         return levels.where(found, None)
@@ -781,12 +781,16 @@ def _columns(rows: list[list], width: int) -> pd.DataFrame:
 
 def _texts(cells: pd.Series) -> pd.Series:
     """:func:`_cell_text` of a column of few distinct cells (a level column): once each."""
-    distinct = {}
-    for raw in cells.drop_duplicates():
-        key = raw if raw is None or isinstance(raw, str | int | float) else str(raw)
-        distinct[key] = _cell_text(raw)
-    return cells.map(lambda c: distinct.get(c if c is None or isinstance(c, str | int | float)
-                                            else str(c), "")).astype(object)  # fmt: skip
+    return pd.Series(_spread(cells, _cell_text, ""), index=cells.index, dtype=object)
+
+
+def _spread(cells: pd.Series, fn, missing=None) -> np.ndarray:  # noqa: ANN001
+    """``fn`` of each cell, called once per distinct cell (``missing`` for None and NaN)."""
+    codes, distinct = pd.factorize(cells.to_numpy(dtype=object), use_na_sentinel=True)
+    once = np.empty(len(distinct) + 1, dtype=object)
+    once[:-1] = [fn(c) for c in distinct]
+    once[-1] = missing
+    return once[codes]
 
 
 def _levels_from_names(keys: pd.Series) -> pd.Series:
