@@ -137,7 +137,8 @@ class Store:
                 results.append(loads.write(self.con, load, ready, now_local()))
             if within is not None:
                 within(self.con)
-            self.con.execute("COMMIT")
+            with loads.one_thread(self.con):  # writing the values out: see one_thread
+                self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
