@@ -13,12 +13,19 @@ date, a second dated total, a published change. Measured, median of ``-n`` runs 
   each cell, one dict per value;
 - ``read_table``: the reader as it is (``lib/chiso766/ingest/tables.py``, whole columns at once
   through ``lib/chiso766/ingest/columns.py``; names normalised and keyed by Arrow kernels,
-  ``lib/chiso766/compute/nfc_column.py`` and ``tone_keys.py``; the cycle collector paused),
-  checks and pandera validation included;
+  ``lib/chiso766/compute/nfc_column.py`` and ``tone_keys.py``; a level column parsed once per
+  distinct cell; the cycle collector paused), checks and pandera validation included. The
+  values are assembled as an Arrow table whose text is dictionary-encoded
+  (``lib/chiso766/ingest/arrow_measures.py``: a snapshot, scope, code, kind per column, a unit
+  per row, each held once); the measures frame timed here is made from it;
 - ``ingest``: ``chiso766 ingest`` in this process (read, validate, store into a fresh DuckDB
-  file in one transaction), the command an analyst runs. The store reads the load from Arrow
-  and writes each value once (``measures``; the history receives only the values a later
-  load replaces); a repeated key is looked for by counting distinct key hashes.
+  file in one transaction), the command an analyst runs. The store (``store/loads.py``) reads
+  the reader's Arrow table as it is — no pandas frame, no conversion — in set-based SQL: the
+  units come listed once by the reader (one upsert), the keys are not counted again (the
+  reader proved them unique: a unit once, a key per column), each value is written once
+  (``measures``, on one DuckDB thread: a second doubled the CPU time and gained none; the
+  history receives only the values a later load replaces). A load given
+  as a frame (portal, demo) is converted to Arrow once and checked for repeated keys.
 
 Both readers' values are compared (same units, same values) before any figure is printed.
 Figures only: nothing is asserted.

@@ -115,7 +115,12 @@ def read_one_table(path: Path, options: Options) -> SourceRead:
             methodology=read.methodology,
         )
 
-    load = Load(read.measures, source, info, conformed=True)  # read_table conforms
+    if read.table is not None:  # one row per unit: Arrow, keys known unique
+        load = Load(
+            None, source, info, table=read.table, unique_keys=read.unique_keys, units=read.units
+        )
+    else:
+        load = Load(read.measures, source, info, conformed=True)  # read_table conforms
     return SourceRead(read.path, "table", load, describe, read.warnings)
 
 

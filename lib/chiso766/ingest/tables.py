@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from chiso766.compute import measures
 from chiso766.compute.nfc_column import nfc_texts
@@ -31,6 +32,7 @@ from chiso766.compute.units import (
 )
 from chiso766.formatting import fmt_number, fmt_signed
 from chiso766.i18n import N_, _
+from chiso766.ingest import arrow_measures
 from chiso766.ingest.cells import read_rows
 from chiso766.ingest.columns import Numbers, folded, parse_numbers, text_problems
 from chiso766.ingest.errors import IngestError, Problem, Problems
@@ -71,15 +73,32 @@ _TITLE_UNIT_WORDS = ("don vi", "dia phuong", "co quan", "ten don vi")
 
 @dataclass
 class TableRead:
-    """What a table held: its measures, warnings, layout and snapshots."""
+    """What a table held: its measures, warnings, layout and snapshots.
+
+    A table of one row per unit is read into ``table`` (Arrow, text dictionary-encoded: what
+    the store reads), its keys known unique (``unique_keys``), its units listed once
+    (``units``); ``measures`` is the frame, made from it when first asked for.
+    """
 
     path: str
-    measures: pd.DataFrame
     layout: str
     methodology: str
     snapshots: list[str]
     warnings: list[Problem] = field(default_factory=list)
     snapshot_info: dict[str, dict] = field(default_factory=dict)
+    table: pa.Table | None = None
+    frame: pd.DataFrame | None = None
+    unique_keys: bool = False
+    units: pa.Table | None = None  # each unit of ``table`` once (unit_id, unit, level)
+
+    @property
+    def measures(self) -> pd.DataFrame:
+        """The measures frame (as :func:`chiso766.compute.measures.conform` leaves it)."""
+        if self.frame is None:
+            self.frame = (
+                arrow_measures.to_frame(self.table) if self.table is not None else measures.empty()
+            )
+        return self.frame
 
 
 def is_totals_row(name: str) -> bool:
@@ -268,18 +287,22 @@ def read_table(
     problems.items += check_measures(frame, shown)
     problems.items.sort(key=lambda p: (p.row is not None, p.row or 0))  # in the file's order
     problems.raise_if_errors()
-    if out.measures is not None:
-        frame = out.measures
+    if out.table is not None:
+        frame, snapshots = None, arrow_measures.distinct(out.table["snapshot"])
     else:
         frame = measures.conform(frame) if len(frame) else measures.empty()
+        snapshots = frame["snapshot"].unique().tolist()
     return TableRead(
         path=shown,
-        measures=frame,
         layout=layout,
         methodology=cat.version,
-        snapshots=sorted(frame["snapshot"].unique().tolist()),
+        snapshots=sorted(snapshots),
         warnings=problems.warnings,
         snapshot_info=_taken_at(headers),
+        table=out.table,
+        frame=frame,
+        unique_keys=out.unique,
+        units=out.units,
     )
 
 
@@ -302,7 +325,9 @@ class _Layout:
         self.file, self.cat, self.headers, self.problems = file, cat, headers, problems
         self.snap, self.unit, self.level = snap, unit, level
         self.rows: list[dict] = []
-        self.measures: pd.DataFrame | None = None  # the measures, when read in their form
+        self.table: pa.Table | None = None  # the measures as Arrow, when read in that form
+        self.unique = False  # whether the keys of ``table`` are known to be unique
+        self.units: pa.Table | None = None  # each unit of ``table`` once: id, name, level
 
     def col(self, role: str) -> int | None:
         for i, h in enumerate(self.headers):
@@ -421,11 +446,10 @@ class _UnitsLayout(_Layout):
         return self._frame(rows, columns, parts, uids, names, levels, bool(flags))
 
     def _frame(self, rows, columns, parts, uids, names, levels, flagged) -> pd.DataFrame:  # noqa: ANN001
-        """The values as pandera validates them quickly (text as Arrow strings, with the
-        private origin columns); the measures themselves, already in the form of
-        :func:`chiso766.compute.measures.conform` (text as objects), kept in
-        ``self.measures``. Both are taken from small arrays: a value per column, a name per
-        row."""
+        """The measures as Arrow (``self.table``; text dictionary-encoded: a value per column,
+        a name per row, each held once), whether their keys are unique (``self.unique``), and
+        the frame pandera validates (its text as Arrow strings; the header of each value, for
+        the messages, as categories)."""
         at = np.concatenate(rows)
         which = np.repeat(np.arange(len(columns)), [n for _c, _h, n in columns])
         targets = [self._target(h) for _c, h, _n in columns]
@@ -435,44 +459,65 @@ class _UnitsLayout(_Layout):
             "code": [t[1] if t[1] is not None else "" for t in targets],
             "kind": [t[2] for t in targets],
         }
-        per_row = {"unit_id": uids, "unit": names, "level": levels}
-        text = {
-            **{k: np.array(v, dtype=object)[which] for k, v in per_column.items()},
-            **{k: v.to_numpy(dtype=object)[at] for k, v in per_row.items()},
-        }
-        arrow = {
-            **{k: pd.array(v, dtype="str").take(which)
-               for k, v in per_column.items() if k != "code"},  # nor is the code
-            **{k: pd.array(v.to_numpy(dtype=object), dtype="str").take(at)
-               for k, v in per_row.items() if k != "unit"},  # the name is not checked
-        }  # fmt: skip
+        text = {k: arrow_measures.encoded(which, v) for k, v in per_column.items()}
+        text |= self._units_of(at, uids, names, levels)
         value = np.concatenate(parts["value"])
         denominator = np.concatenate(parts["den"])
-        nothing = np.full(len(at), np.nan)
         notes = np.concatenate(parts["note"])
-        flags = np.concatenate(parts["flag"]) if flagged else np.full(len(at), None, dtype=object)
-        text |= {"flag": flags, "note": notes, "label": np.full(len(at), None, dtype=object)}
-        numbers = {"value": value, "numerator": nothing, "denominator": denominator}
-        numbers["max_score"] = nothing.copy()
-        self.measures = pd.DataFrame(
+        flags = (
+            arrow_measures.texts(np.concatenate(parts["flag"]))
+            if flagged
+            else arrow_measures.nulls(len(at))
+        )
+        self.table = arrow_measures.table(
             {
-                c: numbers[c] if c in numbers else pd.Series(text[c], dtype=object, copy=False)
-                for c in measures.COLUMNS
-            },
-            copy=False,  # a block per column: no 1,6 million-row blocks stacked
-        )  # text as objects, as conform leaves it (no inference of string columns)
+                **text,
+                "value": value,
+                "denominator": denominator,
+                "flag": flags,
+                "note": arrow_measures.texts(notes),
+            }
+        )
+        keys = list(zip(*per_column.values(), strict=True))
+        self.unique = len(set(keys)) == len(keys)  # and a unit once (_unique): keys unique
         maxima = [self._maximum(sc, cd) for sc, cd, _k in targets]
         return pd.DataFrame(
             {
-                **{c: arrow[c] for c in ("snapshot", "unit_id", "level", "scope", "kind")},
+                **{
+                    c: arrow_measures.strings(text[c])
+                    for c in ("snapshot", "unit_id", "level", "scope", "kind")
+                },
                 "value": value,
                 "denominator": denominator,
                 "_row": self.ns[at],
-                "_column": pd.array([h.text for _c, h, _n in columns], dtype="str").take(which),
+                "_column": arrow_measures.categories(
+                    arrow_measures.encoded(which, [h.text for _c, h, _n in columns])
+                ),
                 MAXIMUM: np.array([np.nan if m is None else m for m in maxima])[which],
             },
             copy=False,
         )
+
+    def _units_of(self, at: np.ndarray, uids, names, levels) -> dict[str, pa.DictionaryArray]:  # noqa: ANN001
+        """The unit columns of the values at rows ``at``: each unit's id and name held once
+        (``self.units``, in the order of the rows, what the store records), the levels as a
+        few words."""
+        kept = np.zeros(len(uids), dtype=bool)
+        kept[at] = True
+        rows = np.flatnonzero(kept)
+        place = (np.cumsum(kept) - 1).astype(np.int32)[at]  # each value's unit in ``units``
+        self.units = pa.table(
+            {
+                "unit_id": pa.array(uids.to_numpy(dtype=object)[rows], pa.string()),
+                "unit": pa.array(names.to_numpy(dtype=object)[rows], pa.string()),
+                "level": pa.array(levels.to_numpy(dtype=object)[rows], pa.string()),
+            }
+        )
+        return {
+            "unit_id": pa.DictionaryArray.from_arrays(place, self.units["unit_id"].chunk(0)),
+            "unit": pa.DictionaryArray.from_arrays(place, self.units["unit"].chunk(0)),
+            "level": arrow_measures.encoded(at, levels.to_numpy(dtype=object)),
+        }
 
     # ---- the rows: names, levels, identities ---------------------------------------------
     def _names(self, names: pd.Series, header: str) -> np.ndarray:
@@ -517,11 +562,11 @@ class _UnitsLayout(_Layout):
             fallback = pd.Series(None, index=names.index, dtype=object)
             fallback[~has] = _levels_from_names(self.folded[~has])
         levels = pd.Series(
-            np.where(has, given.map(known).to_numpy(dtype=object), fallback.to_numpy(dtype=object)),
+            np.where(has, _spread(given, known.get), fallback.to_numpy(dtype=object)),
             index=names.index,
             dtype=object,
         )
-        found = levels.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        found = levels.notna().to_numpy(dtype=bool)  # a level is a word, or None
         for i in np.flatnonzero(ok & ~found):  # the one-cell function says why
             self._level_error(int(self.ns[i]), names.iloc[i], given.iloc[i], level_col)
         return levels.where(found, None)
@@ -736,12 +781,16 @@ def _columns(rows: list[list], width: int) -> pd.DataFrame:
 
 def _texts(cells: pd.Series) -> pd.Series:
     """:func:`_cell_text` of a column of few distinct cells (a level column): once each."""
-    distinct = {}
-    for raw in cells.drop_duplicates():
-        key = raw if raw is None or isinstance(raw, str | int | float) else str(raw)
-        distinct[key] = _cell_text(raw)
-    return cells.map(lambda c: distinct.get(c if c is None or isinstance(c, str | int | float)
-                                            else str(c), "")).astype(object)  # fmt: skip
+    return pd.Series(_spread(cells, _cell_text, ""), index=cells.index, dtype=object)
+
+
+def _spread(cells: pd.Series, fn, missing=None) -> np.ndarray:  # noqa: ANN001
+    """``fn`` of each cell, called once per distinct cell (``missing`` for None and NaN)."""
+    codes, distinct = pd.factorize(cells.to_numpy(dtype=object), use_na_sentinel=True)
+    once = np.empty(len(distinct) + 1, dtype=object)
+    once[:-1] = [fn(c) for c in distinct]
+    once[-1] = missing
+    return once[codes]
 
 
 def _levels_from_names(keys: pd.Series) -> pd.Series:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from chiso766.i18n import N_, _
 from chiso766.ingest.nogc import without_collector
@@ -49,11 +50,17 @@ class IngestResult:
 class Load:
     """One source's values, as :meth:`Store.ingest_many` takes them."""
 
-    frame: pd.DataFrame
+    frame: pd.DataFrame | None
     source: Source
     snapshot_info: dict[str, dict] | None = None
     unit_codes: pd.DataFrame | None = None
     conformed: bool = False  # the frame is as measures.conform leaves it (a reader's own)
+    #: the measures as Arrow (:mod:`chiso766.ingest.arrow_measures`), read in place of
+    #: ``frame``; ``unique_keys``: the reader made sure no key repeats (not checked again);
+    #: ``units``: each unit of ``table`` once (unit_id, unit, level), else found in it
+    table: pa.Table | None = None
+    unique_keys: bool = False
+    units: pa.Table | None = None
 
 
 class Store:
@@ -121,7 +128,7 @@ class Store:
         :class:`chiso766.ingest.errors.IngestError` (a unit name that differs from a stored
         one only by its missing tone marks) before anything is kept.
         """
-        prepared = [loads.prepare(load.frame, load.source.path, load.conformed) for load in batch]
+        prepared = [loads.prepare(load, load.source.path) for load in batch]
         results: list[IngestResult] = []
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -130,7 +137,8 @@ class Store:
                 results.append(loads.write(self.con, load, ready, now_local()))
             if within is not None:
                 within(self.con)
-            self.con.execute("COMMIT")
+            with loads.one_thread(self.con):  # writing the values out: see one_thread
+                self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise

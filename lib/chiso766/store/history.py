@@ -98,6 +98,7 @@ def changes_against(con: duckdb.DuckDBPyConnection, incoming: str) -> list[Chang
         f"m.value, i.value, m.source_id, i.source_id FROM measures m JOIN {incoming} i "
         "ON m.snapshot = i.snapshot AND m.unit_id = i.unit_id AND m.scope = i.scope "
         "AND m.code = i.code AND m.kind = i.kind LEFT JOIN units u ON u.unit_id = m.unit_id "
+        "WHERE m.value IS DISTINCT FROM i.value "  # the same: no change (the rest told below)
         "ORDER BY m.snapshot, i.seq"
     ).fetchall()
     return [

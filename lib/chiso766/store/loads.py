@@ -8,6 +8,8 @@ the history and returns what changed.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
@@ -40,64 +42,86 @@ MSG_TONE_TWIN = N_(
 
 @dataclass(frozen=True)
 class Prepared:
-    """A frame ready to write: conformed, with its snapshots' periods."""
+    """A load ready to write: its measures as Arrow (``computed`` included; a frame only if
+    a column does not convert), whether their keys are known unique, its snapshots' periods."""
 
-    frame: pd.DataFrame
+    table: pa.Table | pd.DataFrame
     periods: dict[str, Period]
+    unique: bool = False
+    units: pa.Table | None = None  # each unit once, as the reader listed them
 
     @property
     def snapshots(self) -> tuple[str, ...]:
         return tuple(sorted(self.periods))
 
+    @property
+    def rows(self) -> int:
+        return len(self.table)
 
-def prepare(frame: pd.DataFrame, path: str, conformed: bool = False) -> Prepared:
-    """Conform the frame, unless ``conformed`` says it is already (a ``computed`` column is
-    kept), and date its snapshots."""
-    computed = pd.to_numeric(frame["computed"]).to_numpy() if "computed" in frame else None
-    frame = frame[list(M.COLUMNS)] if conformed else M.conform(frame)
-    frame = frame.assign(computed=computed if computed is not None else float("nan"))
+
+def prepare(load, path: str) -> Prepared:  # noqa: ANN001
+    """The load's measures as Arrow with its snapshots dated: a reader's Arrow table as it
+    is (``computed`` added, empty), else the frame conformed, unless ``conformed`` says it is
+    already (a ``computed`` column is kept), then converted."""
+    from chiso766.ingest.arrow_measures import distinct
+
+    if load.table is not None:
+        table = load.table.select(list(M.COLUMNS))
+        table = table.append_column("computed", pa.nulls(len(table), pa.float64()))
+        keys = distinct(table["snapshot"])
+    else:
+        frame = load.frame
+        computed = pd.to_numeric(frame["computed"]).to_numpy() if "computed" in frame else None
+        frame = frame[list(M.COLUMNS)] if load.conformed else M.conform(frame)
+        frame = frame.assign(computed=computed if computed is not None else float("nan"))
+        keys = frame["snapshot"].unique().tolist()
+        table = as_arrow(frame)
     periods = {}
-    for key in sorted(frame["snapshot"].unique()):
+    for key in sorted(keys):
         try:
             periods[key] = parse_period(key)
         except PeriodError as exc:
             raise StoreError(_(MSG_UNDATED).format(path=path, key=key)) from exc
-    return Prepared(frame, periods)
+    given = load.table is not None
+    return Prepared(table, periods, given and load.unique_keys, load.units if given else None)
 
 
 def write(con: duckdb.DuckDBPyConnection, load, ready: Prepared, now):  # noqa: ANN001, ANN201
-    """Write one :class:`~chiso766.store.core.Load` (see the module docstring)."""
+    """Write one :class:`~chiso766.store.core.Load` (see the module docstring): the values
+    are read by DuckDB from Arrow, in set-based statements."""
     from chiso766.store.core import IngestResult
 
-    source, frame = load.source, ready.frame
+    source = load.source
     found = con.execute("SELECT source_id FROM sources WHERE sha256 = ?", [source.sha256])
     found = found.fetchall()
     if found:
         return IngestResult(found[0][0], "unchanged", 0, ready.snapshots)
-    notes = check_unit_names(con, frame, source.path)
-    meta = dict(source.meta or {})
-    if notes:
-        meta["warnings"] = [*meta.get("warnings", []), *notes]
     source_id = source.sha256[:16]
-    con.execute(
-        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            source_id,
-            source.path,
-            source.sha256,
-            source.kind,
-            source.methodology,
-            now,
-            len(frame),
-            json.dumps(meta, ensure_ascii=False),
-        ],
-    )
-    _upsert_units(con, frame, source_id, load.unit_codes)
-    _upsert_snapshots(con, ready.periods, load.snapshot_info or {}, source, source_id)
-    rows = frame.assign(source_id=source_id, seq=np.arange(len(frame), dtype=np.int32))
-    con.register("incoming", as_arrow(rows[[*MEASURE_COLUMNS, "unit"]]))
+    con.register("incoming", _with_source(ready.table, source_id))
+    if ready.units is not None:
+        con.register("incoming_units", ready.units)
+    units = "incoming_units" if ready.units is not None else f"({UNITS_OF})"
     try:
-        twice = _twice(con, "incoming")
+        notes = check_unit_names(con, units, source.path)
+        meta = dict(source.meta or {})
+        if notes:
+            meta["warnings"] = [*meta.get("warnings", []), *notes]
+        con.execute(
+            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                source_id,
+                source.path,
+                source.sha256,
+                source.kind,
+                source.methodology,
+                now,
+                ready.rows,
+                json.dumps(meta, ensure_ascii=False),
+            ],
+        )
+        _upsert_units(con, units, source_id, load.unit_codes)
+        _upsert_snapshots(con, ready.periods, load.snapshot_info or {}, source, source_id)
+        twice = None if ready.unique else _twice(con, "incoming")
         if twice:
             raise StoreError(_(MSG_TWICE).format(path=source.path, key=" / ".join(map(str, twice))))
         changes = history.changes_against(con, "incoming")
@@ -108,12 +132,40 @@ def write(con: duckdb.DuckDBPyConnection, load, ready: Prepared, now):  # noqa: 
             "m.kind = i.kind"
         )
         cols = ", ".join(MEASURE_COLUMNS)
-        con.execute(f"INSERT INTO measures ({cols}) SELECT {cols} FROM incoming")
+        with one_thread(con):
+            con.execute(f"INSERT INTO measures ({cols}) SELECT {cols} FROM incoming")
     finally:
         con.unregister("incoming")
+        if ready.units is not None:
+            con.unregister("incoming_units")
     return IngestResult(
-        source_id, "ingested", len(frame), ready.snapshots, tuple(changes), tuple(notes)
+        source_id, "ingested", ready.rows, ready.snapshots, tuple(changes), tuple(notes)
     )
+
+
+@contextmanager
+def one_thread(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run the block on one DuckDB thread (the setting restored after). Inserting 1,6
+    million values, a second thread doubled the CPU time and gained no time (the rows are
+    written in their order); on a machine already busy it doubled the time too."""
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    con.execute("SET threads = 1")
+    try:
+        yield
+    finally:
+        con.execute(f"SET threads = {int(threads)}")
+
+
+def _with_source(table: pa.Table | pd.DataFrame, source_id: str) -> pa.Table | pd.DataFrame:
+    """The load's rows with their source and order (``seq``)."""
+    n = len(table)
+    seq = np.arange(n, dtype=np.int32)
+    if isinstance(table, pd.DataFrame):
+        return table.assign(source_id=source_id, seq=seq)
+    source = pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(n, dtype=np.int32)), pa.array([source_id], pa.string())
+    )
+    return table.append_column("source_id", source).append_column("seq", pa.array(seq))
 
 
 def _twice(con: duckdb.DuckDBPyConnection, incoming: str) -> tuple | None:
@@ -141,8 +193,17 @@ def as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
         return frame
 
 
-def check_unit_names(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, path: str) -> list:
-    """Units new to the store whose name matches a stored unit only without diacritics.
+#: each unit of the load once, with the name and level of its last row, in the order of
+#: their first rows
+UNITS_OF = (
+    "SELECT unit_id, arg_max(unit, seq) AS unit, arg_max(level, seq) AS level "
+    "FROM incoming GROUP BY unit_id ORDER BY min(seq)"
+)
+
+
+def check_unit_names(con: duckdb.DuckDBPyConnection, units: str, path: str) -> list:
+    """Units of the relation ``units`` (unit_id, unit, level) new to the store whose name
+    matches a stored unit only without diacritics.
 
     A name written without any tone mark is refused with the stored names as suggestions
     (:class:`~chiso766.ingest.errors.IngestError`); a name with tone marks is a new unit,
@@ -154,15 +215,15 @@ def check_unit_names(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, path: 
     stored = con.execute("SELECT unit_id, name, level FROM units").df()
     if stored.empty:
         return []
-    new = frame[["unit_id", "unit", "level"]].drop_duplicates("unit_id")
-    if new.empty:
-        return []
-    new = new[~new["unit_id"].isin(set(stored["unit_id"]))]
-    if new.empty:
+    new = con.execute(
+        f"SELECT unit_id, unit, level FROM {units} i "
+        "WHERE NOT EXISTS (SELECT 1 FROM units u WHERE u.unit_id = i.unit_id)"
+    ).fetchall()
+    if not new:
         return []
     stored = stored.assign(key=stored["name"].map(folded_name_key))
     errors, notes = [], []
-    for uid, name, level in new.itertuples(index=False):
+    for uid, name, level in new:
         twins = stored[(stored["key"] == folded_name_key(name)) & (stored["level"] == level)]
         twins = twins[(twins["unit_id"] != uid) & (twins["name"].map(name_key) != name_key(name))]
         if twins.empty:
@@ -178,23 +239,25 @@ def check_unit_names(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, path: 
     return notes
 
 
-def _upsert_units(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, source_id: str, codes):
-    units = frame[["unit_id", "unit", "level"]].drop_duplicates("unit_id", keep="last")
-    code_of = {}
+def _upsert_units(con: duckdb.DuckDBPyConnection, units: str, source_id: str, codes) -> None:  # noqa: ANN001
+    """Record the ``units`` (a relation: unit_id, unit, level): a new one with this source
+    as its first; a known one's last source and, when given, its code."""
+    pairs = pd.DataFrame({"unit_id": pd.Series(dtype=object), "code": pd.Series(dtype=object)})
     if codes is not None and len(codes):
         pairs = codes.dropna(subset=["code"])[["unit_id", "code"]]
-        code_of = dict(pairs.itertuples(index=False, name=None))
-    units = units.assign(code=units["unit_id"].map(code_of), src=source_id)
-    units["code"] = units["code"].astype(object).where(units["code"].notna(), None)
-    con.register("incoming_units", as_arrow(units))
+        pairs = pairs.drop_duplicates("unit_id", keep="last").astype(object)
+    con.register("incoming_codes", pairs)
     try:
         con.execute(
-            "INSERT INTO units SELECT unit_id, unit, level, code, src, src FROM incoming_units "
+            "INSERT INTO units SELECT i.unit_id, i.unit, i.level, c.code, $src, $src "
+            f"FROM {units} i "
+            "LEFT JOIN incoming_codes c ON c.unit_id = i.unit_id "
             "ON CONFLICT (unit_id) DO UPDATE SET last_source = excluded.last_source, "
-            "code = COALESCE(excluded.code, units.code)"
+            "code = COALESCE(excluded.code, units.code)",
+            {"src": source_id},
         )
     finally:
-        con.unregister("incoming_units")
+        con.unregister("incoming_codes")
 
 
 def _upsert_snapshots(con, periods: dict[str, Period], info, source, sid) -> None:  # noqa: ANN001
