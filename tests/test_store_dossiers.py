@@ -22,6 +22,17 @@ def load(st: Store, *names: str):
     return SD.save(st, reads, [sha256_of(DATA / n) for n in names])
 
 
+def copy_one_record(st: Store, **changed: str) -> None:
+    """Write one stored dossier again as 'X-<code>' by other means than a load (so without
+    its derived columns), with ``changed`` columns set to SQL expressions."""
+    cols = SD.COLUMNS[DOSSIERS]
+    picked = ", ".join(changed.get(c, c) for c in cols[1:])
+    st.con.execute(
+        f"INSERT INTO dossier_records ({', '.join(cols)}) "
+        f"SELECT 'X-' || dossier_id, {picked} FROM dossier_records LIMIT 1"
+    )
+
+
 def test_save_all_three_kinds(tmp_path):
     with Store(tmp_path / "s.duckdb") as st:
         assert not SD.has_tables(st)
@@ -178,11 +189,7 @@ def test_the_next_load_recomputes_ordinals_of_a_changed_calendar(tmp_path, monke
 def test_records_written_without_ordinals_are_not_trusted(tmp_path):
     with Store(tmp_path / "s.duckdb") as st:
         load(st, "ho-so.csv")
-        cols = SD.COLUMNS[DOSSIERS]
-        st.con.execute(
-            f"INSERT INTO dossier_records ({', '.join(cols)}) SELECT 'X-' || dossier_id, "
-            f"{', '.join(cols[1:])} FROM dossier_records LIMIT 1"
-        )
+        copy_one_record(st)
         assert not SD.workdays_valid(st.con, calendar_of(st))
         assert SD.refresh_workdays(st.con, calendar_of(st)) == "added"
         assert SD.workdays_valid(st.con, calendar_of(st))
@@ -278,12 +285,7 @@ def test_days_and_codes_are_those_of_the_fields(tmp_path):
             for field, (value, code) in zip(CODES, pairs, strict=True):
                 assert code == (None if value is None else CODES[field].index(value) + 1)
         # a value outside the vocabulary gets 0 (compares unequal to every known value)
-        cols = SD.COLUMNS[DOSSIERS]
-        picked = ", ".join("'fax'" if c == "channel" else c for c in cols[1:])
-        st.con.execute(
-            f"INSERT INTO dossier_records ({', '.join(cols)}) "
-            f"SELECT 'X-' || dossier_id, {picked} FROM dossier_records LIMIT 1"
-        )
+        copy_one_record(st, channel="'fax'")
         assert SD.refresh_workdays(st.con, calendar_of(st)) == "added"
         code = "SELECT channel_code FROM dossier_records WHERE dossier_id LIKE 'X-%'"
         assert st.con.execute(code).fetchall() == [(0,)]
@@ -294,12 +296,7 @@ def test_a_unit_keeps_its_code_and_a_new_unit_gets_the_next(tmp_path):
         load(st, "ho-so.csv")
         units = dict(st.con.execute("SELECT unit_id, unit_code FROM dossier_units").fetchall())
         assert sorted(units.values()) == list(range(1, len(units) + 1))
-        cols = SD.COLUMNS[DOSSIERS]
-        picked = ", ".join("'commune:new'" if c == "unit_id" else c for c in cols[1:])
-        st.con.execute(
-            f"INSERT INTO dossier_records ({', '.join(cols)}) "
-            f"SELECT 'X-' || dossier_id, {picked} FROM dossier_records LIMIT 1"
-        )
+        copy_one_record(st, unit_id="'commune:new'")
         assert SD.refresh_workdays(st.con, calendar_of(st)) == "added"
         now = dict(st.con.execute("SELECT unit_id, unit_code FROM dossier_units").fetchall())
         assert now == {**units, "commune:new": len(units) + 1}
