@@ -196,3 +196,23 @@ def small_notebook(folder: Path, name: str, *sources: str) -> Path:
     path = folder / f"{name}.ipynb"
     nbformat.write(nb, path)
     return path
+
+
+MINI_REPORT = Path(__file__).parent / "data" / "notebooks" / "mini_report.ipynb"
+
+
+def run_mini_report_and_its_failure(kernel, tmp_path: Path):  # noqa: ANN001, ANN201
+    """Run the small report on ``kernel`` (a warm or an in-process one): its output holds the
+    parameter; then with ``fail`` set, the error names the cell and the executed notebook
+    kept marks it. Returns that notebook."""
+    import nbformat
+
+    from chiso766.render.errors import RenderError
+
+    nb = kernel.run(MINI_REPORT, {"unit_name": "Sở Y tế"}, tmp_path / "ok.ipynb", 120)
+    assert any("Sở Y tế" in str(o) for c in nb.cells for o in c.get("outputs", []))
+    with pytest.raises(RenderError, match=r"failed in cell \d+: RuntimeError: thất bại"):
+        kernel.run(MINI_REPORT, {"fail": True}, tmp_path / "bad.ipynb", 120)
+    kept = nbformat.read(tmp_path / "bad.ipynb", as_version=4)
+    assert any("papermill-error-cell-tag" in c.metadata.get("tags", []) for c in kept.cells)
+    return kept

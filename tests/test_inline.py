@@ -16,10 +16,10 @@ import pytest
 from chiso766.render.errors import RenderError
 from chiso766.render.inline import InlineKernel
 from chiso766.render.kernels import WarmKernel
-from conftest import small_notebook
+from conftest import MINI_REPORT, run_mini_report_and_its_failure, small_notebook
 
 pytestmark = pytest.mark.usefixtures("english_module")
-MINI = Path(__file__).parent / "data" / "notebooks" / "mini_report.ipynb"
+MINI = MINI_REPORT
 
 
 notebook = small_notebook
@@ -77,12 +77,7 @@ def test_each_report_has_a_fresh_namespace_and_the_process_is_left_as_it_was(tmp
 
 def test_a_failing_cell_is_named_and_marked_and_a_stop_shows_its_message_alone(tmp_path):
     kernel = InlineKernel(MINI.parent).start()
-    nb = kernel.run(MINI, {"unit_name": "Sở Y tế"}, tmp_path / "ok.ipynb", 120)
-    assert any("Sở Y tế" in str(o) for c in nb.cells for o in c.get("outputs", []))
-    with pytest.raises(RenderError, match=r"failed in cell \d+: RuntimeError: thất bại"):
-        kernel.run(MINI, {"fail": True}, tmp_path / "bad.ipynb", 120)
-    kept = nbformat.read(tmp_path / "bad.ipynb", as_version=4)
-    assert any("papermill-error-cell-tag" in c.metadata.get("tags", []) for c in kept.cells)
+    kept = run_mini_report_and_its_failure(kernel, tmp_path)
     failed = [c for c in kept.cells if c.metadata.get("papermill", {}).get("exception")]
     assert len(failed) == 1 and failed[0].outputs[-1].output_type == "error"
 

@@ -7,15 +7,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import nbformat
 import pytest
 
-from chiso766.render.errors import RenderError
 from chiso766.render.kernels import KernelDied, WarmKernel
-from conftest import small_notebook
+from conftest import MINI_REPORT, run_mini_report_and_its_failure, small_notebook
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("english_module")]
-MINI = Path(__file__).parent / "data" / "notebooks" / "mini_report.ipynb"
+MINI = MINI_REPORT
 
 
 notebook = small_notebook
@@ -42,12 +40,7 @@ def test_reports_share_the_kernel_not_the_namespace(kernel: WarmKernel, tmp_path
 
 
 def test_the_mini_report_runs_and_a_failing_cell_is_named(kernel: WarmKernel, tmp_path: Path):
-    nb = kernel.run(MINI, {"unit_name": "Sở Y tế"}, tmp_path / "ok.ipynb", 120)
-    assert any("Sở Y tế" in str(o) for c in nb.cells for o in c.get("outputs", []))
-    with pytest.raises(RenderError, match=r"failed in cell \d+: RuntimeError: thất bại"):
-        kernel.run(MINI, {"fail": True}, tmp_path / "bad.ipynb", 120)
-    kept = nbformat.read(tmp_path / "bad.ipynb", as_version=4)
-    assert any("papermill-error-cell-tag" in c.metadata.get("tags", []) for c in kept.cells)
+    run_mini_report_and_its_failure(kernel, tmp_path)
 
 
 def test_a_dead_kernel_is_reported_and_replaced(tmp_path: Path) -> None:
