@@ -20,9 +20,14 @@ APT_WAIT ?= 300
 APT_GET := $(SUDO) apt-get -o DPkg::Lock::Timeout=$(APT_WAIT)
 APT_LOCK_WAIT := $(SUDO) $(PY) tools/apt_lock_wait.py $(APT_WAIT)
 
-.PHONY: setup system-deps report test lint lab clean
+# the library's bytecode, written once here: imports then skip compiling ~90 modules (~0,3 s
+# per process) where PYTHONDONTWRITEBYTECODE keeps Python from writing it
+.PHONY: setup system-deps bytecode report test lint lab clean
 
-setup: system-deps $(STAMP)
+setup: system-deps $(STAMP) bytecode
+
+bytecode: $(STAMP)
+	@$(BIN)/python -m compileall -q lib
 
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 \

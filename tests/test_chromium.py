@@ -8,6 +8,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -79,6 +80,40 @@ def test_a_missing_page_is_a_clear_error(tmp_path: Path) -> None:
         with pytest.raises(RenderError, match="did not load"):
             browser.print_pdf(tmp_path / "none.html", tmp_path / "none.pdf")
         assert browser.print_pdf(page(tmp_path), tmp_path / "ok.pdf").exists()  # still usable
+
+
+def page_tabs(browser: chromium.Browser, expected: int, settle: float = 3.0) -> int:
+    """How many tabs we opened are open (not the browser's own new-tab page), waited for
+    ``expected`` a moment: a tab closes asynchronously."""
+    deadline = time.monotonic() + settle
+    while True:
+        targets = browser.call("Target.getTargets")["targetInfos"]
+        n = sum(t["type"] == "page" and not t["url"].startswith("chrome:") for t in targets)
+        if n == expected or time.monotonic() > deadline:
+            return n
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_a_thread_prints_its_pages_in_one_tab_each_page_as_it_is_now(tmp_path: Path) -> None:
+    with chromium.Browser(timeout=10) as browser:
+        first = page(tmp_path, 1)
+        browser.print_pdf(first, tmp_path / "a.pdf")
+        browser.print_pdf(page(tmp_path, 2), tmp_path / "b.pdf")
+        assert page_tabs(browser, 1) == 1  # the second page came into the first page's tab
+        assert "Thông báo số 1" in pdf_text(tmp_path / "a.pdf")
+        assert "Thông báo số 2" in pdf_text(tmp_path / "b.pdf")
+        first.write_text(PAGE.format(n=9), encoding="utf-8")  # same file, new content
+        assert "Thông báo số 9" in pdf_text(browser.print_pdf(first, tmp_path / "c.pdf"))
+        with pytest.raises(RenderError, match="did not load: net::ERR_FILE_NOT_FOUND"):
+            browser.print_pdf(tmp_path / "gone.html", tmp_path / "gone.pdf")  # navigated to
+        assert page_tabs(browser, 0) == 0  # the failed tab was closed
+        assert "Thông báo số 2" in pdf_text(browser.print_pdf(page(tmp_path, 2), tmp_path / "d.pdf"))
+        with ThreadPoolExecutor(2) as pool:  # another thread, a tab of its own
+            pool.submit(browser.print_pdf, page(tmp_path, 3), tmp_path / "e.pdf").result()
+        assert page_tabs(browser, 2) == 2
+        assert "Thông báo số 3" in pdf_text(tmp_path / "e.pdf")
 
 
 def fake_chromium(tmp_path: Path, body: str) -> str:

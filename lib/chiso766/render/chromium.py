@@ -111,7 +111,8 @@ def find_chromium() -> str:
 
 
 class Browser:
-    """A headless Chromium driven over a DevTools pipe; thread-safe :meth:`print_pdf`."""
+    """A headless Chromium driven over a DevTools pipe; thread-safe :meth:`print_pdf`, each
+    thread printing in a tab of its own that it keeps for its next page."""
 
     def __init__(self, executable: str | None = None, *, timeout: float = 60.0) -> None:
         self.executable = executable
@@ -128,6 +129,7 @@ class Browser:
         self._reader: threading.Thread | None = None
         self._stderr: list[str] = []
         self._dead: str | None = None
+        self._tabs = threading.local()  # .tab: (target id, session id, page URI) of a thread
 
     # --- life cycle --------------------------------------------------------------------------
     def start(self) -> Browser:
@@ -354,25 +356,65 @@ class Browser:
     def print_pdf(self, html: Path | str, pdf: Path | str) -> Path:
         """Print a local HTML file to ``pdf`` (A4 and margins from the page's ``@page``).
 
-        The tab is opened on the file itself (a navigation from ``about:blank`` to ``file:``
-        swaps renderer processes and may drop the session) and printed once the document and
-        its fonts are ready."""
+        The calling thread's tab goes to the file and prints it once the document and its fonts
+        are ready. The tab is kept for the thread's next page: navigating within ``file:``
+        keeps its renderer process, where a new tab starts one (~0,1 s a page). The first tab
+        is opened on the file itself (a navigation from ``about:blank`` to ``file:`` swaps
+        renderer processes and may drop the session); a tab that failed is closed."""
         html, pdf = Path(html).resolve(), Path(pdf)
-        target = self.call("Target.createTarget", {"url": html.as_uri()})["targetId"]
+        session = self._tab_on(html)
+        try:
+            result = self.call("Page.printToPDF", dict(PRINT_OPTIONS), session=session)
+        except RenderError:
+            self._drop_tab()
+            raise
+        data = base64.b64decode(result["data"])
+        if not data.startswith(b"%PDF-"):
+            raise RenderError(_("Chromium returned something that is not a PDF"), stage="pdf")
+        pdf.write_bytes(data)
+        return pdf
+
+    def _tab_on(self, html: Path) -> str:
+        """The session of this thread's tab, showing ``html`` loaded and ready."""
+        uri = html.as_uri()
+        tab = getattr(self._tabs, "tab", None)
+        if tab is not None and tab[2] != uri:  # same page again: a new tab, a fresh load
+            try:
+                answer = self.call("Page.navigate", {"url": uri}, session=tab[1])
+                if answer.get("errorText"):
+                    raise RenderError(
+                        _("{name} did not load: {reason}").format(
+                            name=html.name, reason=answer["errorText"]
+                        ),
+                        stage="pdf",
+                    )
+                self._wait_ready(tab[1], html)
+            except RenderError:
+                self._drop_tab()
+                raise
+            self._tabs.tab = (tab[0], tab[1], uri)
+            return tab[1]
+        self._drop_tab()
+        target = self.call("Target.createTarget", {"url": uri})["targetId"]
         try:
             session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
                 "sessionId"
             ]
             self._wait_ready(session, html)
-            result = self.call("Page.printToPDF", dict(PRINT_OPTIONS), session=session)
-            data = base64.b64decode(result["data"])
-        finally:
+        except RenderError:
             with suppress(RenderError):
                 self.call("Target.closeTarget", {"targetId": target}, timeout=10)
-        if not data.startswith(b"%PDF-"):
-            raise RenderError(_("Chromium returned something that is not a PDF"), stage="pdf")
-        pdf.write_bytes(data)
-        return pdf
+            raise
+        self._tabs.tab = (target, session, uri)
+        return session
+
+    def _drop_tab(self) -> None:
+        """Close this thread's tab, if it has one."""
+        tab = getattr(self._tabs, "tab", None)
+        self._tabs.tab = None
+        if tab is not None and not self._dead:
+            with suppress(RenderError):
+                self.call("Target.closeTarget", {"targetId": tab[0]}, timeout=10)
 
     def print_parts(
         self, html: Path | str, pdf: Path | str, selector: str, *, tabs: int = 1
