@@ -448,8 +448,8 @@ class _UnitsLayout(_Layout):
     def _frame(self, rows, columns, parts, uids, names, levels, flagged) -> pd.DataFrame:  # noqa: ANN001
         """The measures as Arrow (``self.table``; text dictionary-encoded: a value per column,
         a name per row, each held once), whether their keys are unique (``self.unique``), and
-        the frame pandera validates (its text as Arrow strings; the header of each value, for
-        the messages, as categories)."""
+        the frame pandera validates (its text, and the header of each value for the messages,
+        as categories of the same codes: no text copied per value)."""
         at = np.concatenate(rows)
         which = np.repeat(np.arange(len(columns)), [n for _c, _h, n in columns])
         targets = [self._target(h) for _c, h, _n in columns]
@@ -484,7 +484,7 @@ class _UnitsLayout(_Layout):
         return pd.DataFrame(
             {
                 **{
-                    c: arrow_measures.strings(text[c])
+                    c: arrow_measures.categories(text[c])
                     for c in ("snapshot", "unit_id", "level", "scope", "kind")
                 },
                 "value": value,
