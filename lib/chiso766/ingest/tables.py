@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -400,6 +401,15 @@ class _UnitsLayout(_Layout):
         width = len(self.headers)
         self.ns = np.array([n for n, _ in data_rows])
         self.cells = _columns([r for _, r in data_rows], width)
+        with ThreadPoolExecutor(max_workers=1) as pool:  # the numbers beside the names
+            self.parsing = {
+                col: pool.submit(parse_numbers, self.cells[col])
+                for col, h in enumerate(self.headers)
+                if h is not None and (h.is_value or h.role in ("rank_of", "change"))
+            }
+            return self._read()
+
+    def _read(self) -> pd.DataFrame:
         name_col, level_col, note_col = self.col("unit"), self.col("level"), self.col("note")
         header = self.headers[name_col].text
         names = _cell_texts(self.cells[name_col])
@@ -649,7 +659,7 @@ class _UnitsLayout(_Layout):
     # ---- the values -----------------------------------------------------------------------
     def _numbers(self, col: int, h: Header, ok: np.ndarray) -> Numbers:
         """The column's numbers; an error for each bad cell of a row still in play."""
-        numbers = parse_numbers(self.cells[col])
+        numbers = self.parsing[col].result()  # parse_numbers(self.cells[col]), begun in read
         for i, problem in sorted(numbers.bad.items()):
             if ok[i]:
                 self.problems.error(int(self.ns[i]), h.text, self.cells.iat[i, col], problem)
