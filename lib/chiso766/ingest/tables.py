@@ -23,6 +23,7 @@ from chiso766.compute import measures
 from chiso766.compute.nfc_column import nfc_texts
 from chiso766.compute.periods import PeriodError, parse_period, today_vn
 from chiso766.compute.textnorm import fold_words, nfc
+from chiso766.compute.tone_keys import as_strings
 from chiso766.compute.units import (
     UnknownLevel,
     folded_name_key,
@@ -519,7 +520,7 @@ class _UnitsLayout(_Layout):
         self.units = pa.table(
             {
                 "unit_id": pa.array(uids.to_numpy(dtype=object)[rows], pa.string()),
-                "unit": pa.array(names.to_numpy(dtype=object)[rows], pa.string()),
+                "unit": as_strings(names).take(rows),  # Arrow strings as they are
                 "level": pa.array(levels.to_numpy(dtype=object)[rows], pa.string()),
             }
         )
