@@ -782,12 +782,15 @@ def _columns(rows: list[list], width: int) -> pd.DataFrame:
     never inferred as strings: cells stay as the file gave them)."""
     grid = None
     if len({len(r) for r in rows}) == 1 and len(rows[0]) >= width:  # a rectangle: at once
-        grid = np.array(rows, dtype=object)
+        grid = np.array(rows, dtype=object).T
     if grid is None or grid.ndim != 2:
-        grid = np.empty((len(rows), width), dtype=object)
+        grid = np.empty((width, len(rows)), dtype=object)
         for c in range(width):
-            grid[:, c] = [r[c] if c < len(r) else None for r in rows]
-    return pd.DataFrame({c: pd.Series(grid[:, c], dtype=object) for c in range(width)})
+            grid[c] = [r[c] if c < len(r) else None for r in rows]
+    grid = np.ascontiguousarray(grid)  # a column after another, each taken as it is
+    return pd.DataFrame(
+        {c: pd.Series(grid[c], dtype=object, copy=False) for c in range(width)}, copy=False
+    )
 
 
 def _texts(cells: pd.Series) -> pd.Series:
