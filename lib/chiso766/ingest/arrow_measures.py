@@ -65,6 +65,11 @@ def categories(column: pa.DictionaryArray) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(words))
 
 
+def strings(column: pa.DictionaryArray) -> pd.arrays.ArrowStringArray:
+    """A dictionary array's text, one per value, as pandas Arrow strings."""
+    return pd.arrays.ArrowStringArray(column.dictionary_decode())
+
+
 def distinct(column: pa.ChunkedArray | pa.Array) -> list[str]:
     """The distinct texts a column holds (nulls left out)."""
     if isinstance(column, pa.ChunkedArray):
@@ -106,6 +111,7 @@ __all__ = [
     "encoded",
     "nulls",
     "objects",
+    "strings",
     "table",
     "texts",
     "to_frame",

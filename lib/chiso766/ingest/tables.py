@@ -459,8 +459,8 @@ class _UnitsLayout(_Layout):
     def _frame(self, rows, columns, parts, uids, names, levels, flagged) -> pd.DataFrame:  # noqa: ANN001
         """The measures as Arrow (``self.table``; text dictionary-encoded: a value per column,
         a name per row, each held once), whether their keys are unique (``self.unique``), and
-        the frame pandera validates (its text, and the header of each value for the messages,
-        as categories of the same codes: no text copied per value)."""
+        the frame pandera validates (its words, and the header of each value for the
+        messages, as categories of the same codes; the units' ids as Arrow strings)."""
         at = np.concatenate(rows)
         which = np.repeat(np.arange(len(columns)), [n for _c, _h, n in columns])
         targets = [self._target(h) for _c, h, _n in columns]
@@ -496,6 +496,8 @@ class _UnitsLayout(_Layout):
             {
                 **{
                     c: arrow_measures.categories(text[c])
+                    if c != "unit_id"
+                    else arrow_measures.strings(text[c])  # a category per unit: dearer
                     for c in ("snapshot", "unit_id", "level", "scope", "kind")
                 },
                 "value": value,
