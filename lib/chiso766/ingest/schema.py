@@ -7,9 +7,10 @@ Each value row may carry where it came from, in private columns the store never 
 ``_column_denominator``, ``_column_max_score``. A failing row becomes one
 :class:`~chiso766.ingest.errors.Problem` naming that place, the value and what is wrong.
 
-A text column may come as categories (a table's 1,6 million values point at a few words and
-at one id per unit): its column checks then run on each distinct text once, and every row
-holding a failing text fails, as if the column had been checked row by row.
+A text column may come as categories (a table's 1,6 million values point at a few words:
+its snapshots, scopes, kinds, levels): its column checks then run on each distinct text
+once, and every row holding a failing text fails, as if the column had been checked row by
+row.
 """
 
 from __future__ import annotations
