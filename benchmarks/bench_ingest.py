@@ -13,16 +13,20 @@ date, a second dated total, a published change. Measured, median of ``-n`` runs 
   each cell, one dict per value;
 - ``read_table``: the reader as it is (``lib/chiso766/ingest/tables.py``, whole columns at once
   through ``lib/chiso766/ingest/columns.py``; names normalised and keyed by Arrow kernels,
-  ``lib/chiso766/compute/nfc_column.py`` and ``tone_keys.py``; a level column parsed once per
-  distinct cell; the cycle collector paused), checks and pandera validation included. The
-  values are assembled as an Arrow table whose text is dictionary-encoded
+  ``lib/chiso766/compute/nfc_column.py`` and ``tone_keys.py``, their regular expressions
+  skipped for names already written as single-spaced words; the number columns parsed on a
+  second thread meanwhile; a level column parsed once per distinct cell; the cycle collector
+  paused), checks and pandera validation included (``lib/chiso766/ingest/schema.py``: the
+  words of the text columns checked once per distinct word, as categories). The values are
+  assembled as an Arrow table whose text is dictionary-encoded
   (``lib/chiso766/ingest/arrow_measures.py``: a snapshot, scope, code, kind per column, a unit
   per row, each held once); the measures frame timed here is made from it;
-- ``ingest``: ``chiso766 ingest`` in this process (read, validate, store into a fresh DuckDB
-  file in one transaction), the command an analyst runs. The store (``store/loads.py``) reads
-  the reader's Arrow table as it is — no pandas frame, no conversion — in set-based SQL: the
-  units come listed once by the reader (one upsert), the keys are not counted again (the
-  reader proved them unique: a unit once, a key per column), each value is written once
+- ``ingest``: ``chiso766 ingest`` in this process (tell an export from a table by the first
+  rows of the file, read, validate, store into a fresh DuckDB file in one transaction), the
+  command an analyst runs. The store (``store/loads.py``) reads the reader's Arrow table as
+  it is — no pandas frame, no conversion — in set-based SQL: the units come listed once by
+  the reader (an UPDATE of the known, an INSERT of the new), the keys are not counted again
+  (the reader proved them unique: a unit once, a key per column), each value is written once
   (``measures``, on one DuckDB thread: a second doubled the CPU time and gained none; the
   history receives only the values a later load replaces). A load given
   as a frame (portal, demo) is converted to Arrow once and checked for repeated keys.

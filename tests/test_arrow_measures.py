@@ -29,6 +29,7 @@ def test_encoded_text_reads_back_as_the_objects_it_was_made_of(values, data):
     arr = AM.encoded(at, values)
     expected = [values[i] for i in picks]
     assert AM.objects(arr).tolist() == expected
+    assert [None if pd.isna(v) else v for v in AM.categories(arr)] == expected
     assert AM.strings(arr).tolist() == [pd.NA if v is None else v for v in expected]
     assert AM.distinct(arr) == sorted({v for v in expected if v is not None})
     assert AM.objects(AM.texts(np.array(values, dtype=object))).tolist() == values

@@ -3,12 +3,13 @@ format, every problem collected."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chiso766.ingest.dossier_inputs import (
@@ -251,3 +252,37 @@ def test_detecting_an_export_reads_a_table_s_first_rows_only(tmp_path, monkeypat
     monkeypatch.setattr(D, "_csv_rows", lambda p, limit=None: seen.append(limit) or real(p, limit))
     assert D.detect_export(path) is None
     assert seen == [D.HEADER_WITHIN]
+
+
+cells = st.sampled_from(["a", "", '"q,1"', '"two\nlines"', '"\r\n"', '"', "1;2;3", "\t\t"])
+lines = st.lists(cells, max_size=3).map(",".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(lines, min_size=20, max_size=60),
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
+    limit=st.integers(1, 40),
+    head=st.integers(1, 400),
+)
+def test_a_csv_s_first_rows_read_from_its_beginning_are_its_first_rows(
+    tmp_path_factory, rows, newline, limit, head
+):
+    """The first rows of a CSV, read from a beginning of the text (the first one tried
+    ``head`` characters long here), are the whole text's first rows, or its error."""
+    from chiso766.ingest import dossier_inputs as D
+
+    path = tmp_path_factory.mktemp("csv") / "t.csv"
+    path.write_bytes(newline.join(rows).encode("utf-8"))
+    text = path.read_bytes().decode("utf-8")
+    try:
+        expected = D._split(text, limit)
+    except csv.Error as exc:
+        expected = type(exc)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(D, "HEAD_CHARS", head)
+        try:
+            got = D._csv_rows(path, limit)
+        except csv.Error as exc:
+            got = type(exc)
+    assert got == expected

@@ -70,3 +70,23 @@ def test_table_rows_carry_a_row_number():
     row = _row(_file=None, _row=7, _column="Năm 2024 (%)", value=101.0)
     (p,) = check_measures(pd.DataFrame([row]), "table.csv")
     assert (p.file, p.row, p.column, p.value) == ("table.csv", 7, "Năm 2024 (%)", "101")
+
+
+def test_text_as_categories_fails_the_same_rows():
+    """A reader's text columns given as categories (checked once per distinct text) give
+    the problems the same columns give as text, row for row."""
+    rows = [
+        _row(_row=2, level="planet"),
+        _row(_row=3, value=-1.0),
+        _row(_row=4, scope="galaxy", kind="colour"),
+        _row(_row=5, kind=None),
+        _row(_row=6, level="planet", unit_id=None),
+        _row(_row=7, unit_id=5),
+        _row(_row=8),
+    ]
+    plain = pd.DataFrame(rows)
+    coded = plain.astype({c: "category" for c in ("snapshot", "unit_id", "level", "scope", "kind")})
+    expected = check_measures(plain, "f")
+    assert len(expected) >= 5
+    assert check_measures(coded, "f") == expected
+    assert check_measures(coded.iloc[[-1]], "f") == []

@@ -435,3 +435,46 @@ def test_a_repeated_key_is_found_whatever_its_nulls_and_a_unique_one_is_not():
     con.unregister("incoming")
     con.register("incoming", pd.concat([unique, unique.iloc[[1]]], ignore_index=True))
     assert _twice(con, "incoming") == ("s", "u1", "total", None, "points")
+
+
+def test_units_keep_their_first_source_and_take_the_last_and_its_codes(tmp_path):
+    """A unit is recorded with the source that first brought it; a later source becomes
+    its last, and gives it a code where it has one (a code not given is kept)."""
+
+    def frame(units: list[str]) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "snapshot": "2025-04-08",
+                "unit_id": [f"department:{u}" for u in units],
+                "unit": units,
+                "level": "department",
+                "scope": "total",
+                "code": "",
+                "kind": "points",
+                "value": 80.0,
+            }
+        )
+
+    def codes(pairs: dict[str, str | None]) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"unit_id": [f"department:{u}" for u in pairs], "code": list(pairs.values())}
+        )
+
+    with Store(tmp_path / "s.duckdb") as st:
+        one = st.ingest(
+            frame(["a", "b"]), Source("1", "1" * 64, "portal"), None, codes({"a": "A1"})
+        )
+        two = st.ingest(
+            frame(["a", "b", "c"]),
+            Source("2", "2" * 64, "portal"),
+            None,
+            codes({"a": None, "b": "B2", "c": "C2"}),
+        )
+        units = st.units().set_index("name")
+        assert units["first_source"].to_dict() == {
+            "a": one.source_id,
+            "b": one.source_id,
+            "c": two.source_id,
+        }
+        assert set(units["last_source"]) == {two.source_id}
+        assert units["code"].to_dict() == {"a": "A1", "b": "B2", "c": "C2"}

@@ -16,6 +16,7 @@ from chiso766.compute.tone_keys import as_strings, letters
 
 #: what Python's ``\s`` (str.isspace) matches
 _SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_ODD_SPACE = f"[{_SPACES.replace(' ', '')}]|  "  # a space not ' ', or two together
 _MARKS = "\u0300\u0301\u0302\u0303\u0306\u0309\u031b\u0323"  # Vietnamese marks, decomposed
 _PLAIN = f"^[!-~{letters()}{_MARKS}{_SPACES}]*$"
 
@@ -23,9 +24,10 @@ _PLAIN = f"^[!-~{letters()}{_MARKS}{_SPACES}]*$"
 def nfc_texts(texts: pd.Series) -> pd.Series:
     """``texts.map(nfc)`` of a column holding only strings (same index, ``str`` dtype)."""
     arr = as_strings(texts)
-    out = pc.utf8_trim(
-        pc.replace_substring_regex(pc.utf8_normalize(arr, "NFC"), f"[{_SPACES}]+", " "), " "
-    )
+    out = pc.utf8_normalize(arr, "NFC")
+    if pc.any(pc.match_substring_regex(out, _ODD_SPACE)).as_py():  # else each run is one ' '
+        out = pc.replace_substring_regex(out, f"[{_SPACES}]+", " ")
+    out = pc.utf8_trim(out, " ")
     other = pc.invert(pc.match_substring_regex(arr, _PLAIN)).to_numpy(zero_copy_only=False)
     if other.any():
         values = out.to_pylist()

@@ -24,6 +24,7 @@ _VI_LETTERS = "".join(
 )
 _LETTERS = _VI_LETTERS + _VI_LETTERS.upper() + "đĐ"
 _SEPARATORS = " ,.\\-()/'&"
+_RUNS = f"[{_SEPARATORS.replace(' ', '')}]|  "  # separators a space alone does not make
 #: a text the Arrow kernels key exactly as tone_key_nfc does (the fast path)
 _PLAIN = f"^[A-Za-z0-9{_LETTERS}{_SEPARATORS}]*$"
 
@@ -58,9 +59,11 @@ def tone_keys(texts: Sequence[str] | pd.Series | pa.Array) -> list[str]:
     if not len(texts):
         return []
     arr = as_strings(texts)
-    keys = pc.utf8_trim(
-        pc.replace_substring_regex(pc.utf8_lower(arr), f"[{_SEPARATORS}]+", "-"), "-"
-    )
+    lower = pc.utf8_lower(arr)
+    if pc.any(pc.match_substring_regex(lower, _RUNS)).as_py():
+        keys = pc.utf8_trim(pc.replace_substring_regex(lower, f"[{_SEPARATORS}]+", "-"), "-")
+    else:  # words one space apart: each space is a run of one separator
+        keys = pc.utf8_trim(pc.replace_substring(lower, " ", "-"), "-")
     slow = pc.invert(pc.match_substring_regex(arr, _PLAIN)).to_numpy(zero_copy_only=False)
     moved = _moved_tones(pc.filter(keys, pc.invert(pa.array(slow))))
     if moved:

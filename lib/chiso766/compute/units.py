@@ -160,9 +160,9 @@ def name_keys(names: Sequence[str], folded: Sequence[str]) -> list[str]:
         raise ValueError("names and folded differ in length")
     texts, keys = as_strings(names), as_strings(folded)
     for prefix in _ID_PREFIXES:  # the words of a leading 'UBND' / 'Ủy ban nhân dân'
-        texts = pc.if_else(
-            pc.starts_with(keys, prefix), without_words(texts, len(prefix.split())), texts
-        )
+        hit = pc.starts_with(keys, prefix)
+        if pc.any(hit).as_py():
+            texts = pc.if_else(hit, without_words(texts, len(prefix.split())), texts)
     return tone_keys(texts)
 
 

@@ -58,9 +58,11 @@ def table(columns: dict[str, pa.Array | np.ndarray]) -> pa.Table:
 
 
 def categories(column: pa.DictionaryArray) -> pd.Categorical:
-    """A dictionary array as a pandas categorical of the same codes (no copy of the text)."""
+    """A dictionary array as a pandas categorical of the same codes, its categories the
+    dictionary as pandas Arrow strings (no text copied, none made a Python object)."""
     codes = column.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-    return pd.Categorical.from_codes(codes, categories=column.dictionary.to_pylist())
+    words = pd.Index(pd.arrays.ArrowStringArray(column.dictionary))
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(words))
 
 
 def strings(column: pa.DictionaryArray) -> pd.arrays.ArrowStringArray:

@@ -95,7 +95,7 @@ def _csv_rows(path: Path) -> list[list]:
     rows: list[list] = []
     try:
         for row in reader:
-            rows.append(list(row))
+            rows.append(row)  # the reader gives a new list per row
     except csv.Error as exc:
         message = str(exc)
         if "field larger than field limit" in message:

@@ -144,6 +144,7 @@ def text_problems(texts: pd.Series, note: bool = False) -> dict[int, str]:
 
 # combining marks (NFD): Vietnamese tones and vowel marks, and the other combining blocks
 _MARKS = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+_WORDS = "[a-z0-9]+(?: [a-z0-9]+)*"  # folded already: letters and digits, one space apart
 
 
 def folded(texts: pd.Series) -> pd.Series:
@@ -152,16 +153,17 @@ def folded(texts: pd.Series) -> pd.Series:
     space ('Sở Tư pháp' → 'so tu phap')."""
     if texts.empty:
         return texts.astype(object)
-    return (
+    keys = (
         texts.astype(str)
         .str.lower()
         .str.normalize("NFD")
         .str.replace(_MARKS, "", regex=True)
         .str.replace("đ", "d", regex=False)
-        .str.replace(r"[^a-z0-9]+", " ", regex=True)
-        .str.strip()
-        .astype(object)
     )
+    messy = ~keys.str.fullmatch(_WORDS).to_numpy(dtype=bool)  # the rest: words already
+    if messy.any():
+        keys[messy] = keys[messy].str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
+    return keys.astype(object)
 
 
 __all__ = ["Numbers", "folded", "parse_numbers", "text_problems"]

@@ -8,6 +8,7 @@ Timestamps are naive local time (Asia/Ho_Chi_Minh) at microsecond precision.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -258,7 +259,26 @@ def _csv_rows(path: Path, limit: int | None = None) -> list[list]:
                 )
             ]
         ) from None
-    head = text.splitlines()[:25]
+    if limit is not None:  # a beginning of the text holding those rows whole, if one does
+        size = HEAD_CHARS
+        while size < len(text):
+            part = text[:size]
+            if len(part.splitlines()) > HEAD_LINES:  # the delimiter's lines are whole
+                with contextlib.suppress(csv.Error):
+                    rows = _split(part, limit + 1)
+                    if len(rows) > limit:  # and so are the rows wanted
+                        return rows[:limit]
+            size <<= 2
+    return _split(text, limit)
+
+
+HEAD_LINES = 25  # the delimiter is the one that splits the first lines into most columns
+HEAD_CHARS = 1 << 16  # the first beginning tried (then 4, 16… times longer)
+
+
+def _split(text: str, limit: int | None) -> list[list]:
+    """The first ``limit`` rows (all if None) of CSV ``text``, its delimiter chosen."""
+    head = text.splitlines()[:HEAD_LINES]
 
     def width(delim: str) -> int:
         return max((len(r) for r in csv.reader(head, delimiter=delim)), default=0)

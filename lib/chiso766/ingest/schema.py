@@ -6,6 +6,11 @@ Each value row may carry where it came from, in private columns the store never 
 ``evaluation[2].totalScore``) and, for the other numbers, ``_column_numerator``,
 ``_column_denominator``, ``_column_max_score``. A failing row becomes one
 :class:`~chiso766.ingest.errors.Problem` naming that place, the value and what is wrong.
+
+A text column may come as categories (a table's 1,6 million values point at a few words:
+its snapshots, scopes, kinds, levels): its column checks then run on each distinct text
+once, and every row holding a failing text fails, as if the column had been checked row by
+row.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from chiso766.ingest.errors import Problem
 EPS = 1e-9
 ORIGIN = ("_file", "_row", "_column")
 MAXIMUM = "_max"  # a reader's known maximum for a points value (catalogue), beside max_score
+TEXT = ("snapshot", "unit_id", "level", "scope", "kind")  # the text columns checked
 
 MSG_NOT_FINITE = N_("not a finite number (infinite or too large)")
 MSG_NEGATIVE = N_("a negative value")
@@ -145,9 +151,6 @@ def measures_schema():  # noqa: ANN201 - pandera is imported only when values ar
 
 def check_measures(frame: pd.DataFrame, file: str) -> list[Problem]:
     """Every rule a row of ``frame`` breaks, as problems naming its file, row and column."""
-    _pandera()
-    import pandera.errors as pe
-
     if frame.empty:
         return []
     frame = frame.reset_index(drop=True)
@@ -156,11 +159,48 @@ def check_measures(frame: pd.DataFrame, file: str) -> list[Problem]:
             frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
         else:
             frame[col] = np.nan
+    schema = measures_schema()
+    coded = [c for c in TEXT if c in frame and isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    cases = [_failures(schema.remove_columns(coded), frame)]
+    cases += [_coded_failures(schema.columns[c], frame[c]) for c in coded]
+    cases = [c for c in cases if c is not None]
+    if not cases:
+        return []
+    # in pandera's order: the columns' failures first (it sorts them so)
+    found = pd.concat(cases, ignore_index=True).sort_values("schema_context", ascending=False)
+    return _problems(frame, found, file)
+
+
+def _failures(schema, frame: pd.DataFrame) -> pd.DataFrame | None:  # noqa: ANN001
+    """pandera's failure cases of ``frame`` (validated in place: it is the caller's copy)."""
+    _pandera()
+    import pandera.errors as pe
+
     try:
-        measures_schema().validate(frame, lazy=True)
+        schema.validate(frame, lazy=True, inplace=True)
     except pe.SchemaErrors as exc:
-        return _problems(frame, exc.failure_cases, file)
-    return []
+        return exc.failure_cases
+    return None
+
+
+def _coded_failures(column, values: pd.Series) -> pd.DataFrame | None:  # noqa: ANN001
+    """The failure cases of the column check ``column`` on a categorical column, found on
+    its distinct texts (a null among them if a row has none) and spread to their rows."""
+    codes = values.cat.codes.to_numpy()
+    distinct = values.cat.categories  # of the column's own dtype
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(distinct), codes)
+        distinct = distinct.insert(len(distinct), None)
+    once = pd.DataFrame({values.name: pd.Series(distinct, index=None, copy=False)})
+    found = _failures(_pandera().DataFrameSchema({values.name: column}), once)
+    if found is None:
+        return None
+    parts = []
+    for case in found.to_dict("records"):
+        at = case["index"]
+        rows = np.flatnonzero(codes == int(at)) if at is not None and at == at else [None]
+        parts.append(pd.DataFrame({**case, "index": pd.Series(rows, dtype=object)}))
+    return pd.concat(parts, ignore_index=True)
 
 
 def _problems(frame: pd.DataFrame, cases: pd.DataFrame, file: str) -> list[Problem]:

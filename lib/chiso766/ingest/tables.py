@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from chiso766.compute import measures
 from chiso766.compute.nfc_column import nfc_texts
 from chiso766.compute.periods import PeriodError, parse_period, today_vn
 from chiso766.compute.textnorm import fold_words, nfc
+from chiso766.compute.tone_keys import as_strings
 from chiso766.compute.units import (
     UnknownLevel,
     folded_name_key,
@@ -400,6 +402,15 @@ class _UnitsLayout(_Layout):
         width = len(self.headers)
         self.ns = np.array([n for n, _ in data_rows])
         self.cells = _columns([r for _, r in data_rows], width)
+        with ThreadPoolExecutor(max_workers=1) as pool:  # the numbers beside the names
+            self.parsing = {
+                col: pool.submit(parse_numbers, self.cells[col])
+                for col, h in enumerate(self.headers)
+                if h is not None and (h.is_value or h.role in ("rank_of", "change"))
+            }
+            return self._read()
+
+    def _read(self) -> pd.DataFrame:
         name_col, level_col, note_col = self.col("unit"), self.col("level"), self.col("note")
         header = self.headers[name_col].text
         names = _cell_texts(self.cells[name_col])
@@ -448,8 +459,8 @@ class _UnitsLayout(_Layout):
     def _frame(self, rows, columns, parts, uids, names, levels, flagged) -> pd.DataFrame:  # noqa: ANN001
         """The measures as Arrow (``self.table``; text dictionary-encoded: a value per column,
         a name per row, each held once), whether their keys are unique (``self.unique``), and
-        the frame pandera validates (its text as Arrow strings; the header of each value, for
-        the messages, as categories)."""
+        the frame pandera validates (its words, and the header of each value for the
+        messages, as categories of the same codes; the units' ids as Arrow strings)."""
         at = np.concatenate(rows)
         which = np.repeat(np.arange(len(columns)), [n for _c, _h, n in columns])
         targets = [self._target(h) for _c, h, _n in columns]
@@ -484,7 +495,9 @@ class _UnitsLayout(_Layout):
         return pd.DataFrame(
             {
                 **{
-                    c: arrow_measures.strings(text[c])
+                    c: arrow_measures.categories(text[c])
+                    if c != "unit_id"
+                    else arrow_measures.strings(text[c])  # a category per unit: dearer
                     for c in ("snapshot", "unit_id", "level", "scope", "kind")
                 },
                 "value": value,
@@ -509,7 +522,7 @@ class _UnitsLayout(_Layout):
         self.units = pa.table(
             {
                 "unit_id": pa.array(uids.to_numpy(dtype=object)[rows], pa.string()),
-                "unit": pa.array(names.to_numpy(dtype=object)[rows], pa.string()),
+                "unit": as_strings(names).take(rows),  # Arrow strings as they are
                 "level": pa.array(levels.to_numpy(dtype=object)[rows], pa.string()),
             }
         )
@@ -649,7 +662,7 @@ class _UnitsLayout(_Layout):
     # ---- the values -----------------------------------------------------------------------
     def _numbers(self, col: int, h: Header, ok: np.ndarray) -> Numbers:
         """The column's numbers; an error for each bad cell of a row still in play."""
-        numbers = parse_numbers(self.cells[col])
+        numbers = self.parsing[col].result()  # parse_numbers(self.cells[col]), begun in read
         for i, problem in sorted(numbers.bad.items()):
             if ok[i]:
                 self.problems.error(int(self.ns[i]), h.text, self.cells.iat[i, col], problem)
@@ -771,12 +784,15 @@ def _columns(rows: list[list], width: int) -> pd.DataFrame:
     never inferred as strings: cells stay as the file gave them)."""
     grid = None
     if len({len(r) for r in rows}) == 1 and len(rows[0]) >= width:  # a rectangle: at once
-        grid = np.array(rows, dtype=object)
+        grid = np.array(rows, dtype=object).T
     if grid is None or grid.ndim != 2:
-        grid = np.empty((len(rows), width), dtype=object)
+        grid = np.empty((width, len(rows)), dtype=object)
         for c in range(width):
-            grid[:, c] = [r[c] if c < len(r) else None for r in rows]
-    return pd.DataFrame({c: pd.Series(grid[:, c], dtype=object) for c in range(width)})
+            grid[c] = [r[c] if c < len(r) else None for r in rows]
+    grid = np.ascontiguousarray(grid)  # a column after another, each taken as it is
+    return pd.DataFrame(
+        {c: pd.Series(grid[c], dtype=object, copy=False) for c in range(width)}, copy=False
+    )
 
 
 def _texts(cells: pd.Series) -> pd.Series:

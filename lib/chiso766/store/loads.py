@@ -240,20 +240,25 @@ def check_unit_names(con: duckdb.DuckDBPyConnection, units: str, path: str) -> l
 
 
 def _upsert_units(con: duckdb.DuckDBPyConnection, units: str, source_id: str, codes) -> None:  # noqa: ANN001
-    """Record the ``units`` (a relation: unit_id, unit, level): a new one with this source
-    as its first; a known one's last source and, when given, its code."""
+    """Record the ``units`` (a relation: unit_id, unit, level; each once): a new one with
+    this source as its first; a known one's last source and, when given, its code. An
+    UPDATE of the known then an INSERT of the new, not one upsert: its ON CONFLICT made
+    recording 200 000 new units (and their commit) a fifth slower."""
     pairs = pd.DataFrame({"unit_id": pd.Series(dtype=object), "code": pd.Series(dtype=object)})
     if codes is not None and len(codes):
         pairs = codes.dropna(subset=["code"])[["unit_id", "code"]]
         pairs = pairs.drop_duplicates("unit_id", keep="last").astype(object)
     con.register("incoming_codes", pairs)
+    given = f"{units} i LEFT JOIN incoming_codes c ON c.unit_id = i.unit_id"
     try:
         con.execute(
-            "INSERT INTO units SELECT i.unit_id, i.unit, i.level, c.code, $src, $src "
-            f"FROM {units} i "
-            "LEFT JOIN incoming_codes c ON c.unit_id = i.unit_id "
-            "ON CONFLICT (unit_id) DO UPDATE SET last_source = excluded.last_source, "
-            "code = COALESCE(excluded.code, units.code)",
+            "UPDATE units SET last_source = $src, code = COALESCE(c.code, units.code) "
+            f"FROM {given} WHERE units.unit_id = i.unit_id",
+            {"src": source_id},
+        )
+        con.execute(
+            f"INSERT INTO units SELECT i.unit_id, i.unit, i.level, c.code, $src, $src FROM {given} "
+            "WHERE NOT EXISTS (SELECT 1 FROM units u WHERE u.unit_id = i.unit_id)",
             {"src": source_id},
         )
     finally:
